@@ -1,0 +1,63 @@
+# Shared by the deploy scripts: where things live, and small process helpers.
+# Everything the local services write goes under $INGEST_VAR (default: var/ in the repo, git-ignored):
+#   var/cache  downloads (Elasticsearch zip), kept between runs
+#   var/log    one log file per service
+#   var/run    pid files
+#   var/es     the unpacked Elasticsearch and its data
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=versions.env
+source "$REPO_ROOT/deploy/versions.env"
+INGEST_VAR="${INGEST_VAR:-$REPO_ROOT/var}"
+CACHE_DIR="$INGEST_VAR/cache"
+LOG_DIR="$INGEST_VAR/log"
+RUN_DIR="$INGEST_VAR/run"
+VENV="${INGEST_VENV:-$REPO_ROOT/.venv}"
+mkdir -p "$CACHE_DIR" "$LOG_DIR" "$RUN_DIR"
+
+log() { printf '[%s] %s\n' "$(basename "$0" .sh)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# pid_alive FILE: true when FILE names a running process.
+pid_alive() {
+  [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null
+}
+
+# stop_pid FILE NAME: TERM, wait up to 30 s, then KILL.
+stop_pid() {
+  local file="$1" name="$2" pid
+  if ! pid_alive "$file"; then rm -f "$file"; log "$name not running"; return 0; fi
+  pid="$(cat "$file")"
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+  kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+  rm -f "$file"
+  log "$name stopped"
+}
+
+# wait_for DESCRIPTION SECONDS COMMAND...: poll COMMAND until it succeeds.
+wait_for() {
+  local what="$1" limit="$2"; shift 2
+  local deadline=$((SECONDS + limit))
+  until "$@" >/dev/null 2>&1; do
+    (( SECONDS < deadline )) || return 1
+    sleep 1
+  done
+  log "$what is up"
+}
+
+# apt_install PKG...: install Debian packages that are missing (root only; otherwise say what to install).
+apt_install() {
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  (( ${#missing[@]} )) || return 0
+  if [[ $(id -u) -ne 0 ]]; then die "missing Debian packages: ${missing[*]} (install them with apt-get as root)"; fi
+  log "installing ${missing[*]}"
+  local stamp="$CACHE_DIR/apt-updated"
+  if [[ ! -f "$stamp" || -n "$(find "$stamp" -mmin +1440 2>/dev/null)" ]]; then
+    apt-get update -qq && touch "$stamp"
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$LOG_DIR/apt.log" 2>&1 \
+    || die "apt-get install ${missing[*]} failed (see $LOG_DIR/apt.log)"
+}
