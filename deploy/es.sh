@@ -7,11 +7,17 @@ ES_PORT="${INGEST_ES_PORT:-9200}"
 ES_URL="http://127.0.0.1:$ES_PORT"
 ES_ARTIFACT="org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ES_VERSION:zip"
 ES_ZIP="$CACHE_DIR/elasticsearch-$ES_VERSION.zip"
-ES_HOME="$INGEST_VAR/es/elasticsearch-$ES_VERSION"
-ES_DATA="$INGEST_VAR/es/data"
-ES_PID="$RUN_DIR/elasticsearch.pid"
 # Elasticsearch refuses to run as root; as root we run it as this service user.
 ES_USER="${INGEST_ES_USER:-ingest-es}"
+ES_BASE="$INGEST_VAR/es"
+if [[ $(id -u) -eq 0 ]] && ! runuser -u nobody -- test -x "$INGEST_VAR" 2>/dev/null; then
+  # The service user cannot reach a checkout under a private folder: keep Elasticsearch beside the system's.
+  ES_BASE="/var/lib/ingest-es/$(printf '%s' "$INGEST_VAR" | sha256sum | cut -c1-12)"
+fi
+ES_HOME="$ES_BASE/elasticsearch-$ES_VERSION"
+ES_DATA="$ES_BASE/data"
+ES_LOGS="$ES_BASE/logs"
+ES_PID="$ES_BASE/elasticsearch.pid"
 
 healthy() { curl -fsS "$ES_URL/_cluster/health?wait_for_status=yellow&timeout=1s" >/dev/null 2>&1; }
 
@@ -37,14 +43,14 @@ fetch_zip() {
 unpack() {
   [[ -x "$ES_HOME/bin/elasticsearch" ]] && return
   log "unpacking Elasticsearch $ES_VERSION"
-  mkdir -p "$INGEST_VAR/es"
+  mkdir -p "$ES_BASE"
   rm -rf "$ES_HOME.tmp" && mkdir -p "$ES_HOME.tmp"
   (cd "$ES_HOME.tmp" && unzip -q "$ES_ZIP")
   mv "$ES_HOME.tmp/elasticsearch-$ES_VERSION" "$ES_HOME" && rmdir "$ES_HOME.tmp"
 }
 
 configure() {
-  mkdir -p "$ES_DATA" "$LOG_DIR/elasticsearch"
+  mkdir -p "$ES_DATA" "$ES_LOGS"
   cat >"$ES_HOME/config/elasticsearch.yml" <<YML
 cluster.name: ingest-local
 node.name: local
@@ -53,7 +59,7 @@ http.port: $ES_PORT
 transport.port: $((ES_PORT + 100))
 discovery.type: single-node
 path.data: $ES_DATA
-path.logs: $LOG_DIR/elasticsearch
+path.logs: $ES_LOGS
 # Local development only: no TLS, no authentication.
 xpack.security.enabled: false
 # A fuller disk must not block shard allocation on the local node.
@@ -66,8 +72,8 @@ YML
 run_as_user() {
   if [[ $(id -u) -ne 0 ]]; then "$@"; return; fi
   id "$ES_USER" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$ES_USER"
-  chown -R "$ES_USER" "$ES_HOME" "$ES_DATA" "$LOG_DIR/elasticsearch"
-  chown "$ES_USER" "$RUN_DIR"
+  chown -R "$ES_USER" "$ES_HOME" "$ES_DATA" "$ES_LOGS"
+  chown "$ES_USER" "$ES_BASE"
   runuser -u "$ES_USER" -- "$@"
 }
 
@@ -85,8 +91,8 @@ up() {
   log "starting Elasticsearch $ES_VERSION on $ES_URL (heap $ES_HEAP, java $java)"
   run_as_user env ES_JAVA_HOME="$java" ES_PATH_CONF="$ES_HOME/config" \
     "$ES_HOME/bin/elasticsearch" -d -p "$ES_PID" >"$LOG_DIR/elasticsearch.out" 2>&1 \
-    || die "Elasticsearch failed to start (see $LOG_DIR/elasticsearch.out and $LOG_DIR/elasticsearch/)"
-  wait_for Elasticsearch 180 healthy || die "Elasticsearch did not become healthy in 180 s (see $LOG_DIR/elasticsearch/)"
+    || die "Elasticsearch failed to start (see $LOG_DIR/elasticsearch.out and $ES_LOGS/)"
+  wait_for Elasticsearch 180 healthy || die "Elasticsearch did not become healthy in 180 s (see $ES_LOGS/)"
 }
 
 status() {

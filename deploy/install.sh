@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Install what running and testing need: Debian packages and the Python venv (.venv). Idempotent.
+source "$(dirname "$0")/lib.sh"
+
+apt_install redis-server unzip curl maven ${INGEST_EXTRA_APT:-}
+
+PY="${PYTHON:-python3}"
+"$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || die "Python 3.11+ is needed ($PY is $("$PY" -V 2>&1))"
+[[ -x "$VENV/bin/python" ]] || { log "creating $VENV"; "$PY" -m venv "$VENV"; }
+stamp="$VENV/.installed-$(sha256sum "$REPO_ROOT/pyproject.toml" | cut -c1-16)"
+if [[ ! -f "$stamp" ]]; then
+  log "installing Python packages into $VENV"
+  "$VENV/bin/pip" install -q --upgrade pip >"$LOG_DIR/pip.log" 2>&1
+  "$VENV/bin/pip" install -q -e "$REPO_ROOT[test]" >>"$LOG_DIR/pip.log" 2>&1 || die "pip install failed (see $LOG_DIR/pip.log)"
+  rm -f "$VENV"/.installed-* && touch "$stamp"
+fi

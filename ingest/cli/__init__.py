@@ -1,0 +1,8 @@
+"""Command modules register themselves on import."""
+
+from ingest.cli import commands  # noqa: F401
+from ingest.cli.app import app
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,56 @@
+"""The `ingest` command: the typer app and what every command shares (output, errors, options)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from ingest.errors import ConfigError, InputError, ServiceError
+
+app = typer.Typer(help="Ingest Chinese newspaper editions into Elasticsearch, and search them.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+EXIT_INPUT, EXIT_CONFIG, EXIT_SERVICE = 1, 2, 3
+
+
+@contextmanager
+def operator_errors() -> Iterator[None]:
+    """Errors become one readable line and an exit code, never a traceback."""
+    try:
+        yield
+    except InputError as e:
+        err.print(f"[red]error:[/red] {e}")
+        raise typer.Exit(EXIT_INPUT) from None
+    except ConfigError as e:
+        err.print(f"[red]config error:[/red] {e}")
+        raise typer.Exit(EXIT_CONFIG) from None
+    except ServiceError as e:
+        err.print(f"[red]service error:[/red] {e}")
+        raise typer.Exit(EXIT_SERVICE) from None
+
+
+def parse_date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def print_json(obj: Any) -> None:
+    sys.stdout.write(json.dumps(obj, ensure_ascii=False, indent=2) + "\n")
+
+
+def command(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Register `fn` as a subcommand (module-level decorator for the command modules)."""
+    return app.command()(fn)

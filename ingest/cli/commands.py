@@ -1,0 +1,305 @@
+"""Core commands: add, parse, search, status, failures, replay, reindex."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ingest import ledger
+from ingest.cli.app import EXIT_INPUT, EXIT_SERVICE, command, err, operator_errors, out, parse_date, print_json
+from ingest.config import settings
+from ingest.errors import InputError
+from ingest.index import client, count, index_meta, reindex as reindex_index, service_errors
+from ingest.papers import get_paper
+from ingest.parse import ParseHints, parse_file, read_input
+from ingest.pipeline import make_hints
+from ingest.queue import archive_flow, enqueue, file_flow, make_celery
+from ingest.search import HIGHLIGHT_TAGS, SearchRequest, search as run_search
+
+PaperOpt = Annotated[str | None, typer.Option("--paper", help="Paper id (see `ingest papers`).")]
+DateOpt = Annotated[str | None, typer.Option("--date", help="Edition date YYYY-MM-DD, when the input lacks it.")]
+PageOpt = Annotated[int | None, typer.Option("--page", help="Page number, when the input lacks it.")]
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=err, transient=True)
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith(".")))
+        else:
+            files.append(p)
+    return files
+
+
+@command
+def add(paths: Annotated[list[Path], typer.Argument(help="Edition files or folders.")],
+        paper: Annotated[str, typer.Option("--paper", help="Paper id (see `ingest papers`).")],
+        date: DateOpt = None, page: PageOpt = None,
+        wait: Annotated[bool, typer.Option("--wait", help="Block until every article is searchable.")] = False,
+        timeout: Annotated[float, typer.Option(help="Seconds --wait waits for each file.")] = 600) -> None:
+    """Queue edition files for ingestion. Every file is checked first; if any is unusable nothing is queued."""
+    with operator_errors():
+        the_paper = get_paper(paper)
+        day = parse_date(date)
+        files = _expand(paths)
+        if not files:
+            raise InputError(f"{', '.join(map(str, paths))}: no files to add")
+        problems = []
+        for f in files:  # parse locally: bad input is refused here, not discovered later by a worker
+            try:
+                parse_file(f, ParseHints(name=str(f), paper=the_paper, date=day, page=page))
+            except InputError as e:
+                problems.append(str(e))
+        if problems:
+            for p in problems:
+                err.print(f"[red]error:[/red] {p}")
+            err.print(f"nothing queued: {len(problems)} of {len(files)} files cannot be ingested")
+            raise typer.Exit(EXIT_INPUT)
+        s = settings()
+        celery = make_celery(s)
+        results = []
+        for f in files:
+            hints = make_hints(f.name, paper=paper, day=day.isoformat() if day else None, page=page)
+            results.append((f, enqueue(file_flow(celery, str(f.resolve()), hints), s.broker_url)))
+        err.print(f"queued {len(results)} file(s) for {the_paper.name} ({paper})")
+        if wait:
+            _wait(results, timeout)
+
+
+def _wait(results: list[tuple[Any, Any]], timeout: float) -> None:
+    failed, total_ids = [], 0
+    with _progress() as progress:
+        bar = progress.add_task("indexing", total=len(results))
+        for name, res in results:
+            try:
+                value = res.get(timeout=timeout, propagate=False)
+            except Exception as e:  # the result backend timed out or is unreachable
+                failed.append(f"{name}: no result after {timeout:.0f} s ({e.__class__.__name__}: {e})")
+                progress.advance(bar)
+                continue
+            if res.failed():
+                failed.append(f"{name}: {value}")
+            else:
+                total_ids += len(value["ids"])
+            progress.advance(bar)
+    for f in failed:
+        err.print(f"[red]failed:[/red] {f}")
+    err.print(f"indexed {total_ids} articles from {len(results) - len(failed)} of {len(results)} file(s)")
+    if failed:
+        raise typer.Exit(EXIT_INPUT)
+
+
+@command
+def parse(path: Path, paper: PaperOpt = None, date: DateOpt = None, page: PageOpt = None,
+          as_json: Annotated[bool, typer.Option("--json", help="Print the edition as JSON.")] = False,
+          explain: Annotated[bool, typer.Option("--explain", help="Show every block, its class and why.")] = False
+          ) -> None:
+    """Parse one input offline (no services) and print the edition."""
+    with operator_errors():
+        hints = ParseHints(name=str(path), paper=get_paper(paper) if paper else None, date=parse_date(date),
+                           page=page)
+        if explain:
+            _explain(path, hints)
+            return
+        edition = parse_file(path, hints)
+        if as_json:
+            print_json(edition.to_dict())
+            return
+        out.print(f"[bold]{edition.paper_name or edition.paper}[/bold] {edition.date or '(no date)'} "
+                  f"第{edition.issue_number or '?'}号 — {len(edition.articles)} items")
+        for w in edition.warnings:
+            err.print(f"[yellow]warning:[/yellow] {w}")
+        for a in edition.articles:
+            head = " / ".join(x for x in (a.pretitle, a.title, a.subtitle) if x) or "(untitled)"
+            by = "、".join(f"{x.role}{x.name}" for x in a.authors)
+            out.print(f"[cyan]{a.page or '-'}[/cyan] [{a.kind}] [bold]{head}[/bold] {by} "
+                      f"({len(a.body)} chars){f' → 第{a.continues_on}版' if a.continues_on else ''}")
+
+
+def _explain(path: Path, hints: ParseHints) -> None:
+    from ingest.parse import page_text
+
+    explain_fn = getattr(page_text, "explain", None)
+    if explain_fn is None:
+        raise InputError(f"{path}: --explain is available for page text only")
+    table = Table("#", "class", "why", "text", show_lines=False)
+    for i, row in enumerate(explain_fn(read_input(path), hints), 1):
+        block, cls, why = row
+        text = getattr(block, "text", str(block))
+        table.add_row(str(i), cls, why, text[:60].replace("\n", " ") + ("…" if len(text) > 60 else ""))
+    out.print(table)
+
+
+@command
+def search(query: str, paper: PaperOpt = None,
+           since: Annotated[str | None, typer.Option(help="First date, YYYY-MM-DD.")] = None,
+           until: Annotated[str | None, typer.Option(help="Last date, YYYY-MM-DD.")] = None,
+           page: Annotated[int | None, typer.Option("--page", help="Only this page number.")] = None,
+           limit: Annotated[int, typer.Option(help="How many hits.")] = 10,
+           as_json: Annotated[bool, typer.Option("--json", help="Print {total, hits} as JSON.")] = False) -> None:
+    """Search the indexed articles. Each term must occur as written; titles count more than bodies."""
+    with operator_errors():
+        s = settings()
+        req = SearchRequest(query=query, paper=paper, since=parse_date(since), until=parse_date(until),
+                            page=page, limit=limit)
+        result = run_search(client(s), s.index, req)
+        if as_json:
+            print_json({"total": result["total"], "hits": [
+                {k: h[k] for k in ("id", "paper", "date", "page", "title", "score", "highlight")}
+                for h in result["hits"]]})
+            return
+        out.print(f"{result['total']} hit(s) for [bold]{query}[/bold]")
+        for h in result["hits"]:
+            title = h["title_highlight"] or h["title"] or "(untitled)"
+            out.print(f"\n[cyan]{h['paper_name'] or h['paper']} {h['date']} 第{h['page']}版[/cyan]  "
+                      f"[bold]{_mark(title)}[/bold]  [dim]{h['score']:.2f}[/dim]")
+            for frag in h["highlight"]:
+                out.print(f"  …{_mark(frag)}…")
+
+
+def _mark(text: str) -> str:
+    """Search marks (<em>…</em>) as terminal emphasis; everything else printed literally."""
+    return escape(text).replace(HIGHLIGHT_TAGS[0], "[bold yellow]").replace(HIGHLIGHT_TAGS[1], "[/bold yellow]")
+
+
+@command
+def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Services reachable, queue depth, documents indexed, last edition of each paper, failures."""
+    s = settings()
+    report: dict[str, Any] = {"elasticsearch": s.es_url, "broker": s.broker_url, "index": s.index}
+    report["broker_ok"], report["queue_depth"] = _queue_depth(s.broker_url)
+    es = client(s)
+    try:
+        with service_errors("reading status"):
+            es.cluster.health(timeout="3s")
+            report["elasticsearch_ok"] = True
+            report["documents"] = count(es, s.index)
+            report["index_meta"] = index_meta(es, s.index)
+            report["last_editions"] = _last_editions(es, s.index)
+            report["ledger"] = ledger.count_by_status(es, s.ledger_index)
+    except Exception as e:  # status reports outages instead of failing on them
+        report["elasticsearch_ok"], report["elasticsearch_error"] = False, str(e)
+    if as_json:
+        print_json(report)
+    else:
+        ok = {True: "[green]up[/green]", False: "[red]down[/red]"}
+        out.print(f"Elasticsearch {s.es_url}: {ok[report['elasticsearch_ok']]}"
+                  + (f" — {report.get('elasticsearch_error')}" if not report["elasticsearch_ok"] else ""))
+        out.print(f"Broker {s.broker_url}: {ok[report['broker_ok']]}, queue '{_queue()}' depth "
+                  f"{report['queue_depth'] if report['queue_depth'] is not None else '?'}")
+        if report["elasticsearch_ok"]:
+            meta = report["index_meta"]
+            out.print(f"Index {s.index}: {report['documents']} documents"
+                      + (f" (template {meta.get('template')}, analysis {meta.get('analysis_profile')})" if meta else ""))
+            for paper, last in report["last_editions"].items():
+                out.print(f"  {paper}: last edition {last['date']} ({last['articles']} articles on that date)")
+            failed = report["ledger"].get("failed", 0)
+            out.print(f"Ledger: {', '.join(f'{k} {v}' for k, v in sorted(report['ledger'].items())) or 'empty'}"
+                      + (" — see `ingest failures`" if failed else ""))
+    if not (report["broker_ok"] and report["elasticsearch_ok"]):
+        raise typer.Exit(EXIT_SERVICE)
+
+
+def _queue() -> str:
+    from ingest.queue import QUEUE
+
+    return QUEUE
+
+
+def _queue_depth(broker_url: str) -> tuple[bool, int | None]:
+    import redis
+
+    if not broker_url.startswith(("redis://", "rediss://")):
+        return True, None
+    try:
+        r = redis.Redis.from_url(broker_url, socket_connect_timeout=2, socket_timeout=2)
+        return True, int(r.llen(_queue()))
+    except redis.RedisError:
+        return False, None
+
+
+def _last_editions(es: Any, alias: str) -> dict[str, dict[str, Any]]:
+    try:
+        resp = es.search(index=alias, size=0, aggs={"papers": {"terms": {"field": "paper", "size": 100}, "aggs": {
+            "last": {"terms": {"field": "date", "size": 1, "order": {"_key": "desc"}}}}}})
+    except Exception:
+        return {}
+    editions = {}
+    for b in resp["aggregations"]["papers"]["buckets"]:
+        last = b["last"]["buckets"]
+        if last:
+            editions[b["key"]] = {"date": last[0]["key_as_string"][:10], "articles": last[0]["doc_count"]}
+    return editions
+
+
+@command
+def failures(limit: Annotated[int, typer.Option(help="How many.")] = 50, paper: PaperOpt = None,
+             as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """List failed inputs (the dead-letter list) with the reason; `ingest replay ID` re-runs one."""
+    with operator_errors():
+        s = settings()
+        rows = ledger.entries(client(s), s.ledger_index, status="failed", paper=paper, limit=limit)
+        if as_json:
+            print_json(rows)
+            return
+        if not rows:
+            out.print("no failures")
+            return
+        table = Table("id", "when", "step", "paper", "input", "reason")
+        for r in rows:
+            table.add_row(r["id"], r["at"][:19], r["step"], r.get("paper") or "", r["subject"], r["detail"])
+        out.print(table)
+
+
+@command
+def replay(entry_ids: Annotated[list[str] | None, typer.Argument(help="Ledger ids from `ingest failures`.")] = None,
+           all_failed: Annotated[bool, typer.Option("--all", help="Replay every failed entry.")] = False,
+           wait: Annotated[bool, typer.Option("--wait")] = False) -> None:
+    """Run failed inputs through the pipeline again (from the archived bytes when there are any)."""
+    with operator_errors():
+        s = settings()
+        es = client(s)
+        rows = ledger.entries(es, s.ledger_index, status="failed", limit=1000) if all_failed else \
+            [r for i in (entry_ids or []) if (r := ledger.get(es, s.ledger_index, i))]
+        if not rows:
+            raise InputError("replay: no such failed entries (see `ingest failures`)")
+        celery = make_celery(s)
+        results = []
+        for r in rows:
+            rp = r.get("replay") or {}
+            if rp.get("source"):
+                sig = archive_flow(celery, rp["source"], rp["hints"])
+            elif rp.get("path"):
+                sig = file_flow(celery, rp["path"], rp["hints"])
+            else:
+                err.print(f"[yellow]skipped[/yellow] {r['id']}: nothing to replay from")
+                continue
+            results.append((r["subject"], enqueue(sig, s.broker_url)))
+        err.print(f"replaying {len(results)} input(s)")
+        if wait:
+            _wait(results, 600)
+
+
+@command
+def reindex(delete_old: Annotated[bool, typer.Option("--delete-old", help="Delete the old index after.")] = False
+            ) -> None:
+    """Copy the index into a new one built from the current template and analysis, then switch the alias."""
+    with operator_errors():
+        s = settings()
+        with _progress() as progress:
+            bar = progress.add_task("reindexing", total=None)
+            new, old, copied = reindex_index(client(s), s.index, delete_old=delete_old,
+                                             progress=lambda n, total: progress.update(bar, completed=n, total=total))
+        out.print(f"{s.index}: {copied} documents copied from {old or '(none)'} to {new}; alias switched"
+                  + ("; old index deleted" if delete_old and old else ""))
+

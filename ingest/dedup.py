@@ -1,0 +1,53 @@
+"""Exact deduplication and article identity (pure).
+
+An article's id comes from stable facts — paper, date, page and its content hash — so re-ingesting
+the same text overwrites the same document, and the same text arriving from two sources is one
+document that lists both sources.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date
+
+from ingest.model import Article
+from ingest.normalize import comparison_key
+
+
+def content_hash(article: Article) -> str:
+    """Hash of the normalized title and body: equal for copies that differ only in width, punctuation,
+    white space or traditional vs simplified characters."""
+    key = comparison_key(article.title) + "\x1f" + comparison_key(article.body)
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def article_id(paper: str, edition_date: date | None, page: int | None, chash: str) -> str:
+    day = edition_date.isoformat() if edition_date else "undated"
+    raw = f"{paper}|{day}|{page if page is not None else '-'}|{chash}"
+    return f"{paper}-{day}-{hashlib.sha1(raw.encode('utf-8')).hexdigest()[:16]}"
+
+
+def drop_exact_duplicates(articles: list[Article]) -> tuple[list[Article], int]:
+    """Keep the first of articles with the same content hash (a parser may meet a text twice on one page).
+    Returns the kept articles and how many were dropped."""
+    seen: set[str] = set()
+    kept: list[Article] = []
+    for a in articles:
+        h = content_hash(a)
+        if h in seen:
+            continue
+        seen.add(h)
+        kept.append(a)
+    return kept, len(articles) - len(kept)
+
+
+def merge_sources(existing: list[dict], new: list[dict]) -> list[dict]:
+    """Union of two source lists, keyed on (kind, uri, archive_hash), order kept."""
+    out = list(existing)
+    keys = {(s.get("kind"), s.get("uri"), s.get("archive_hash")) for s in existing}
+    for s in new:
+        k = (s.get("kind"), s.get("uri"), s.get("archive_hash"))
+        if k not in keys:
+            keys.add(k)
+            out.append(s)
+    return out

@@ -1,0 +1,66 @@
+"""Edition → Elasticsearch documents (pure): the stored fields plus the derived search fields."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from ingest.dedup import article_id, content_hash
+from ingest.model import Article, Edition
+from ingest.normalize import to_simplified
+from ingest.segment import word_string
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: str  # file, site, mail
+    uri: str
+    archive_hash: str
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+def derived_fields(title: str, body: str) -> dict[str, Any]:
+    """Fields computed from the text: client-side words, and a simplified copy when the text is
+    traditional (so both 職工 and 职工 find it)."""
+    out: dict[str, Any] = {"title_words": word_string(title), "body_words": word_string(body)}
+    zhs_title, zhs_body = to_simplified(title), to_simplified(body)
+    if zhs_title != title or zhs_body != body:
+        out["zhs"] = {"title": zhs_title, "body": zhs_body}
+    return out
+
+
+def article_document(edition: Edition, article: Article, source: Source, now: datetime | None = None) \
+        -> tuple[str, dict[str, Any]]:
+    chash = content_hash(article)
+    page_name = next((p.name for p in edition.pages if p.number == article.page), "")
+    doc: dict[str, Any] = {
+        "paper": edition.paper,
+        "paper_name": edition.paper_name,
+        "date": edition.date.isoformat() if edition.date else None,
+        "issue_number": edition.issue_number,
+        "page": {"number": article.page, "name": page_name},
+        "kind": article.kind,
+        "pretitle": article.pretitle,
+        "title": article.title,
+        "subtitle": article.subtitle,
+        "column": article.column,
+        "authors": [asdict(a) for a in article.authors],
+        "dateline": article.dateline,
+        "body": article.body,
+        "continues_on": article.continues_on,
+        "continued_from": article.continued_from,
+        "url": article.url,
+        "source_key": article.source_key,
+        "sources": [source.to_dict()],
+        "content_hash": chash,
+        "ingested_at": (now or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
+    }
+    doc.update(derived_fields(article.title, article.body))
+    return article_id(edition.paper, edition.date, article.page, chash), doc
+
+
+def edition_documents(edition: Edition, source: Source) -> list[tuple[str, dict[str, Any]]]:
+    return [article_document(edition, a, source) for a in edition.articles]

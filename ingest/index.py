@@ -1,0 +1,266 @@
+"""Elasticsearch side of the pipeline: the versioned index behind an alias, and idempotent writes.
+
+Writes never use scripts (the local server has no painless): sources are merged on the client and
+written back with optimistic concurrency (if_seq_no / op_type=create), retried on conflict, so two
+workers indexing two copies of one article at the same moment end with one document listing both.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
+
+from ingest.config import Settings, settings
+from ingest.dedup import merge_sources
+from ingest.documents import Source, derived_fields
+from ingest.errors import ServiceError
+
+MAPPINGS_DIR = Path(__file__).resolve().parents[1] / "mappings"
+CURRENT_TEMPLATE = "articles-v1"
+_MAX_CONFLICT_ROUNDS = 8
+
+
+def client(s: Settings | None = None) -> Elasticsearch:
+    s = s or settings()
+    return Elasticsearch(s.es_url, request_timeout=30, retry_on_timeout=True, max_retries=2)
+
+
+@contextmanager
+def service_errors(what: str) -> Iterator[None]:
+    """Turn transport failures into a ServiceError an operator can act on."""
+    try:
+        yield
+    except (TransportError, ConnectionError) as e:
+        raise ServiceError(f"Elasticsearch unreachable while {what} ({settings().es_url}): {e}") from e
+    except ApiError as e:
+        if e.meta.status >= 500 or e.meta.status == 429:
+            raise ServiceError(f"Elasticsearch refused {what}: {e}") from e
+        raise
+
+
+def load_template(name: str = CURRENT_TEMPLATE) -> dict[str, Any]:
+    path = MAPPINGS_DIR / f"{name}.json"
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def index_body(template: str = CURRENT_TEMPLATE, es: Elasticsearch | None = None) -> dict[str, Any]:
+    """Settings and mappings for a new index of `template`, adapted to the analysis the cluster offers."""
+    body = load_template(template)
+    try:
+        from ingest import analysis  # optional: analyzer profiles beyond the bare server
+    except ImportError:
+        return body
+    return analysis.apply_best_profile(body, es) if es is not None else body
+
+
+def concrete_indices(es: Elasticsearch, alias: str) -> list[str]:
+    try:
+        return sorted(es.indices.get_alias(name=alias).keys())
+    except ApiError as e:
+        if e.meta.status == 404:
+            return []
+        raise
+
+
+def _next_index_name(es: Elasticsearch, alias: str, template: str) -> str:
+    version = template.rsplit("-", 1)[-1]  # "v1"
+    existing = es.indices.get(index=f"{alias}-{version}-*", allow_no_indices=True, expand_wildcards="all")
+    gens = [int(m.group(1)) for n in existing if (m := re.fullmatch(rf"{re.escape(alias)}-{version}-(\d+)", n))]
+    return f"{alias}-{version}-{max(gens, default=0) + 1:03d}"
+
+
+def ensure_index(es: Elasticsearch, alias: str) -> str:
+    """The concrete index behind `alias`, created from the current template on first use."""
+    with service_errors(f"checking index {alias}"):
+        current = concrete_indices(es, alias)
+        if current:
+            return current[-1]
+        name = _next_index_name(es, alias, CURRENT_TEMPLATE)
+        body = index_body(CURRENT_TEMPLATE, es)
+        try:
+            es.indices.create(index=name, settings=body["settings"], mappings=body["mappings"],
+                              aliases={alias: {"is_write_index": True}})
+        except ApiError as e:
+            # Another worker created it first: that is the outcome we wanted.
+            if e.meta.status != 400 or "already_exists" not in str(e):
+                raise
+        return concrete_indices(es, alias)[-1]
+
+
+@dataclass
+class WriteResult:
+    created: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)  # existing documents that gained a source or new text
+    unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # stale documents of this source, deleted
+
+    @property
+    def ids(self) -> list[str]:
+        return self.created + self.updated + self.unchanged
+
+
+def _same_content(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    ignore = {"ingested_at", "sources"}
+    return {k: v for k, v in old.items() if k not in ignore} == {k: v for k, v in new.items() if k not in ignore}
+
+
+def write_documents(es: Elasticsearch, alias: str, docs: list[tuple[str, dict[str, Any]]],
+                    refresh: bool = True) -> WriteResult:
+    """Create or merge `docs` (id, document). A document that exists keeps its sources and gains the new
+    ones; its ingested_at is kept when nothing else changed, so a re-ingest is a no-op."""
+    ensure_index(es, alias)
+    result = WriteResult()
+    pending = dict(docs)
+    with service_errors(f"writing {len(docs)} documents to {alias}"):
+        for _ in range(_MAX_CONFLICT_ROUNDS):
+            if not pending:
+                break
+            found = {d["_id"]: d for d in es.mget(index=alias, ids=list(pending))["docs"] if d.get("found")}
+            actions = []
+            for doc_id, doc in pending.items():
+                old = found.get(doc_id)
+                if old is None:
+                    actions.append({"_op_type": "create", "_index": alias, "_id": doc_id, "_source": doc})
+                    continue
+                merged = dict(doc, sources=merge_sources(old["_source"].get("sources", []), doc["sources"]))
+                if _same_content(old["_source"], merged) and merged["sources"] == old["_source"].get("sources"):
+                    result.unchanged.append(doc_id)
+                    continue
+                if _same_content(old["_source"], merged):
+                    merged["ingested_at"] = old["_source"].get("ingested_at", merged["ingested_at"])
+                actions.append({"_op_type": "index", "_index": alias, "_id": doc_id, "_source": merged,
+                                "if_seq_no": old["_seq_no"], "if_primary_term": old["_primary_term"]})
+            retry: dict[str, dict[str, Any]] = {}
+            for ok, item in helpers.streaming_bulk(es, actions, raise_on_error=False, raise_on_exception=False,
+                                                   max_retries=3, initial_backoff=1):
+                op, info = next(iter(item.items()))
+                if ok:
+                    (result.created if op == "create" else result.updated).append(info["_id"])
+                elif info.get("status") == 409:
+                    retry[info["_id"]] = pending[info["_id"]]  # someone wrote it meanwhile: merge again
+                else:
+                    raise ServiceError(f"Elasticsearch rejected document {info['_id']}: {info.get('error')}")
+            pending = {k: v for k, v in pending.items() if k in retry}
+        if pending:
+            raise ServiceError(f"gave up writing {len(pending)} documents after {_MAX_CONFLICT_ROUNDS} conflicting "
+                               "rounds; retry the task")
+        if refresh:
+            es.indices.refresh(index=alias)
+    return result
+
+
+def retire_stale(es: Elasticsearch, alias: str, source: Source, keep_ids: set[str], paper: str) -> list[str]:
+    """Documents that `source` contributed before but not now (the parser changed its split): drop the
+    source from them, and delete those left with no source. Returns the deleted ids."""
+    deleted: list[str] = []
+    with service_errors(f"retiring stale documents of {source.uri}"):
+        hits = helpers.scan(es, index=alias, query={"query": {"bool": {"filter": [
+            {"term": {"paper": paper}}, {"term": {"sources.uri": source.uri}},
+            {"term": {"sources.kind": source.kind}}]}}}, _source=["sources"], seq_no_primary_term=True)
+        for hit in hits:
+            if hit["_id"] in keep_ids:
+                continue
+            others = [s for s in hit["_source"].get("sources", [])
+                      if (s.get("kind"), s.get("uri")) != (source.kind, source.uri)]
+            try:
+                if others:
+                    es.update(index=alias, id=hit["_id"], doc={"sources": others},
+                              if_seq_no=hit["_seq_no"], if_primary_term=hit["_primary_term"])
+                else:
+                    es.delete(index=alias, id=hit["_id"], if_seq_no=hit["_seq_no"],
+                              if_primary_term=hit["_primary_term"])
+                    deleted.append(hit["_id"])
+            except ApiError as e:
+                if e.meta.status != 409:
+                    raise
+                raise ServiceError(f"document {hit['_id']} changed while retiring it; retry the task") from e
+        es.indices.refresh(index=alias)
+    return deleted
+
+
+def count(es: Elasticsearch, alias: str, query: dict[str, Any] | None = None) -> int:
+    with service_errors(f"counting {alias}"):
+        try:
+            return int(es.count(index=alias, query=query or {"match_all": {}})["count"])
+        except ApiError as e:
+            if e.meta.status == 404:
+                return 0
+            raise
+
+
+def index_meta(es: Elasticsearch, alias: str) -> dict[str, Any]:
+    """The _meta of the index behind `alias` (template, analysis profile), or {} when there is none."""
+    with service_errors(f"reading the mapping of {alias}"):
+        try:
+            mapping = es.indices.get_mapping(index=alias)
+        except ApiError as e:
+            if e.meta.status == 404:
+                return {}
+            raise
+    return next(iter(mapping.values()))["mappings"].get("_meta", {})
+
+
+def reindex(es: Elasticsearch, alias: str, template: str = CURRENT_TEMPLATE, delete_old: bool = False,
+            progress: Any = None) -> tuple[str, str | None, int]:
+    """Copy every document into a new index of `template` (derived fields recomputed by the current code),
+    then move the alias in one atomic step. The server has no _reindex here, so the copy is client-side.
+    Returns (new index, old index, documents copied)."""
+    with service_errors(f"reindexing {alias}"):
+        old = concrete_indices(es, alias)
+        old_name = old[-1] if old else None
+        new_name = _next_index_name(es, alias, template)
+        body = index_body(template, es)
+        es.indices.create(index=new_name, settings=body["settings"], mappings=body["mappings"])
+        total = count(es, alias) if old_name else 0
+        if progress:
+            progress(0, total)
+
+        def actions() -> Iterator[dict[str, Any]]:
+            if not old_name:
+                return
+            for n, hit in enumerate(helpers.scan(es, index=old_name, query={"query": {"match_all": {}}}), 1):
+                src = hit["_source"]
+                src.pop("zhs", None)
+                src.update(derived_fields(src.get("title", ""), src.get("body", "")))
+                if progress:
+                    progress(n, total)
+                yield {"_index": new_name, "_id": hit["_id"], "_source": src}
+
+        copied, errors = helpers.bulk(es, actions(), raise_on_error=False, stats_only=True)
+        if errors:
+            es.indices.delete(index=new_name)
+            raise ServiceError(f"reindex of {alias} failed for {errors} documents; {new_name} was removed and "
+                               f"{alias} still points to {old_name}")
+        es.indices.refresh(index=new_name)
+        moves: list[dict[str, Any]] = [{"add": {"index": new_name, "alias": alias, "is_write_index": True}}]
+        if old_name:
+            moves.insert(0, {"remove": {"index": old_name, "alias": alias}})
+        es.indices.update_aliases(actions=moves)
+        if delete_old and old_name:
+            es.indices.delete(index=old_name)
+    return new_name, old_name, copied
+
+
+def utcnow() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def wait_until_healthy(es: Elasticsearch, timeout_s: float = 30) -> None:
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            es.cluster.health(wait_for_status="yellow", timeout="5s")
+            return
+        except (TransportError, ApiError) as e:
+            if time.monotonic() > deadline:
+                raise ServiceError(f"Elasticsearch at {settings().es_url} is not healthy: {e}") from e
+            time.sleep(1)

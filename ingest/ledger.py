@@ -1,0 +1,104 @@
+"""The ledger: one Elasticsearch document per outcome of a pipeline step, for operators to query.
+
+An entry's id is derived from its subject and bytes, so re-running a step overwrites its entry instead of
+piling up copies; failed entries carry what is needed to replay them (the dead-letter list).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from elasticsearch import ApiError, Elasticsearch
+
+from ingest.index import service_errors, utcnow
+
+LEDGER_MAPPING: dict[str, Any] = {
+    "dynamic": False,
+    "properties": {
+        "step": {"type": "keyword"},
+        "status": {"type": "keyword"},  # ok, failed, skipped, retrying
+        "paper": {"type": "keyword"},
+        "date": {"type": "date", "format": "strict_date"},
+        "subject": {"type": "keyword"},  # file path, URL, message id
+        "archive_hash": {"type": "keyword"},
+        "detail": {"type": "text"},
+        "counts": {"type": "object", "enabled": False},
+        "replay": {"type": "object", "enabled": False},
+        "at": {"type": "date"},
+    },
+}
+
+
+@dataclass
+class Entry:
+    step: str
+    status: str
+    subject: str
+    paper: str | None = None
+    date: str | None = None
+    archive_hash: str | None = None
+    detail: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+    # For failed entries: the task name and arguments that replay this step.
+    replay: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        # One entry per input (subject + bytes): a later outcome replaces an earlier one, so a failure
+        # that a replay fixed no longer shows as failed.
+        return hashlib.sha1(f"{self.subject}|{self.archive_hash or ''}".encode()).hexdigest()[:20]
+
+
+def ensure_ledger(es: Elasticsearch, name: str) -> None:
+    with service_errors(f"creating ledger {name}"):
+        if es.indices.exists(index=name):
+            return
+        try:
+            es.indices.create(index=name, mappings=LEDGER_MAPPING,
+                              settings={"number_of_shards": 1, "number_of_replicas": 0})
+        except ApiError as e:
+            if "already_exists" not in str(e):
+                raise
+
+
+def record(es: Elasticsearch, name: str, entry: Entry) -> str:
+    ensure_ledger(es, name)
+    with service_errors(f"writing ledger entry for {entry.subject}"):
+        es.index(index=name, id=entry.id, document=asdict(entry) | {"at": utcnow()}, refresh="wait_for")
+    return entry.id
+
+
+def entries(es: Elasticsearch, name: str, *, status: str | None = None, paper: str | None = None,
+            step: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+    filters: list[dict[str, Any]] = []
+    if status:
+        filters.append({"term": {"status": status}})
+    if paper:
+        filters.append({"term": {"paper": paper}})
+    if step:
+        filters.append({"term": {"step": step}})
+    with service_errors(f"reading ledger {name}"):
+        if not es.indices.exists(index=name):
+            return []
+        resp = es.search(index=name, query={"bool": {"filter": filters}}, size=limit, sort=[{"at": "desc"}])
+    return [h["_source"] | {"id": h["_id"]} for h in resp["hits"]["hits"]]
+
+
+def get(es: Elasticsearch, name: str, entry_id: str) -> dict[str, Any] | None:
+    with service_errors(f"reading ledger entry {entry_id}"):
+        try:
+            return es.get(index=name, id=entry_id)["_source"] | {"id": entry_id}
+        except ApiError as e:
+            if e.meta.status == 404:
+                return None
+            raise
+
+
+def count_by_status(es: Elasticsearch, name: str) -> dict[str, int]:
+    with service_errors(f"reading ledger {name}"):
+        if not es.indices.exists(index=name):
+            return {}
+        resp = es.search(index=name, size=0, aggs={"s": {"terms": {"field": "status"}}})
+    return {b["key"]: b["doc_count"] for b in resp["aggregations"]["s"]["buckets"]}

@@ -1,0 +1,68 @@
+"""Text normalization: what is displayed (width-folded, stray spaces gone) and what is compared (hash keys).
+
+Display text keeps Chinese punctuation as printed; only the comparison key folds everything.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import replace
+from functools import cache
+
+from ingest.model import Article, Author, Edition
+
+_FULLWIDTH_ALNUM = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F) if chr(c - 0xFEE0).isalnum()}
+_FULLWIDTH_ALNUM[0x3000] = 0x20  # ideographic space
+_HAN = r"\u3400-\u9fff\uf900-\ufaff"
+_CJK_PUNCT = r"\u3000-\u303f\uff00-\uffef“”‘’—…·"
+# PDF extraction leaves spaces between Han characters (and between Han and Chinese punctuation).
+_SPACE_IN_CJK = re.compile(rf"(?<=[{_HAN}{_CJK_PUNCT}])[ \t]+(?=[{_HAN}{_CJK_PUNCT}])")
+_SPACES = re.compile(r"[ \t\u00a0]+")
+
+
+def fold_width(text: str) -> str:
+    """Full-width Latin letters and digits to ASCII (２０２０ → 2020); Chinese punctuation stays."""
+    return text.translate(_FULLWIDTH_ALNUM)
+
+
+def clean_spaces(text: str) -> str:
+    """Drop spaces between Chinese characters, collapse other runs of spaces, trim each line."""
+    lines = (_SPACES.sub(" ", _SPACE_IN_CJK.sub("", ln)).strip() for ln in text.split("\n"))
+    return "\n".join(ln for ln in lines if ln)
+
+
+def normalize_text(text: str) -> str:
+    return clean_spaces(fold_width(unicodedata.normalize("NFC", text)))
+
+
+@cache
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified characters (identity on simplified text)."""
+    return _t2s().convert(text) if text else text
+
+
+def comparison_key(text: str) -> str:
+    """The text reduced to what makes two copies the same article: NFKC, simplified, lower case,
+    no punctuation, symbols or white space. Used for content hashes, never displayed."""
+    folded = to_simplified(unicodedata.normalize("NFKC", text)).lower()
+    return "".join(ch for ch in folded if unicodedata.category(ch)[0] in "LN")
+
+
+_TEXT_FIELDS = ("pretitle", "title", "subtitle", "column", "dateline", "body")
+
+
+def normalize_article(article: Article) -> Article:
+    changes = {f: normalize_text(getattr(article, f)) for f in _TEXT_FIELDS}
+    authors = [Author(name=normalize_text(a.name).replace(" ", ""), role=a.role) for a in article.authors]
+    return replace(article, authors=authors, **changes)
+
+
+def normalize_edition(edition: Edition) -> Edition:
+    return replace(edition, articles=[normalize_article(a) for a in edition.articles])

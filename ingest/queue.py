@@ -1,0 +1,67 @@
+"""The Celery configuration, and the pipeline flows by task name.
+
+Both the worker (tasks/app.py) and the operator CLI build their Celery app here, so producer and
+consumer always agree; flows name tasks instead of importing them, so the library never imports tasks/.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery import Celery, chain, signature
+from celery.result import AsyncResult
+from kombu.exceptions import OperationalError
+
+from ingest.config import Settings
+from ingest.errors import ServiceError
+
+QUEUE = "ingest"
+FROM_FILE = ("ingest.archive_file", "ingest.parse", "ingest.normalize", "ingest.dedup", "ingest.index")
+FROM_ARCHIVE = FROM_FILE[1:]
+# How long `ingest add` keeps trying a broker that is down before it says so.
+PUBLISH_RETRY = {"max_retries": 4, "interval_start": 0.5, "interval_step": 1.0, "interval_max": 3.0}
+
+
+def make_celery(s: Settings, include: list[str] | None = None) -> Celery:
+    app = Celery("ingest", broker=s.broker_url, backend=s.result_backend, include=include or [])
+    app.conf.update(
+        task_default_queue=QUEUE,
+        task_serializer="json",
+        result_serializer="json",
+        accept_content=["json"],
+        # Late acks + reject on worker loss: a task whose worker dies is delivered again (tasks are idempotent).
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        # With the Redis broker an unacked task is redelivered after the visibility timeout: keep it above
+        # the longest task plus the longest retry countdown.
+        broker_transport_options={"visibility_timeout": 3600},
+        broker_connection_retry_on_startup=True,
+        result_expires=7 * 24 * 3600,
+        result_extended=True,
+        timezone="UTC",
+        enable_utc=True,
+        worker_hijack_root_logger=False,
+    )
+    return app
+
+
+def flow(app: Celery, names: tuple[str, ...], payload: dict[str, Any]):
+    first, *rest = names
+    return chain(signature(first, args=(payload,), app=app), *(signature(n, app=app) for n in rest))
+
+
+def file_flow(app: Celery, path: str, hints: dict[str, Any]):
+    return flow(app, FROM_FILE, {"path": path, "hints": hints})
+
+
+def archive_flow(app: Celery, source: dict[str, str], hints: dict[str, Any]):
+    return flow(app, FROM_ARCHIVE, {"source": source, "hints": hints})
+
+
+def enqueue(sig, broker_url: str) -> AsyncResult:
+    try:
+        return sig.apply_async(retry=True, retry_policy=PUBLISH_RETRY)
+    except (OperationalError, ConnectionError, OSError) as e:
+        raise ServiceError(f"cannot reach the broker at {broker_url}: {e}. Start it (deploy/local.sh up) and "
+                           "run the command again; nothing was queued.") from e

@@ -1,0 +1,127 @@
+"""Search: the query builder every front-end reuses, and result shaping.
+
+How Chinese queries behave (see mappings/README.md):
+- each whitespace-separated term must occur contiguously: a phrase on the per-character fields, so 疗休养
+  finds 疗休养 and not a text that merely has 疗, 休 and 养 apart;
+- ranking adds character bigrams and client-side words, and title fields weigh more than the body.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from elasticsearch import ApiError, Elasticsearch
+
+from ingest.errors import InputError
+from ingest.index import service_errors
+from ingest.normalize import fold_width, to_simplified
+from ingest.segment import word_string
+
+# Where a term may match, and how much a match there counts.
+PHRASE_FIELDS = {"title": 4.0, "pretitle": 2.0, "subtitle": 2.0, "column": 1.5, "body": 1.0,
+                 "zhs.title": 4.0, "zhs.body": 1.0}
+BIGRAM_FIELDS = {"title.bigrams": 3.0, "pretitle.bigrams": 1.5, "subtitle.bigrams": 1.5, "body.bigrams": 1.0}
+WORD_FIELDS = {"title_words": 2.0, "body_words": 0.5}
+HIGHLIGHT_TAGS = ("<em>", "</em>")
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    query: str
+    paper: str | None = None
+    since: date | None = None
+    until: date | None = None
+    page: int | None = None
+    limit: int = 10
+
+
+def query_terms(query: str) -> list[str]:
+    """The terms of a user query: width-folded, split on white space, quotes dropped."""
+    q = fold_width(query).replace("\u3000", " ")
+    return [t for t in (re.sub(r"[\"“”'‘’]", "", t) for t in q.split()) if t]
+
+
+def _term_clause(term: str) -> dict[str, Any]:
+    variants = {term, to_simplified(term)}
+    should = [{"match_phrase": {f: {"query": v, "boost": b}}} for f, b in PHRASE_FIELDS.items() for v in variants]
+    return {"bool": {"should": should, "minimum_should_match": 1}}
+
+
+def build_query(req: SearchRequest) -> dict[str, Any]:
+    """The request body (query, highlight, size) for `req`."""
+    terms = query_terms(req.query)
+    if not terms:
+        raise InputError(f"search: the query {req.query!r} has no terms")
+    if req.limit < 1 or req.limit > 1000:
+        raise InputError(f"search: --limit must be between 1 and 1000, not {req.limit}")
+    text = " ".join(terms)
+    filters: list[dict[str, Any]] = []
+    if req.paper:
+        filters.append({"term": {"paper": req.paper}})
+    if req.since or req.until:
+        rng: dict[str, str] = {}
+        if req.since:
+            rng["gte"] = req.since.isoformat()
+        if req.until:
+            rng["lte"] = req.until.isoformat()
+        filters.append({"range": {"date": rng}})
+    if req.page is not None:
+        filters.append({"term": {"page.number": req.page}})
+    ranking: list[dict[str, Any]] = [
+        {"multi_match": {"query": text, "type": "most_fields", "fields": [f"{f}^{b}" for f, b in BIGRAM_FIELDS.items()]}},
+    ]
+    words = word_string(text)
+    if words:
+        ranking.append({"multi_match": {"query": words, "type": "most_fields",
+                                        "fields": [f"{f}^{b}" for f, b in WORD_FIELDS.items()]}})
+    return {
+        "query": {"bool": {"must": [_term_clause(t) for t in terms], "should": ranking, "filter": filters}},
+        "highlight": {
+            "pre_tags": [HIGHLIGHT_TAGS[0]], "post_tags": [HIGHLIGHT_TAGS[1]],
+            "fields": {"title": {"number_of_fragments": 0},
+                       "body": {"fragment_size": 90, "number_of_fragments": 2, "no_match_size": 90},
+                       "zhs.body": {"fragment_size": 90, "number_of_fragments": 2}},
+        },
+        "_source": ["paper", "paper_name", "date", "page", "title", "pretitle", "subtitle", "kind", "url"],
+        "size": req.limit,
+        "track_total_hits": True,
+    }
+
+
+def _join_marks(fragment: str) -> str:
+    # Each Han character is its own token, so a phrase comes back as <em>疗</em><em>休</em><em>养</em>:
+    # show it as one mark.
+    o, c = HIGHLIGHT_TAGS
+    return fragment.replace(c + o, "")
+
+
+def search(es: Elasticsearch, alias: str, req: SearchRequest) -> dict[str, Any]:
+    """Run `req`; returns {"total": N, "hits": [{id, paper, date, page, title, score, highlight}, ...]}."""
+    body = build_query(req)
+    with service_errors(f"searching {alias}"):
+        try:
+            resp = es.search(index=alias, **body)
+        except ApiError as e:
+            if e.meta.status == 404:
+                return {"total": 0, "hits": []}
+            raise
+    hits = []
+    for h in resp["hits"]["hits"]:
+        src, hl = h["_source"], h.get("highlight", {})
+        fragments = hl.get("body") or hl.get("zhs.body") or []
+        hits.append({
+            "id": h["_id"],
+            "paper": src.get("paper"),
+            "paper_name": src.get("paper_name"),
+            "date": src.get("date"),
+            "page": (src.get("page") or {}).get("number"),
+            "title": src.get("title") or src.get("pretitle") or src.get("subtitle") or "",
+            "kind": src.get("kind"),
+            "score": h["_score"],
+            "highlight": [_join_marks(f) for f in fragments],
+            "title_highlight": _join_marks(hl["title"][0]) if hl.get("title") else None,
+        })
+    return {"total": resp["hits"]["total"]["value"], "hits": hits}

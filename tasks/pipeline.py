@@ -1,0 +1,99 @@
+"""One task per pipeline step. Each takes and returns a JSON payload (see ingest.pipeline); each is
+idempotent, acks late, retries service outages with backoff, and records a final failure in the ledger
+(the dead-letter list `ingest failures` shows and `ingest replay` re-runs)."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+from typing import Any
+
+from celery import Task
+
+from ingest import pipeline as steps
+from ingest.archive import Archive
+from ingest.config import settings
+from ingest.errors import InputError, ServiceError
+from ingest.papers import all_papers
+from ingest.queue import archive_flow
+from tasks.app import app
+
+log = logging.getLogger(__name__)
+
+
+class PipelineTask(Task):
+    acks_late = True
+    reject_on_worker_lost = True
+    autoretry_for = (ServiceError,)
+    retry_backoff = 2
+    retry_backoff_max = 120
+    retry_jitter = True
+    max_retries = 40  # about an hour of outage at the capped backoff
+    throws = (InputError,)  # expected failures: logged without a traceback
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):  # noqa: ANN001 (Celery's signature)
+        payload: dict[str, Any] = args[0] if args and isinstance(args[0], dict) else {}
+        hints = payload.get("hints") or {"name": str(payload.get("path", task_id))}
+        replay = {"path": payload.get("path"), "source": payload.get("source"), "hints": hints}
+        try:
+            steps.record_failure(settings(), self.name.removeprefix("ingest."), hints, payload.get("source"),
+                                 exc, replay)
+        except ServiceError as e:
+            log.error("could not record the failure of %s in the ledger: %s", hints.get("name"), e)
+
+
+def _archive() -> Archive:
+    return Archive(settings().archive_dir)
+
+
+@app.task(name="ingest.archive_file", base=PipelineTask)
+def archive_file(payload: dict[str, Any]) -> dict[str, Any]:
+    return payload | {"source": steps.archive_file(payload["path"], _archive()).to_dict()}
+
+
+@app.task(name="ingest.parse", base=PipelineTask)
+def parse(payload: dict[str, Any]) -> dict[str, Any]:
+    return payload | steps.parse_step(payload["source"], payload["hints"], _archive())
+
+
+@app.task(name="ingest.normalize", base=PipelineTask)
+def normalize(payload: dict[str, Any]) -> dict[str, Any]:
+    return steps.normalize_step(payload)
+
+
+@app.task(name="ingest.dedup", base=PipelineTask)
+def dedup(payload: dict[str, Any]) -> dict[str, Any]:
+    return steps.dedup_step(payload)
+
+
+@app.task(name="ingest.index", base=PipelineTask)
+def index(payload: dict[str, Any]) -> dict[str, Any]:
+    return steps.index_step(payload, settings())
+
+
+@app.task(name="ingest.scan_inbox", acks_late=True)
+def scan_inbox() -> int:
+    """Ingest every file in the inbox's paper folders; a file moves to done/ once its bytes are archived."""
+    s, started = settings(), 0
+    for paper in all_papers():
+        folder = s.inbox_dir / paper
+        if not folder.is_dir():
+            continue
+        for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+            hints = steps.make_hints(path.name, paper=paper)
+            try:
+                source = steps.archive_file(str(path), _archive())
+            except InputError as e:
+                steps.record_failure(s, "archive_file", hints, None, e, {"path": str(path), "hints": hints})
+                _move(path, folder / "failed")
+                continue
+            archive_flow(app, source.to_dict(), hints).apply_async()
+            _move(path, folder / "done")
+            started += 1
+    return started
+
+
+def _move(path: Path, folder: Path) -> None:
+    folder.mkdir(exist_ok=True)
+    shutil.move(str(path), folder / path.name)

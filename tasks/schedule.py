@@ -1,0 +1,15 @@
+"""What the one beat scheduler runs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from ingest.config import settings
+
+
+def build_schedule() -> dict:
+    schedule: dict = {
+        # Files dropped into the inbox folder (one sub-folder per paper) are ingested within a minute.
+        "scan-inbox": {"task": "ingest.scan_inbox", "schedule": timedelta(seconds=settings().inbox_interval_s)},
+    }
+    return schedule
