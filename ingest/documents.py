@@ -22,13 +22,16 @@ class Source:
         return asdict(self)
 
 
-def derived_fields(title: str, body: str) -> dict[str, Any]:
+def derived_fields(title: str, body: str | list[str]) -> dict[str, Any]:
     """Fields computed from the text: client-side words, and a simplified copy when the text is
     traditional (so both 職工 and 职工 find it)."""
-    out: dict[str, Any] = {"title_words": word_string(title), "body_words": word_string(body)}
+    if isinstance(body, list):
+        body = "\n".join(body)
+    out: dict[str, Any] = {"title_words": word_string(title),
+                           "body_words": [word_string(p) for p in body.split("\n") if p]}
     zhs_title, zhs_body = to_simplified(title), to_simplified(body)
     if zhs_title != title or zhs_body != body:
-        out["zhs"] = {"title": zhs_title, "body": zhs_body}
+        out["zhs"] = {"title": zhs_title, "body": [p for p in zhs_body.split("\n") if p]}
     return out
 
 
@@ -49,7 +52,9 @@ def article_document(edition: Edition, article: Article, source: Source, now: da
         "column": article.column,
         "authors": [asdict(a) for a in article.authors],
         "dateline": article.dateline,
-        "body": article.body,
+        # One value per paragraph: the mapping's position gap keeps a phrase from matching across two
+        # paragraphs, so a phrase is found across a column break only where the parser joined it.
+        "body": article.paragraphs,
         "continues_on": article.continues_on,
         "continued_from": article.continued_from,
         "url": article.url,

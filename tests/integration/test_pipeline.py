@@ -1,0 +1,252 @@
+"""The spine end to end on the real services: CLI → Celery worker → Elasticsearch → search."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from urllib.parse import urlparse
+
+import pytest
+from elasticsearch import Elasticsearch
+
+from tests.conftest import REPO, SAMPLE_PAGE
+from tests.integration.conftest import run_cli, start_worker, stop_worker
+from tests.integration.tcp_proxy import TcpProxy
+
+pytestmark = pytest.mark.integration
+
+
+def _search(query: str, *extra: str) -> dict:
+    r = run_cli("search", query, "--json", *extra)
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+def _ids(es: Elasticsearch, index: str) -> set[str]:
+    es.indices.refresh(index=index)
+    return {h["_id"] for h in es.search(index=index, size=1000, _source=False)["hits"]["hits"]}
+
+
+@pytest.fixture(scope="module")
+def ingested(service_env, worker):
+    r = run_cli("add", str(SAMPLE_PAGE), "--paper", "zjgrrb", "--wait")
+    assert r.returncode == 0, r.stderr
+    return r
+
+
+def test_add_wait_indexes_the_sample_page_and_reports_it(ingested, es, service_env):
+    assert "indexed" in ingested.stderr
+    docs = es.search(index=service_env["INGEST_INDEX"], size=100)["hits"]["hits"]
+    titles = {d["_source"]["title"] for d in docs}
+    assert len(docs) >= 5
+    assert all(d["_source"]["paper"] == "zjgrrb" and d["_source"]["date"] == "2020-06-25" for d in docs)
+    assert any("小康" in t for t in titles)
+    assert all(d["_source"]["sources"][0]["kind"] == "file" for d in docs)
+
+
+def test_a_multi_character_term_finds_only_documents_that_contain_it_as_written(ingested):
+    hits = _search("疗休养")["hits"]
+    assert hits, "疗休养 should be found"
+    assert all("<em>疗休养</em>" in " ".join(h["highlight"]) for h in hits)
+    # 养 and 休 and 疗 each occur elsewhere on the page, but never as 疗休养 outside the long article.
+    assert {h["paper"] for h in hits} == {"zjgrrb"}
+    assert _search("休疗养")["total"] == 0
+
+
+def test_a_phrase_split_across_a_column_break_is_found_because_the_parser_joined_it(ingested):
+    # Printed as "…所辖基层工会在发" | "放工会会员节日慰问品时…" in two columns.
+    assert _search("基层工会在发放工会会员节日慰问品")["total"] == 1
+    # Printed as "携起困难职" | "工的手".
+    assert _search("携起困难职工的手")["total"] >= 1
+
+
+def test_titles_weigh_more_than_bodies(ingested):
+    hits = _search("红船精神")["hits"]
+    assert hits and "红船精神" in hits[0]["title"]
+
+
+def test_search_json_has_the_documented_shape_and_filters_work(ingested):
+    result = _search("工会", "--paper", "zjgrrb", "--since", "2020-06-25", "--until", "2020-06-25", "--page", "1",
+                     "--limit", "3")
+    assert result["total"] >= 3 and len(result["hits"]) == 3
+    assert set(result["hits"][0]) == {"id", "paper", "date", "page", "title", "score", "highlight"}
+    scores = [h["score"] for h in result["hits"]]
+    assert scores == sorted(scores, reverse=True)
+    assert _search("工会", "--since", "2020-06-26")["total"] == 0
+    assert _search("工会", "--paper", "other")["total"] == 0
+    assert _search("工会", "--page", "2")["total"] == 0
+
+
+def test_search_prints_paper_date_page_title_and_a_marked_snippet(ingested):
+    r = run_cli("search", "疗休养", "--limit", "1")
+    assert r.returncode == 0, r.stderr
+    assert "浙江工人日报 2020-06-25 第1版" in r.stdout
+    assert "疗休养" in r.stdout and "…" in r.stdout
+
+
+def test_adding_the_same_file_again_keeps_the_same_documents(ingested, es, service_env):
+    index = service_env["INGEST_INDEX"]
+    before = _ids(es, index)
+    stamps = {h["_id"]: h["_source"]["ingested_at"] for h in es.search(index=index, size=100)["hits"]["hits"]}
+    r = run_cli("add", str(SAMPLE_PAGE), "--paper", "zjgrrb", "--wait")
+    assert r.returncode == 0, r.stderr
+    assert _ids(es, index) == before
+    after = {h["_id"]: h["_source"]["ingested_at"] for h in es.search(index=index, size=100)["hits"]["hits"]}
+    assert after == stamps  # nothing changed, so nothing was rewritten
+
+
+def test_the_same_article_from_another_file_is_one_document_listing_both_sources(ingested, es, service_env,
+                                                                               tmp_path):
+    copy = tmp_path / "page01-copy.txt"
+    shutil.copy(SAMPLE_PAGE, copy)
+    copy.write_bytes(SAMPLE_PAGE.read_bytes() + "\n".encode())  # other bytes, same articles
+    index = service_env["INGEST_INDEX"]
+    before = _ids(es, index)
+    r = run_cli("add", str(copy), "--paper", "zjgrrb", "--wait")
+    assert r.returncode == 0, r.stderr
+    assert _ids(es, index) == before
+    doc = es.search(index=index, size=1, query={"match_phrase": {"body": "疗休养"}})["hits"]["hits"][0]["_source"]
+    assert {urlparse(s["uri"]).path.rsplit("/", 1)[-1] for s in doc["sources"]} == {"page01.txt", "page01-copy.txt"}
+
+
+@pytest.mark.parametrize("name,content,problem", [
+    ("empty.txt", b"", "the file is empty"),
+    ("binary.txt", bytes(range(256)) * 4, "binary data"),
+    ("gbk.txt", "浙江工人日报 第11557号 省总工会".encode("gbk"), "not UTF-8"),
+])
+def test_bad_files_are_refused_by_name_and_nothing_is_indexed(ingested, es, service_env, worker, tmp_path, name,
+                                                             content, problem):
+    bad = tmp_path / name
+    bad.write_bytes(content)
+    index = service_env["INGEST_INDEX"]
+    before = _ids(es, index)
+    r = run_cli("add", str(bad), "--paper", "zjgrrb", "--wait")
+    assert r.returncode == 1
+    assert name in r.stderr and problem in r.stderr and "nothing queued" in r.stderr
+    assert "Traceback" not in r.stderr
+    assert _ids(es, index) == before
+    assert worker.poll() is None
+
+
+def test_a_missing_file_is_named(service_env):
+    r = run_cli("add", "no/such/page.txt", "--paper", "zjgrrb")
+    assert r.returncode == 1 and "no/such/page.txt: no such file" in r.stderr
+
+
+def test_parse_refuses_bad_input_without_a_traceback(tmp_path):
+    bad = tmp_path / "x.txt"
+    bad.write_bytes(b"\x00\x01\x02")
+    r = run_cli("parse", str(bad), "--json")
+    assert r.returncode == 1 and "x.txt: binary data" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_a_bad_file_that_reaches_the_worker_is_recorded_and_replayable_and_the_worker_lives(
+        ingested, service_env, worker, tmp_path):
+    from ingest.config import settings
+    from ingest.queue import enqueue, file_flow, make_celery
+    from ingest.pipeline import make_hints
+
+    path = tmp_path / "late.txt"  # missing when the worker looks: the archive step fails
+    s = settings()
+    res = enqueue(file_flow(make_celery(s), str(path), make_hints("late.txt", paper="zjgrrb")), s.broker_url)
+    with pytest.raises(Exception, match="late.txt: no such file"):
+        res.get(timeout=60)
+    failures = json.loads(run_cli("failures", "--json").stdout)
+    entry = next(f for f in failures if f["subject"] == "late.txt")
+    assert entry["step"] == "archive_file" and "no such file" in entry["detail"]
+    assert worker.poll() is None
+    shutil.copy(SAMPLE_PAGE, path)
+    r = run_cli("replay", entry["id"], "--wait")
+    assert r.returncode == 0, r.stderr
+    assert "late.txt" not in {f["subject"] for f in json.loads(run_cli("failures", "--json").stdout)}
+
+
+def test_status_reports_services_documents_and_the_last_edition(ingested):
+    r = run_cli("status", "--json")
+    assert r.returncode == 0, r.stderr
+    st = json.loads(r.stdout)
+    assert st["elasticsearch_ok"] and st["broker_ok"]
+    assert st["documents"] >= 5
+    assert st["last_editions"]["zjgrrb"]["date"] == "2020-06-25"
+    assert st["index_meta"]["template"] == "articles-v1"
+
+
+def test_broker_down_add_says_so_and_queues_nothing(service_env):
+    r = run_cli("add", str(SAMPLE_PAGE), "--paper", "zjgrrb", env={"INGEST_BROKER_URL": "redis://127.0.0.1:1/0"},
+                timeout=120)
+    assert r.returncode == 3
+    assert "cannot reach the broker at redis://127.0.0.1:1/0" in r.stderr and "nothing was queued" in r.stderr
+
+
+def test_an_elasticsearch_outage_during_ingest_is_retried_and_nothing_is_lost(service_env, tmp_path):
+    """A worker whose Elasticsearch goes away keeps the task and finishes it when it is back."""
+    import redis
+
+    env = dict(service_env, INGEST_BROKER_URL=service_env["INGEST_BROKER_URL"][:-1] + "8",
+               INGEST_RESULT_BACKEND=service_env["INGEST_RESULT_BACKEND"][:-1] + "9",
+               INGEST_INDEX=service_env["INGEST_INDEX"] + "-outage")
+    for url in (env["INGEST_BROKER_URL"], env["INGEST_RESULT_BACKEND"]):
+        redis.Redis.from_url(url).flushdb()
+    es_url = urlparse(service_env["INGEST_ES_URL"])
+    proxy = TcpProxy(es_url.hostname, es_url.port)
+    worker = start_worker(env, "outage", tmp_path / "worker.log", {"INGEST_ES_URL": proxy.url}, concurrency=1)
+    try:
+        cli = subprocess.Popen([sys.executable, "-m", "ingest", "add", str(SAMPLE_PAGE), "--paper", "zjgrrb", "--wait"],
+                               cwd=REPO, env=os.environ | env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True)
+        time.sleep(8)  # the index step meets the outage and backs off
+        assert cli.poll() is None
+        assert "Retry in" in (tmp_path / "worker.log").read_text(errors="replace")
+        proxy.up()
+        _, stderr = cli.communicate(timeout=240)
+        assert cli.returncode == 0, stderr
+        es = Elasticsearch(service_env["INGEST_ES_URL"])
+        assert es.count(index=env["INGEST_INDEX"])["count"] >= 5
+    finally:
+        proxy.down()
+        stop_worker(worker)
+        Elasticsearch(service_env["INGEST_ES_URL"]).indices.delete(index=env["INGEST_INDEX"] + "-*",
+                                                                   allow_no_indices=True)
+
+
+def test_reindex_moves_the_alias_to_a_new_index_with_every_document(ingested, es, service_env):
+    index = service_env["INGEST_INDEX"]
+    before, old = _ids(es, index), set(es.indices.get_alias(name=index))
+    r = run_cli("reindex", "--delete-old")
+    assert r.returncode == 0, r.stderr
+    new = set(es.indices.get_alias(name=index))
+    assert new != old and len(new) == 1 and next(iter(new)).endswith("-002")
+    assert _ids(es, index) == before
+    assert not es.indices.exists(index=",".join(old))
+    assert _search("疗休养")["total"] >= 1
+
+
+def test_files_dropped_in_the_inbox_are_ingested_on_the_beat_schedule(service_env, worker, es, tmp_path):
+    from pathlib import Path
+
+    index = service_env["INGEST_INDEX"]
+    folder = Path(service_env["INGEST_INBOX_DIR"]) / "zjgrrb"
+    folder.mkdir(parents=True, exist_ok=True)
+    page = folder / "page01.txt"
+    page.write_bytes(SAMPLE_PAGE.read_bytes() + "\n\n".encode())  # new bytes: a new source of the same articles
+    beat = subprocess.Popen([sys.executable, "-m", "celery", "-A", "tasks.app", "beat", "--schedule",
+                             str(tmp_path / "beat-schedule"), "--loglevel", "INFO"], cwd=REPO,
+                            env=os.environ | {"INGEST_INBOX_INTERVAL": "1"},
+                            stdout=(tmp_path / "beat.log").open("wb"), stderr=subprocess.STDOUT)
+    try:
+        uri, deadline = page.resolve().as_uri(), time.monotonic() + 90
+        while time.monotonic() < deadline:
+            es.indices.refresh(index=index)
+            if es.count(index=index, query={"term": {"sources.uri": uri}})["count"] >= 5:
+                break
+            time.sleep(1)
+        assert es.count(index=index, query={"term": {"sources.uri": uri}})["count"] >= 5, \
+            (tmp_path / "beat.log").read_text(errors="replace")
+        assert (folder / "done" / "page01.txt").exists() and not page.exists()
+    finally:
+        beat.terminate()
+        beat.wait(30)

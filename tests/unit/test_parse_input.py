@@ -1,0 +1,44 @@
+import pytest
+
+from ingest.errors import InputError
+from ingest.parse import MAX_INPUT_BYTES, ParseHints, parse_bytes, read_input, sniff
+from ingest.parse.text import decode_page_text
+
+
+def test_sniff_tells_pdf_html_email_and_text_apart():
+    assert sniff(b"%PDF-1.7\n...", "x.bin") == "pdf"
+    assert sniff(b"<!DOCTYPE html><html>", "page") == "html"
+    assert sniff(b"anything", "nbs.D110000renmrb_01.htm") == "html"
+    assert sniff(b"From: a@b\nTo: c@d\nSubject: x\n\nbody", "msg") == "email"
+    assert sniff("浙江工人日报\n第11557号".encode(), "page01.txt") == "text"
+
+
+def test_empty_input_is_refused_with_the_file_name():
+    with pytest.raises(InputError, match=r"page01\.txt: the file is empty"):
+        parse_bytes(b"", ParseHints(name="page01.txt"))
+
+
+def test_oversized_input_is_refused_before_parsing():
+    with pytest.raises(InputError, match="larger than"):
+        parse_bytes(b"x" * (MAX_INPUT_BYTES + 1), ParseHints(name="big.txt"))
+
+
+def test_binary_bytes_are_not_page_text():
+    with pytest.raises(InputError, match=r"a\.txt: binary data"):
+        decode_page_text(b"\x89PNG\r\n\x1a\n\x00\x00\x00", "a.txt")
+
+
+def test_gbk_bytes_are_refused_with_a_conversion_hint():
+    with pytest.raises(InputError, match=r"g\.txt: not UTF-8 text .*GB18030"):
+        decode_page_text("浙江工人日报".encode("gbk"), "g.txt")
+
+
+def test_utf8_with_bom_decodes():
+    assert decode_page_text("\ufeff浙江工人日报".encode(), "b.txt") == "浙江工人日报"
+
+
+def test_read_input_names_missing_unreadable_and_directory_inputs(tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        read_input(tmp_path / "missing.txt")
+    with pytest.raises(InputError, match="is a directory"):
+        read_input(tmp_path)
