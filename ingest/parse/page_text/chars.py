@@ -1,0 +1,107 @@
+"""Character-level helpers: what counts as Chinese, sentence ends, and the cleaning of extracted text.
+
+Two forms of a text are used: the *clean* form (what the edition JSON carries: stray spaces and
+full-width digits fixed, characters otherwise as printed) and the *key* form (simplified, no spaces,
+half-width), on which every pattern of the parser matches, so that 本報訊 and 本 报 讯 read as 本报讯.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+# CJK ideographs (BMP blocks and extension A); enough for newspaper text.
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK_RE = re.compile(f"[{CJK}]")
+# Chinese punctuation: a space next to one of these is never meaningful in running text.
+CJK_PUNCT = "，。、；：？！…—“”‘’《》〈〉（）【】「」『』·〔〕"
+# What ends a sentence, and the closers that may follow such an end (。” or ！）).
+SENTENCE_END = "。！？…；"
+CLOSERS = "”’』」）)》"
+
+_WIDE_TO_NARROW = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)}  # ０-９
+_WIDE_TO_NARROW.update({cp: cp - 0xFEE0 for cp in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
+_WIDE_TO_NARROW.update({cp: cp - 0xFEE0 for cp in range(0xFF41, 0xFF5B)})  # ａ-ｚ
+_WIDE_TO_NARROW.update({ord("％"): "%", ord("＠"): "@", ord("\u3000"): " ", ord("\u00a0"): " "})
+
+_SPACE_NEAR_CJK = re.compile(f"(?<=[{CJK}{CJK_PUNCT}])[ \t]+|[ \t]+(?=[{CJK}{CJK_PUNCT}])")
+_WIDE_DOT_IN_NUMBER = re.compile(r"(?<=\d)．(?=\d)")
+
+
+def count_cjk(text: str) -> int:
+    return len(CJK_RE.findall(text))
+
+
+def narrow(text: str) -> str:
+    """Full-width digits, Latin letters, % and @ as ASCII (PDF extraction mixes both widths)."""
+    return _WIDE_DOT_IN_NUMBER.sub(".", text.translate(_WIDE_TO_NARROW))
+
+
+def squash_spaces(text: str) -> str:
+    """Running text without the spaces PDF extraction puts between Chinese characters."""
+    return _SPACE_NEAR_CJK.sub("", text).strip()
+
+
+def tidy_heading(text: str) -> str:
+    """A headline keeps its single spaces (they separate parallel phrases) unless it is spaced out
+    character by character, as extraction of wide-tracked display type produces (本 报 讯)."""
+    text = re.sub(r"[ \t]+", " ", narrow(text)).strip()
+    if is_spaced_out(text):
+        return squash_spaces(text)
+    return text
+
+
+def is_spaced_out(text: str) -> bool:
+    """Every or nearly every Chinese character followed by a space: wide tracking, not word spacing."""
+    parts = text.split(" ")
+    return len(parts) >= 3 and sum(1 for p in parts if len(p) == 1) >= 0.6 * len(parts)
+
+
+@cache
+def _t2s():  # type: ignore[no-untyped-def]
+    try:
+        import opencc
+    except ImportError:  # the parser still works on simplified text without it
+        return None
+    return opencc.OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    conv = _t2s()
+    return conv.convert(text) if conv else text
+
+
+def key(text: str) -> str:
+    """The matching form: NFKC (half-width), simplified, without any white space."""
+    return re.sub(r"\s+", "", simplified(unicodedata.normalize("NFKC", text)))
+
+
+def key_spaced(text: str) -> str:
+    """Like `key` but keeps single spaces between tokens (bylines are delimited by them)."""
+    text = simplified(unicodedata.normalize("NFKC", text))
+    text = re.sub(r"\s+", " ", text).strip()
+    return squash_spaces(text) if is_spaced_out(text) else text
+
+
+def ends_sentence(text: str) -> bool:
+    """True when the text ends where a paragraph may end: 。！？…； or a closer right after one, or ：."""
+    t = text.rstrip()
+    if not t:
+        return True
+    if t[-1] in SENTENCE_END or t[-1] in "：:":
+        return True
+    # 。” and ！） end a sentence; a bare ” (“红船” + 精神) does not.
+    while t and t[-1] in CLOSERS:
+        t = t[:-1]
+        if t and t[-1] in SENTENCE_END:
+            return True
+    return False
+
+
+def match_form(text: str) -> str:
+    """Half-width (per character NFKC) and simplified, position for position with `text`, so that a
+    span found in the match form can be cut out of the text as printed."""
+    s = "".join(n if len(n := unicodedata.normalize("NFKC", c)) == 1 else c for c in text)
+    t = simplified(s)
+    return t if len(t) == len(s) else s

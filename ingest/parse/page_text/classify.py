@@ -1,0 +1,218 @@
+"""Blocks → classes: what each block of the page is, and why (the reason `--explain` shows).
+
+Classes: masthead, headline, label (a box's fixed title: 开栏的话, 编者按), byline (a paragraph opening
+with a dateline or byline), body, caption (a paragraph ending with a photo credit), credit, notice
+(hotline, ad, subscription box), jump (下转第N版 / 上接第N版) and noise (a stray page number, a bullet).
+Each rule is a named function of the block alone; the masthead zone is the only rule that looks at
+neighbours. Patterns match the match form (chars.match_form) so that width and 繁/简 do not matter.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ingest.parse.page_text.blocks import Block
+from ingest.parse.page_text.bylines import Byline, parse_byline, parse_credit, split_trailing_credit
+from ingest.parse.page_text.chars import count_cjk, key, match_form
+from ingest.parse.page_text.masthead import field_names, is_promo
+
+CLASSES = ("masthead", "headline", "label", "byline", "body", "caption", "credit", "notice", "jump", "noise")
+
+# Fixed titles of boxes that sit beside an article (data, not code: extend as papers need).
+BOX_LABELS = frozenset({
+    "开栏的话", "开篇的话", "写在前面", "编者按", "编者的话", "编后", "编后语", "短评", "快评", "微评", "点评", "述评",
+    "记者手记", "采访手记", "记者观察", "相关链接", "新闻链接", "链接", "延伸阅读", "背景", "新闻背景", "小贴士", "名词解释",
+})
+NUMBER = r"(\d{1,3}|[一二三四五六七八九十]{1,3})"
+# 下转第4版 / (转第4版) / 上接第1版 / (详见第3版): the whole block, or the end/start of a paragraph.
+JUMP_RE = re.compile(rf"^[(（]?\s*(下转|转|上接|接|详见|见)\s*第?\s*{NUMBER}\s*版\s*[)）]?$")
+JUMP_AT_END_RE = re.compile(rf"[(（]\s*(下转|转|详见|见)\s*第?\s*{NUMBER}\s*版\s*[)）]\s*$")
+JUMP_AT_START_RE = re.compile(rf"^\s*[(（]\s*(上接|接)\s*第?\s*{NUMBER}\s*版\s*[)）]")
+PHONE_RE = re.compile(r"(?<!\d)(?:0\d{2,3}-?)?[1-9]\d{6,7}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)|400-?\d{3}-?\d{4}")
+NOTICE_WORD_RE = re.compile(r"热线|电话|订阅|征订|订报|广告|招聘|招商|咨询|举报|投诉|公告|声明|启事|遗失|拍卖|联系人|垂询|报名")
+NOTICE_HEAD_RE = re.compile(r"^(?:广告|公告|声明|启事|遗失声明|征订启事|招聘|讣告)")
+# Sentence-internal punctuation a headline does not carry (a headline may end with ？ or ！).
+_PROSE_MARKS = re.compile(r"[。；…]|[？！?!](?!$)")
+MAX_HEADING_CHARS = 40
+MAX_MASTHEAD_BLOCKS = 20
+
+
+@dataclass
+class Classified:
+    block: Block
+    cls: str
+    reason: str
+    byline: Byline | None = None
+    data: dict[str, Any] | None = None  # jump page, credit authors, caption credit
+
+
+def classify_blocks(blocks: Sequence[Block], paper_names: set[str]) -> list[Classified]:
+    """Classify every block in reading order; the leading masthead zone first."""
+    zone = masthead_zone(blocks, paper_names)
+    body_size = _body_font_size(blocks)
+    out = [Classified(b, "masthead", reason) for b, reason in zip(blocks, zone)]
+    out += [classify_block(b, body_size) for b in blocks[len(zone):]]
+    return out
+
+
+def masthead_zone(blocks: Sequence[Block], paper_names: set[str]) -> list[str]:
+    """Reasons for the leading blocks that form the masthead or page header: everything up to the last
+    block that carries a masthead field, provided it carries two kinds of field or the paper's name and
+    no prose comes first. Slogans and QR-code promotions in between belong to it."""
+    reasons: list[str] = []
+    kinds: set[str] = set()
+    last = -1
+    for i, b in enumerate(blocks[:MAX_MASTHEAD_BLOCKS]):
+        if is_prose(b.text) or parse_byline(b.lines[0] if b.lines else "") is not None:
+            break
+        names: list[str] = []
+        for line in b.lines:
+            names += field_names(line)
+            if key(line) in paper_names or any(n in key(line) for n in paper_names):
+                names.append("paper_name")
+        if names:
+            kinds |= set(names)
+            last = i
+            reasons.append(f"masthead field(s): {', '.join(dict.fromkeys(names))}")
+        elif all(is_promo(ln) for ln in b.lines):
+            last = i
+            reasons.append("promotion beside the masthead (微信/公众号/扫码)")
+        else:
+            reasons.append("slogan between masthead fields")
+    if len(kinds) < 2 and "paper_name" not in kinds:
+        return []
+    return reasons[: last + 1]
+
+
+def classify_block(b: Block, body_size: float | None = None) -> Classified:
+    """The class of one block outside the masthead, with the rule that decided it."""
+    text = b.text.strip()
+    m = match_form(text)
+    flat = re.sub(r"\s+", "", m)
+    if count_cjk(text) == 0 and not PHONE_RE.search(flat):
+        return Classified(b, "noise", "no Chinese text and no phone number (page number, bullet, stray mark)")
+    if j := JUMP_RE.match(flat):
+        return Classified(b, "jump", f"jump line: {j.group(1)} page {j.group(2)}", data=_jump(j))
+    if credit := parse_credit(text):
+        names = "、".join(a.name for a in credit)
+        return Classified(b, "credit", f"photo credit (… 摄): {names}", data={"authors": credit})
+    if looks_like_notice(text):
+        return Classified(b, "notice", "notice or ad box: phone number or notice word, no prose")
+    if key(text) in BOX_LABELS:
+        return Classified(b, "label", "fixed box title (BOX_LABELS)")
+    if (byline := parse_byline(b.lines[0])) is not None and (byline.authors or byline.dateline):
+        what = "dateline " + byline.dateline if byline.dateline else "byline"
+        return Classified(b, "byline", f"opens with a {what} ({byline.matched})", byline=_whole(byline, b))
+    if (why := heading_reason(b, body_size)) is not None:
+        return Classified(b, "headline", why)
+    caption, credit = split_trailing_credit(text)
+    if credit:
+        return Classified(b, "caption", "paragraph that ends with a photo credit",
+                          data={"authors": credit, "text": caption})
+    return Classified(b, "body", "prose: " + ("sentence punctuation" if is_prose(text) else "no headline shape"))
+
+
+def _whole(byline: Byline, b: Block) -> Byline:
+    """The byline of a block's first line, with the block's further lines appended to the rest."""
+    more = b.lines[1:]
+    if more:
+        byline.rest = (byline.rest + "\n" + "\n".join(more)).strip()
+    return byline
+
+
+def _jump(j: re.Match[str]) -> dict[str, Any]:
+    from ingest.parse.page_text.masthead import cn_number
+    n = j.group(2)
+    page = int(n) if n.isdigit() else cn_number(n)
+    direction = "from" if j.group(1) in ("上接", "接") else "on"
+    return {"direction": direction, "page": page}
+
+
+def is_prose(text: str) -> bool:
+    """Running text: sentence punctuation, or commas in a line too long for a headline."""
+    flat = re.sub(r"\s+", "", text)
+    return bool(_PROSE_MARKS.search(flat)) or ("，" in flat and count_cjk(flat) > MAX_HEADING_CHARS)
+
+
+def heading_reason(b: Block, body_size: float | None = None) -> str | None:
+    """Why the block is a headline (or a sub-heading, a series name), or None: short lines without
+    sentence punctuation; with font sizes, type larger than the body's."""
+    lines = b.lines
+    if not lines or len(lines) > 4:
+        return None
+    if b.font_size is not None and body_size is not None:
+        if b.font_size >= body_size * 1.15 and all(count_cjk(ln) <= 2 * MAX_HEADING_CHARS for ln in lines):
+            return f"type larger than the body ({b.font_size:g} vs {body_size:g})"
+        if b.font_size <= body_size * 1.02:
+            return None
+    for ln in lines:
+        flat = re.sub(r"\s+", "", ln)
+        if count_cjk(flat) < 2 or len(flat) > MAX_HEADING_CHARS:
+            return None
+        if _PROSE_MARKS.search(flat) or flat[-1] in "，、," or not _comma_is_parallel(flat):
+            return None
+        if starts_like_paragraph(flat):
+            return None
+    return "short line(s) without sentence punctuation"
+
+
+def _comma_is_parallel(flat: str) -> bool:
+    """A comma in a headline joins two parallel phrases (坚持新发展理念，推动高质量发展); a comma in a
+    fragment of prose does not."""
+    parts = flat.split("，")
+    if len(parts) == 1:
+        return True
+    if len(parts) > 2:
+        return False
+    a, b = (count_cjk(p) for p in parts)
+    return 0 < min(a, b) and max(a, b) <= 16 and min(a, b) / max(a, b) >= 0.7
+
+
+# How paragraphs open (昨日，/ 6月24日上午，/ 据统计，): never a headline, never a continuation.
+PARAGRAPH_OPENING_RE = re.compile(
+    r"^(?:昨日|昨天|今日|今天|前日|日前|近日|连日来|目前|近年来|近期|当天|当日|此前|随后|据悉|据了解|据统计|另悉|又讯"
+    r"|\d{1,4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,4}年(?:底|初|末)?|\d{1,2}月\d{1,2}日|\d{1,2}日|今年|去年)"
+    r"(?:上午|下午|中午|晚上|晚|早上|凌晨|以来|起)?[，,]")
+
+
+def starts_like_paragraph(text: str) -> bool:
+    """Opens like a new paragraph (a time phrase or 据统计 and a comma): 昨日，… / 6月24日上午，…"""
+    return bool(PARAGRAPH_OPENING_RE.match(re.sub(r"\s+", "", text)))
+
+
+def looks_like_notice(text: str) -> bool:
+    """A hotline, ad or subscription box: a phone number or a notice heading, and no running prose."""
+    flat = re.sub(r"\s+", "", match_form(text))
+    if len(flat) > 120 or is_prose(text):
+        return False
+    if PHONE_RE.search(flat):
+        return bool(NOTICE_WORD_RE.search(flat)) or count_cjk(flat) <= 12
+    return bool(NOTICE_HEAD_RE.match(flat)) and count_cjk(flat) <= 40
+
+
+def _body_font_size(blocks: Sequence[Block]) -> float | None:
+    """The most common font size of prose blocks, when the extractor gave sizes."""
+    sizes = [b.font_size for b in blocks if b.font_size is not None and is_prose(b.text)]
+    if not sizes:
+        return None
+    return statistics.mode(sizes)
+
+
+def jump_at_end(text: str) -> tuple[str, int | None]:
+    """A paragraph ending with (下转第4版) → (paragraph without it, 4)."""
+    m = JUMP_AT_END_RE.search(match_form(text))
+    if not m:
+        return text, None
+    return text[: m.start()].rstrip(), _jump(m)["page"]
+
+
+def jump_at_start(text: str) -> tuple[str, int | None]:
+    """A paragraph opening with (上接第1版) → (paragraph without it, 1)."""
+    m = JUMP_AT_START_RE.match(match_form(text))
+    if not m:
+        return text, None
+    return text[m.end():].lstrip(), _jump(m)["page"]

@@ -1,0 +1,206 @@
+"""The masthead (报头) and page header (眉头): edition facts that must never become article text.
+
+Patterns match the key form of a line (see chars.key: half-width, simplified, no spaces), so that
+`国内统一刊号：ＣＮ３３－００１８` and `國內統一刊號:CN33-0018` read alike.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from ingest.parse.page_text.chars import count_cjk, key, simplified, tidy_heading
+
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+              "九": 9, "十": 10, "廿": 20, "卅": 30}
+
+DATE_RE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+CN_DATE_RE = re.compile(r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十廿卅]{1,3})日")
+WEEKDAY_RE = re.compile(r"(?:星期|礼拜|周)([一二三四五六日天])")
+STEMS = "甲乙丙丁戊己庚辛壬癸"
+BRANCHES = "子丑寅卯辰巳午未申酉戌亥"
+LUNAR_MONTHS = {"正": 1, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+                "十一": 11, "冬": 11, "十二": 12, "腊": 12}
+LUNAR_RE = re.compile(
+    rf"(?:农历)?(?:([{STEMS}][{BRANCHES}])年)?(闰)?(十一|十二|[正一二三四五六七八九十冬腊])月"
+    r"(初[一二三四五六七八九十]|十[一二三四五六七八九]|二十|廿[一二三四五六七八九]|三十|十)")
+ISSUE_RE = re.compile(r"(?<!总)第(\d{1,6})号|总第(\d{1,6})[号期]")
+CN_NUMBER_RE = re.compile(r"(?:国内统一(?:连续出版物)?刊号|统一刊号|刊号)[:]?(CN\d{2}-\d{4}(?:/[A-Z]+)?)", re.I)
+DISTRIBUTION_RE = re.compile(r"邮发代号[:]?(\d{1,2}-\d{1,4})")
+SITE_RE = re.compile(r"(?:电子版|网址|网站|数字报|网络版|新闻网)[:]?((?:https?://)?[\w.-]+\.(?:com|cn|net|org)[\w./-]*)"
+                     r"|((?:https?://|www\.)[\w.-]+\.(?:com|cn|net|org)[\w./-]*)", re.I)
+EMAIL_RE = re.compile(r"(?:电子信箱|电子邮箱|邮箱|E-?mail)?[:]?([\w.+-]+@[\w-]+(?:\.[\w-]+)+)", re.I)
+ADDRESS_RE = re.compile(r"(?:社址|地址)[:]?(.+?)(?=邮编|邮政编码|电话|$)")
+POSTCODE_RE = re.compile(r"(?:邮编|邮政编码)[:]?(\d{6})")
+EDITIONS_TODAY_RE = re.compile(r"(?:今日|本期)(\d{1,3})版")
+PUBLISHER_RE = re.compile(r"(.{2,20}?)(?:主管|主办|出版)$")
+PAGE_HEADER_RE = re.compile(r"(?:第(\d{1,3})版|(\d{1,3})版[:]|^(\d{1,3})(?=\D))")
+STAFF_RE = re.compile(r"(责任编辑|责编|美术编辑|美编|版式设计|校对|编辑|版式)[:]?([\u4e00-\u9fff·]{2,4})")
+PROMO_RE = re.compile(r"公众号|公众账号|微信|微博|扫码|二维码|客户端|APP|抖音|视频号", re.I)
+# A paper's own name: a short line ending in a paper word (浙江工人日报, 人民日报海外版, 钱江晚报).
+PAPER_NAME_RE = re.compile(r"^[\u4e00-\u9fff]{2,10}(?:日报|晚报|早报|时报|商报|周报|导报|工人报|青年报|法制报|报)"
+                           r"(?:海外版|农村版|电子版)?$")
+
+
+@dataclass
+class Masthead:
+    """Facts read from masthead lines; `fields` is what the edition JSON's masthead dict carries."""
+
+    paper_name: str = ""
+    date: date | None = None
+    issue_number: int | None = None
+    lunar: tuple[str, bool, int, int] | None = None  # (干支 year or "", leap, month, day)
+    weekday: int | None = None  # 0 = Monday, as date.weekday()
+    page: int | None = None
+    fields: dict[str, str] = field(default_factory=dict)
+    slogans: list[str] = field(default_factory=list)
+
+
+def field_names(line: str) -> list[str]:
+    """The masthead fields a line carries (empty for any other line)."""
+    k = key(line)
+    found = []
+    for name, rx in (("date", DATE_RE), ("date", CN_DATE_RE), ("issue", ISSUE_RE), ("cn_number", CN_NUMBER_RE),
+                     ("distribution_code", DISTRIBUTION_RE), ("site", SITE_RE), ("email", EMAIL_RE),
+                     ("postcode", POSTCODE_RE), ("editions_today", EDITIONS_TODAY_RE)):
+        if rx.search(k):
+            found.append(name)
+    if re.match(r"(?:社址|地址)[:]", k):
+        found.append("address")
+    if (lm := LUNAR_RE.search(k)) and (lm.group(1) or "农历" in k or LUNAR_RE.fullmatch(k)):
+        found.append("lunar_date")
+    if WEEKDAY_RE.fullmatch(k) or ("date" in found and WEEKDAY_RE.search(k)):
+        found.append("weekday")
+    if STAFF_RE.search(k):
+        found.append("staff")
+    if PAPER_NAME_RE.fullmatch(k):
+        found.append("paper_name")
+    return found
+
+
+def is_promo(line: str) -> bool:
+    """A QR-code or app promotion next to the masthead (扫码关注, 官方微信公众号)."""
+    return bool(PROMO_RE.search(key(line))) and count_cjk(line) <= 30
+
+
+def read_masthead(lines: list[str], known_names: set[str]) -> Masthead:
+    """Read the edition facts from the masthead lines; lines carrying no field are slogans."""
+    m = Masthead()
+    for line in lines:
+        k = key(line)
+        names = field_names(line)
+        if not names:
+            if simplified(k) in known_names and not m.paper_name:
+                m.paper_name = tidy_heading(line)
+            else:
+                m.slogans.append(tidy_heading(line))
+            continue
+        if "paper_name" in names and not m.paper_name and len(names) == 1:
+            m.paper_name = k
+        _read_fields(k, m)
+    if m.slogans:
+        m.fields["slogans"] = " | ".join(m.slogans)
+    return m
+
+
+def _read_fields(k: str, m: Masthead) -> None:
+    if m.date is None and (d := parse_date(k)):
+        m.date = d
+    if (w := WEEKDAY_RE.search(k)) and m.weekday is None:
+        m.weekday = "一二三四五六日天".index(w.group(1)) % 7 if w.group(1) != "天" else 6
+        m.fields["weekday"] = w.group(0)
+    if (lm := LUNAR_RE.search(k)) and m.lunar is None and (lm.group(1) or "农历" in k or LUNAR_RE.fullmatch(k)):
+        m.lunar = (lm.group(1) or "", bool(lm.group(2)), LUNAR_MONTHS[lm.group(3)], lunar_day(lm.group(4)))
+        m.fields["lunar_date"] = lm.group(0)
+    if (i := ISSUE_RE.search(k)) and m.issue_number is None:
+        m.issue_number = int(i.group(1) or i.group(2))
+        m.fields["issue"] = i.group(0)
+    for name, rx in (("cn_number", CN_NUMBER_RE), ("distribution_code", DISTRIBUTION_RE), ("email", EMAIL_RE),
+                     ("postcode", POSTCODE_RE), ("editions_today", EDITIONS_TODAY_RE)):
+        if (f := rx.search(k)) and name not in m.fields:
+            m.fields[name] = f.group(1).upper() if name == "cn_number" else f.group(1)
+    if (s := SITE_RE.search(k)) and "site" not in m.fields:
+        m.fields["site"] = s.group(1) or s.group(2)
+    if (a := ADDRESS_RE.match(k)) and "address" not in m.fields:
+        m.fields["address"] = a.group(1)
+    for role, name in STAFF_RE.findall(k):
+        m.fields.setdefault(role, name)
+    if (p := PAGE_HEADER_RE.search(k)) and m.date and m.page is None and STAFF_RE.search(k):
+        m.page = int(next(g for g in p.groups() if g))
+
+
+def parse_date(k: str) -> date | None:
+    """2020年6月25日 or 二〇二〇年六月二十五日 in a key-form line; None when absent or impossible."""
+    if d := DATE_RE.search(k):
+        y, mo, da = (int(g) for g in d.groups())
+    elif d := CN_DATE_RE.search(k):
+        y = int("".join(str(_CN_DIGITS[c]) for c in d.group(1)))
+        mo, da = cn_number(d.group(2)), cn_number(d.group(3))
+    else:
+        return None
+    try:
+        return date(y, mo, da)
+    except ValueError:
+        return None
+
+
+def cn_number(s: str) -> int:
+    """十二 → 12, 二十五 → 25, 廿五 → 25, 三十 → 30 (numbers below 100)."""
+    if len(s) == 1:
+        return _CN_DIGITS[s]
+    if s[0] in "十廿卅":
+        return _CN_DIGITS[s[0]] + (_CN_DIGITS[s[1]] if len(s) > 1 else 0)
+    if len(s) >= 2 and s[1] == "十":
+        return _CN_DIGITS[s[0]] * 10 + (_CN_DIGITS[s[2]] if len(s) > 2 else 0)
+    return _CN_DIGITS[s[0]]
+
+
+def lunar_day(s: str) -> int:
+    """初五 → 5, 十五 → 15, 廿三 → 23, 三十 → 30."""
+    return cn_number(s[1:]) if s.startswith("初") else cn_number(s)
+
+
+def check_lunar(gregorian: date, lunar: tuple[str, bool, int, int]) -> str | None:
+    """A warning when the printed lunar date is not the lunar date of the printed Gregorian date."""
+    try:
+        from lunardate import LunarDate
+    except ImportError:
+        return None
+    try:
+        ld = LunarDate.from_solar_date(gregorian.year, gregorian.month, gregorian.day)
+    except ValueError:
+        return None
+    year_name, leap, month, day = lunar
+    expected_year = STEMS[(ld.year - 4) % 10] + BRANCHES[(ld.year - 4) % 12]
+    if (month, day, leap) != (ld.month, ld.day, bool(ld.is_leap_month)) or (year_name and year_name != expected_year):
+        printed = lunar_name(year_name, leap, month, day)
+        expected = lunar_name(expected_year, bool(ld.is_leap_month), ld.month, ld.day)
+        return (f"masthead lunar date {printed} does not match the Gregorian date {gregorian.isoformat()} "
+                f"(which is lunar {expected})")
+    return None
+
+
+def lunar_name(year_name: str, leap: bool, month: int, day: int) -> str:
+    """(庚子, False, 5, 5) → 庚子年五月初五."""
+    months = ["正", "二", "三", "四", "五", "六", "七", "八", "九", "十", "冬", "腊"]
+    digits = "一二三四五六七八九十"
+    if day <= 10:
+        day_name = "初" + digits[day - 1]
+    elif day < 20:
+        day_name = "十" + digits[day - 11]
+    elif day == 20:
+        day_name = "二十"
+    elif day < 30:
+        day_name = "廿" + digits[day - 21]
+    else:
+        day_name = "三十"
+    return f"{year_name + '年' if year_name else ''}{'闰' if leap else ''}{months[month - 1]}月{day_name}"
+
+
+def check_weekday(gregorian: date, weekday: int) -> str | None:
+    if gregorian.weekday() != weekday:
+        names = "一二三四五六日"
+        return (f"masthead weekday 星期{names[weekday]} does not match the date {gregorian.isoformat()} "
+                f"(a 星期{names[gregorian.weekday()]})")
+    return None

@@ -1,0 +1,323 @@
+"""Join and splice: classified blocks → threads, one per article, box, photo or notice.
+
+Reading order on a printed page interleaves columns: an article's paragraph stops mid-sentence at a
+column end and goes on after a photo caption, a hotline box or another article's headline. The
+weaver walks the blocks once, keeps every unfinished paragraph open, and gives each body block to the
+paragraph it completes (see joins.py) or, failing that, to the article being read. Headlines wait
+until the text they head appears; a headline that interrupts a paragraph goes to an article that has
+none (layouts put a headline beside its article's later columns).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ingest.model import Author
+from ingest.parse.page_text.bylines import Byline
+from ingest.parse.page_text.classify import Classified, jump_at_end, jump_at_start
+from ingest.parse.page_text.joins import continuation_evidence, is_open
+
+
+@dataclass
+class Para:
+    text: str
+    blocks: list[int]
+    heading: bool = False  # a sub-heading, kept as a paragraph of its article
+
+
+@dataclass
+class Thread:
+    id: int
+    kind: str  # article | box | photo | notice
+    headings: list[Classified] = field(default_factory=list)
+    label: str = ""  # a box's fixed title (开栏的话)
+    byline: Byline | None = None
+    paras: list[Para] = field(default_factory=list)
+    credits: list[Author] = field(default_factory=list)
+    continues_on: int | None = None
+    continued_from: int | None = None
+    blocks: list[int] = field(default_factory=list)  # every block it took, headings included
+    touched: int = 0  # when it last took text: the most recent open paragraph wins ties
+    host: int | None = None  # for a box: the article whose headlines were printed above it
+
+    @property
+    def start(self) -> int:
+        return min(self.blocks) if self.blocks else 0
+
+    @property
+    def established(self) -> bool:
+        """Known to be a running article: it has a byline, a box title or more than one paragraph."""
+        return self.byline is not None or self.kind == "box" or len(self.paras) >= 2
+
+    @property
+    def open_para(self) -> Para | None:
+        if self.paras and not self.paras[-1].heading and is_open(self.paras[-1].text):
+            return self.paras[-1]
+        return None
+
+    def describe(self) -> str:
+        if self.label:
+            return f"box {self.label}"
+        if self.headings:
+            return f"article {self.headings[0].block.text.splitlines()[0][:16]!r}"
+        if self.paras:
+            return f"{self.kind} starting {self.paras[0].text[:12]!r}"
+        return f"{self.kind} #{self.id}"
+
+
+@dataclass
+class Weave:
+    threads: list[Thread]
+    notes: dict[int, str]  # block index → what the weaver did with it
+    credits: list[tuple[int, list[Author]]]  # photo credits not yet given to a photo
+    orphans: list[list[Classified]]  # headline stacks no text was found for
+
+
+class _Weaver:
+    def __init__(self) -> None:
+        self.threads: list[Thread] = []
+        self.pending: list[Classified] = []  # headlines waiting for their text
+        self.deferred: list[Classified] = []  # headlines seen before a box: they wait for the next article
+        self.box: Thread | None = None  # the box those deferred headlines were printed above
+        self.pending_from: int | None = None
+        self.current: Thread | None = None  # the article being read
+        self.previous: Thread | None = None  # the thread that took the block just before, if any
+        self.notes: dict[int, str] = {}
+        self.credits: list[tuple[int, list[Author]]] = []
+        self.tick = 0
+
+    def new_thread(self, kind: str, c: Classified | None) -> Thread:
+        t = Thread(id=len(self.threads) + 1, kind=kind)
+        if c is not None:
+            t.blocks.append(c.block.index)
+        self.threads.append(t)
+        return t
+
+    def take_headings(self, t: Thread) -> None:
+        if self.deferred and self.box is not None:
+            self.box.host = t.id
+        stack = self.deferred + self.pending
+        self.deferred, self.pending = [], []
+        t.headings += stack
+        t.blocks += [h.block.index for h in stack]
+        for h in stack:
+            self.notes[h.block.index] = f"headline of {t.describe()}"
+        if self.pending_from is not None:
+            t.continued_from, self.pending_from = self.pending_from, None
+
+    def feed(self, c: Classified) -> None:
+        handler = getattr(self, "on_" + c.cls)
+        handler(c)
+
+    def on_masthead(self, c: Classified) -> None:
+        self.notes[c.block.index] = "edition metadata, not article text"
+
+    def on_noise(self, c: Classified) -> None:
+        self.notes[c.block.index] = "ignored"
+
+    def on_headline(self, c: Classified) -> None:
+        self.pending.append(c)
+        self.previous = None
+        self.notes[c.block.index] = "headline waiting for its text"
+
+    def on_label(self, c: Classified) -> None:
+        box = self.new_thread("box", c)
+        box.label = c.block.text.strip()
+        # Headlines above a box title head the article the box sits in, not the box.
+        self.deferred += self.pending
+        self.pending = []
+        self.box = box
+        self.current = box
+        self.previous = None
+        self.notes[c.block.index] = f"starts {box.describe()}"
+
+    def on_notice(self, c: Classified) -> None:
+        t = self.new_thread("notice", c)
+        t.paras.append(Para(c.block.text, [c.block.index]))
+        self.previous = None
+        self.notes[c.block.index] = f"its own notice item #{t.id}; it interrupts nothing"
+
+    def on_credit(self, c: Classified) -> None:
+        assert c.data is not None
+        self.credits.append((c.block.index, c.data["authors"]))
+        self.previous = None
+        self.notes[c.block.index] = "photo credit, given to a photo item when the page is assembled"
+
+    def on_jump(self, c: Classified) -> None:
+        assert c.data is not None
+        page = c.data["page"]
+        if c.data["direction"] == "on":
+            t = self.current
+            if t is None:
+                self.notes[c.block.index] = "jump line with no article before it: ignored"
+                return
+            t.continues_on = page
+            t.blocks.append(c.block.index)
+            self.notes[c.block.index] = f"{t.describe()} continues on page {page}"
+        elif self.current is not None and not self.current.paras:
+            self.current.continued_from = page
+            self.notes[c.block.index] = f"{self.current.describe()} is continued from page {page}"
+        else:
+            self.pending_from = page
+            self.notes[c.block.index] = f"the next article is continued from page {page}"
+
+    def on_byline(self, c: Classified) -> None:
+        assert c.byline is not None
+        t = self.new_thread("article", c)
+        t.byline = c.byline
+        self.take_headings(t)
+        self.current = t
+        if c.byline.rest:
+            self.add_text(t, c, c.byline.rest, new_para=True)
+        self.previous = t
+        self.notes[c.block.index] = f"starts {t.describe()}: {c.reason}"
+
+    def on_caption(self, c: Classified) -> None:
+        assert c.data is not None
+        t = self.new_thread("photo", c)
+        if len(self.pending) == 1:
+            t.headings, self.pending = self.pending, []
+            t.blocks.append(t.headings[0].block.index)
+            self.notes[t.headings[0].block.index] = f"title of photo item #{t.id}"
+        t.paras.append(Para(c.data["text"], [c.block.index]))
+        t.credits += c.data["authors"]
+        self.previous = None
+        self.notes[c.block.index] = f"caption of photo item #{t.id}, with its credit"
+
+    def on_body(self, c: Classified) -> None:
+        text = c.block.text.strip()
+        target, why = self.continuation_for(text)
+        if target is not None:
+            para = target.paras[-1]
+            self.notes[c.block.index] = (f"completes the unfinished paragraph of {target.describe()} "
+                                         f"(…{para.text[-4:]} + {text[:4]}…): {why}")
+            self.add_text(target, c, text, new_para=False)
+            if self.pending:
+                self.place_interrupting_headlines(target)
+        elif self.pending:
+            self.start_after_headlines(c, text)
+        elif self.current is None or self.current.kind not in ("article", "box"):
+            t = self.new_thread("article", c)
+            self.take_headings(t)
+            self.add_text(t, c, text, new_para=True)
+            self.notes[c.block.index] = "text with no headline or byline before it: starts an article"
+        else:
+            self.add_text(self.current, c, text, new_para=True)
+            self.notes[c.block.index] = f"next paragraph of {self.current.describe()}"
+        self.previous = self.current
+
+    def start_after_headlines(self, c: Classified, text: str) -> None:
+        """Body text right after headlines: a sub-heading of the article being read, a headline placed
+        after its article's first paragraph, or the start of a new article."""
+        cur = self.current
+        single = len(self.pending) == 1 and len(self.pending[0].block.lines) == 1
+        # Neither a sub-heading nor a displaced headline sits inside a sentence: after an unfinished
+        # paragraph that this text does not complete, the headline and the text are something else.
+        between_paragraphs = cur is not None and cur.kind == "article" and bool(cur.paras) and cur.open_para is None
+        if single and not self.deferred and between_paragraphs:
+            assert cur is not None
+            h = self.pending.pop()
+            cur.paras.append(Para(h.block.text.strip(), [h.block.index], heading=True))
+            cur.blocks.append(h.block.index)
+            self.notes[h.block.index] = f"sub-heading inside {cur.describe()} (one line, no byline after it)"
+            self.add_text(cur, c, text, new_para=True)
+            self.notes[c.block.index] = f"paragraph of {cur.describe()} after a sub-heading"
+            return
+        if not self.deferred and between_paragraphs and cur is not None and cur.byline is not None \
+                and not cur.headings:
+            for h in self.pending:
+                self.notes[h.block.index] = f"headline of {cur.describe()}, printed after its first paragraph"
+            cur.headings, self.pending = self.pending, []
+            cur.blocks += [h.block.index for h in cur.headings]
+            self.add_text(cur, c, text, new_para=True)
+            self.notes[c.block.index] = f"paragraph of {cur.describe()} (its headline came after its start)"
+            return
+        t = self.new_thread("article", c)
+        self.take_headings(t)
+        self.current = t
+        self.add_text(t, c, text, new_para=True)
+        self.notes[c.block.index] = f"first paragraph of {t.describe()} (headline, no byline)"
+
+    def place_interrupting_headlines(self, target: Thread) -> None:
+        """Headlines that sat inside a paragraph head the article that has none: the one whose paragraph
+        they interrupt, else the nearest one before them."""
+        candidates = [t for t in self.threads if t.kind == "article" and not t.headings and t.byline is not None]
+        if target in candidates:
+            home: Thread | None = target
+        else:
+            at = self.pending[0].block.index
+            before = [t for t in candidates if t.start < at]
+            home = max(before, key=lambda t: t.start) if before else None
+        if home is None:
+            return  # they stay pending: the text they head may come later
+        for h in self.pending:
+            self.notes[h.block.index] = f"headline of {home.describe()}, printed inside its text"
+        home.headings, self.pending = self.pending, []
+        home.blocks += [h.block.index for h in home.headings]
+
+    def continuation_for(self, text: str) -> tuple[Thread | None, str]:
+        """The thread whose unfinished paragraph `text` completes, and why; (None, "") if none does."""
+        open_threads = [t for t in self.threads if t.kind in ("article", "box") and t.open_para is not None]
+        if not open_threads:
+            return None, ""
+        latest = max(open_threads, key=lambda t: t.touched)
+        best: tuple[int, int, Thread, str] | None = None
+        for t in open_threads:
+            ev = continuation_evidence(t.paras[-1].text, text)
+            if ev.strong:
+                score = 3
+            elif ev.against:
+                continue
+            elif t is latest and (t.established or t is self.previous):
+                score = 1
+            else:
+                continue
+            if best is None or (score, t.touched) > (best[0], best[1]):
+                best = (score, t.touched, t, ev.why)
+        if best is None:
+            return None, ""
+        return best[2], best[3]
+
+    def add_text(self, t: Thread, c: Classified, text: str, new_para: bool) -> None:
+        text, from_page = jump_at_start(text)
+        text, on_page = jump_at_end(text)
+        if from_page is not None:
+            t.continued_from = from_page
+        if on_page is not None:
+            t.continues_on = on_page
+        if new_para or not t.paras:
+            t.paras.append(Para(text, [c.block.index]))
+        else:
+            t.paras[-1].text += text.lstrip()
+            t.paras[-1].blocks.append(c.block.index)
+        if c.block.index not in t.blocks:
+            t.blocks.append(c.block.index)
+        self.tick += 1
+        t.touched = self.tick
+        self.current = t if t.kind in ("article", "box") else self.current
+
+    def finish(self) -> Weave:
+        orphans: list[list[Classified]] = []
+        stack = self.deferred + self.pending
+        if stack:
+            headless = [t for t in self.threads if t.kind == "article" and not t.headings and t.byline is not None]
+            if headless:
+                home = min(headless, key=lambda t: abs(t.start - stack[0].block.index))
+                home.headings = stack
+                home.blocks += [h.block.index for h in stack]
+                for h in stack:
+                    self.notes[h.block.index] = f"headline of {home.describe()} (it has no other)"
+            else:
+                orphans.append(stack)
+                for h in stack:
+                    self.notes[h.block.index] = "headline with no text on this page"
+        return Weave(self.threads, self.notes, self.credits, orphans)
+
+
+def weave(items: Sequence[Classified]) -> Weave:
+    """Threads in order of creation, with a note per block saying what was done with it."""
+    w = _Weaver()
+    for c in items:
+        w.feed(c)
+    return w.finish()
