@@ -1,0 +1,82 @@
+"""robots.txt, read once per host and kept in Redis for every worker (RFC 9309 semantics).
+
+- 2xx: the rules apply.
+- 4xx (no robots.txt): everything is allowed.
+- 5xx or no answer: the site is treated as fully disallowed, and asked again sooner.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+from urllib.robotparser import RobotFileParser
+
+import redis
+
+from ingest.errors import ServiceError
+
+ALLOW_ALL = "User-agent: *\nDisallow:\n"
+DISALLOW_ALL = "User-agent: *\nDisallow: /\n"
+# robots.txt files are small; a larger one is cut here, as RFC 9309 allows (500 KiB at least).
+MAX_ROBOTS_BYTES = 512 * 1024
+
+
+@dataclass(frozen=True)
+class RobotsAnswer:
+    status: int | None  # None when the host did not answer
+    body: bytes = b""
+
+
+# Fetches one robots.txt without consulting robots.txt: (url) -> answer.
+RobotsGetter = Callable[[str], RobotsAnswer]
+
+
+class Robots:
+    def __init__(self, client: redis.Redis, get: RobotsGetter, user_agent: str, prefix: str = "ingest:robots",
+                 ttl: int = 86400, retry_ttl: int = 600) -> None:
+        self._client = client
+        self._get = get
+        self._agent = user_agent
+        self._prefix = prefix
+        self._ttl = ttl
+        self._retry_ttl = retry_ttl
+        self._parsed: dict[str, tuple[str, RobotFileParser]] = {}
+
+    def allowed(self, url: str) -> bool:
+        return self._parser(url).can_fetch(self._agent, url)
+
+    def crawl_delay(self, url: str) -> float | None:
+        delay = self._parser(url).crawl_delay(self._agent)
+        return float(delay) if delay is not None else None
+
+    def _parser(self, url: str) -> RobotFileParser:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        rules = self._rules(origin)
+        cached = self._parsed.get(origin)
+        if cached and cached[0] == rules:
+            return cached[1]
+        parser = RobotFileParser()
+        parser.parse(rules.splitlines())
+        self._parsed[origin] = (rules, parser)
+        return parser
+
+    def _rules(self, origin: str) -> str:
+        key = f"{self._prefix}:{origin}"
+        try:
+            raw = self._client.get(key)
+        except redis.RedisError as e:
+            raise ServiceError(f"robots.txt of {origin}: Redis refused the request ({e})") from e
+        if raw is not None:
+            return json.loads(raw)["rules"]
+        answer = self._get(f"{origin}/robots.txt")
+        if answer.status is not None and 200 <= answer.status < 300:
+            rules, ttl = answer.body[:MAX_ROBOTS_BYTES].decode("utf-8", "replace"), self._ttl
+        elif answer.status is not None and 400 <= answer.status < 500:
+            rules, ttl = ALLOW_ALL, self._ttl
+        else:
+            rules, ttl = DISALLOW_ALL, self._retry_ttl
+        self._client.set(key, json.dumps({"status": answer.status, "rules": rules}), ex=ttl)
+        return rules
