@@ -6,7 +6,7 @@
 
 Files under tests/fixtures/sites are served with ETag and Last-Modified (and answer 304 to a matching
 conditional GET). Behaviours: not_found, throttle (429/503 + Retry-After), slow, redirect, huge,
-content_type, hold (404 until released: a page published late). Every request is logged.
+serve, content_type, hold (404 until released: a page published late). Every request is logged.
 """
 
 from __future__ import annotations
@@ -102,6 +102,12 @@ class FixtureSite:
 
     def huge(self, path: str, size: int, announce_length: bool = True) -> None:
         self._set(path, _Behaviour(status=200, huge=size, announce_length=announce_length))
+
+    def serve(self, path: str, body: bytes, status: int = 200, headers: dict[str, str] | None = None,
+              times: int | None = None) -> None:
+        """Answer `path` with these bytes instead of the file (a broken page, a changed page)."""
+        self._set(path, _Behaviour(status=status, body=body, headers={"Content-Type": "text/html", **(headers or {})},
+                                   times=times))
 
     def content_type(self, path: str, value: str) -> None:
         self._set(path, _Behaviour(headers={"Content-Type": value}))
