@@ -84,14 +84,14 @@ def _analyse(blocks: Sequence[Block], hints: ParseHints) -> _Analysis:
     blocks = [b if b.index == i else _reindex(b, i) for i, b in enumerate(blocks)]
     names = {simplified(p.name) for p in all_papers().values()}
     classified = classify_blocks(blocks, names)
-    masthead_lines = [ln for c in classified if c.cls == "masthead" for ln in c.block.lines]
+    masthead_lines = [ln for c in classified if c.cls == "masthead" and c.data for ln in c.block.lines]
     m = read_masthead(masthead_lines, names)
     warnings: list[str] = []
     if count_cjk("".join(b.text for b in blocks)) * 5 < sum(len(b.text.replace(" ", "")) for b in blocks):
         warnings.append(f"{hints.name}: less than a fifth of the text is Chinese; is this a Chinese newspaper page?")
     paper, paper_name = _paper(hints, m, warnings)
     edition_date = _date(hints, m, warnings)
-    page = hints.page or m.page or (1 if masthead_lines and m.page is None else None)
+    page = hints.page or m.page or (1 if m.front else None)
     w = weave(classified)
     page_text = "\n".join(b.text for b in blocks)
     built = assemble(w, page, page_text)
@@ -100,7 +100,7 @@ def _analyse(blocks: Sequence[Block], hints: ParseHints) -> _Analysis:
         paper_name=paper_name,
         date=edition_date,
         issue_number=m.issue_number,
-        pages=[Page(number=page)] if page else [],
+        pages=[Page(number=page, name=m.fields.get("page_name", ""))] if page else [],
         articles=built.articles,
         masthead=dict(m.fields),
         warnings=warnings + built.warnings,

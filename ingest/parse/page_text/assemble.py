@@ -45,7 +45,7 @@ def assemble(w: Weave, page: int | None, page_text: str) -> Assembled:
             a.title = tidy_heading(t.label)
         if t.byline is not None:
             a.dateline, a.authors = t.byline.dateline, list(t.byline.authors)
-        a.authors += [au for au in t.credits if au not in a.authors]
+        a.authors += [au for au in t.signed + t.credits if au not in a.authors]
         a.body = "\n".join(clean_paragraph(p.text, p.heading) for p in t.paras if p.text.strip())
         a.continues_on, a.continued_from = t.continues_on, t.continued_from
         warnings += item_warnings(t, a)
@@ -117,17 +117,23 @@ def item_warnings(t: Thread, a: Article) -> list[str]:
         out.append(f"{what} ends mid-sentence (…{t.paras[-1].text.strip()[-8:]}); the rest is not in this page's "
                    "text")
     if a.kind == "article" and not a.title:
-        out.append(f"{what} has no headline in this page's text")
+        rest = f" (the rest of an article from page {a.continued_from})" if a.continued_from else ""
+        out.append(f"{what} has no headline in this page's text{rest}")
     return out
 
 
 def notice_item(t: Thread, page: int | None) -> Article:
-    """A hotline or ad box: its words as the title, its numbers and other lines as the body."""
-    lines = [ln.strip() for p in t.paras for ln in p.text.splitlines() if ln.strip()]
-    words = [ln for ln in lines if count_cjk(ln) >= 2 and not PHONE_RE.search(re.sub(r"\s+", "", narrow(ln)))]
-    title = words[0] if words else ""
-    body = [narrow(ln) for ln in lines if ln != title]
-    return Article(page=page, kind="notice", title=tidy_heading(title), body="\n".join(body))
+    """A hotline, ad or notice box: the words of its first worded line as the title (without the phone
+    number), its lines as the body, less a line that is the title and nothing else."""
+    lines = [tidy_heading(ln) for p in t.paras for ln in p.text.splitlines() if ln.strip()]
+    title = ""
+    for ln in lines:
+        words = PHONE_RE.sub("", re.sub(r"\s+", "", narrow(ln))).strip(" :：,，")
+        if count_cjk(words) >= 2:
+            title = words if len(words) <= 40 else ""
+            break
+    body = [ln for ln in lines if ln != title]
+    return Article(page=page, kind="notice", title=title, body="\n".join(body))
 
 
 _ = (Author, Line)  # re-exported types used in annotations by callers

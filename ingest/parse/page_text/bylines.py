@@ -145,3 +145,20 @@ def split_trailing_credit(paragraph: str) -> tuple[str, list[Author]]:
     if m and (authors := parse_credit(m.group(1))):
         return paragraph[: m.start()].rstrip(), authors
     return paragraph, []
+
+
+TRAILING_BYLINE_RE = re.compile(r"[(（]([^()（）]{3,40})[)）]\s*$")
+
+
+def split_trailing_byline(paragraph: str) -> tuple[str, list[Author]]:
+    """A paragraph that ends with its authors in brackets (…常态化开展。（记者 杜成敏 通讯员 阮向民））
+    → (paragraph without them, authors). Only brackets made wholly of roles and names count."""
+    m = TRAILING_BYLINE_RE.search(paragraph)
+    if not m:
+        return paragraph, []
+    inner = spaced_form(m.group(1))
+    s = match_form(inner)
+    authors, end = _credits(s, inner, 0)
+    if not authors or inner[end:].strip():
+        return paragraph, []
+    return paragraph[: m.start()].rstrip(), authors

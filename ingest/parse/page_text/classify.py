@@ -33,11 +33,12 @@ JUMP_RE = re.compile(rf"^[(（]?\s*(下转|转|上接|接|详见|见)\s*第?\s*{
 JUMP_AT_END_RE = re.compile(rf"[(（]\s*(下转|转|详见|见)\s*第?\s*{NUMBER}\s*版\s*[)）]\s*$")
 JUMP_AT_START_RE = re.compile(rf"^\s*[(（]\s*(上接|接)\s*第?\s*{NUMBER}\s*版\s*[)）]")
 PHONE_RE = re.compile(r"(?<!\d)(?:0\d{2,3}-?)?[1-9]\d{6,7}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)|400-?\d{3}-?\d{4}")
-NOTICE_WORD_RE = re.compile(r"热线|电话|订阅|征订|订报|广告|招聘|招商|咨询|举报|投诉|公告|声明|启事|遗失|拍卖|联系人|垂询|报名")
-NOTICE_HEAD_RE = re.compile(r"^(?:广告|公告|声明|启事|遗失声明|征订启事|招聘|讣告)")
+NOTICE_WORD_RE = re.compile(r"热线|电话|订阅|征订|订报|订价|定价|广告|招聘|招商|咨询|举报|投诉|公告|声明|启事|遗失|拍卖|联系人|垂询|报名")
+NOTICE_HEAD_RE = re.compile(r"^(?:广告|公告|声明|启事|遗失声明|征订启事|招聘启事|招聘|讣告|更正)")
 # Sentence-internal punctuation a headline does not carry (a headline may end with ？ or ！).
 _PROSE_MARKS = re.compile(r"[。；…]|[？！?!](?!$)")
 MAX_HEADING_CHARS = 40
+MAX_NOTICE_CHARS = 400
 MAX_MASTHEAD_BLOCKS = 20
 
 
@@ -54,15 +55,26 @@ def classify_blocks(blocks: Sequence[Block], paper_names: set[str]) -> list[Clas
     """Classify every block in reading order; the leading masthead zone first."""
     zone = masthead_zone(blocks, paper_names)
     body_size = _body_font_size(blocks)
-    out = [Classified(b, "masthead", reason) for b, reason in zip(blocks, zone)]
-    out += [classify_block(b, body_size) for b in blocks[len(zone):]]
+    out = [Classified(b, "masthead", reason, data={"zone": True}) for b, reason in zip(blocks, zone)]
+    for b in blocks[len(zone):]:
+        if stray_masthead(b, paper_names) and not looks_like_notice(b.text):
+            out.append(Classified(b, "masthead", "masthead field(s) outside the masthead (date, issue, paper name …)"))
+        else:
+            out.append(classify_block(b, body_size))
     return out
+
+
+def stray_masthead(b: Block, paper_names: set[str]) -> bool:
+    """A block made only of masthead fields (a date line, the paper's name) is never article text."""
+    lines = b.lines
+    return bool(lines) and not is_prose(b.text) and all(
+        key(ln) in paper_names or [n for n in field_names(ln) if n != "paper_name"] for ln in lines)
 
 
 def masthead_zone(blocks: Sequence[Block], paper_names: set[str]) -> list[str]:
     """Reasons for the leading blocks that form the masthead or page header: everything up to the last
-    block that carries a masthead field, provided it carries two kinds of field or the paper's name and
-    no prose comes first. Slogans and QR-code promotions in between belong to it."""
+    block that carries a masthead field, provided it carries two kinds of field and
+    no prose comes first. Slogans and QR-code promotions in between belong to it. It must carry the date."""
     reasons: list[str] = []
     kinds: set[str] = set()
     last = -1
@@ -83,7 +95,8 @@ def masthead_zone(blocks: Sequence[Block], paper_names: set[str]) -> list[str]:
             reasons.append("promotion beside the masthead (微信/公众号/扫码)")
         else:
             reasons.append("slogan between masthead fields")
-    if len(kinds) < 2 and "paper_name" not in kinds:
+    # Every masthead and page header prints the date; two kinds of field make it more than a stray line.
+    if "date" not in kinds or len(kinds) < 2:
         return []
     return reasons[: last + 1]
 
@@ -174,7 +187,8 @@ def _comma_is_parallel(flat: str) -> bool:
 
 # How paragraphs open (昨日，/ 6月24日上午，/ 据统计，): never a headline, never a continuation.
 PARAGRAPH_OPENING_RE = re.compile(
-    r"^(?:昨日|昨天|今日|今天|前日|日前|近日|连日来|目前|近年来|近期|当天|当日|此前|随后|据悉|据了解|据统计|另悉|又讯"
+    r"^(?:昨日|昨天|今日|今天|前日|日前|近日|连日来|目前|如今|当前|近年来|多年来|近期|当天|当日|此前|随后|此外|另外|同时"
+    r"|与此同时|据悉|据了解|据介绍|据统计|另悉|又讯|截至\S{0,12}|截止\S{0,12}|今年以来|去年以来"
     r"|\d{1,4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,4}年(?:底|初|末)?|\d{1,2}月\d{1,2}日|\d{1,2}日|今年|去年)"
     r"(?:上午|下午|中午|晚上|晚|早上|凌晨|以来|起)?[，,]")
 
@@ -185,13 +199,16 @@ def starts_like_paragraph(text: str) -> bool:
 
 
 def looks_like_notice(text: str) -> bool:
-    """A hotline, ad or subscription box: a phone number or a notice heading, and no running prose."""
+    """A hotline, ad or subscription box (a phone number, no running prose), or a short text under a
+    notice heading (遗失声明, 公告, 启事)."""
     flat = re.sub(r"\s+", "", match_form(text))
+    if NOTICE_HEAD_RE.match(flat):
+        return len(flat) <= MAX_NOTICE_CHARS and (len(text.strip().splitlines()) > 1 or count_cjk(flat) <= 6)
     if len(flat) > 120 or is_prose(text):
         return False
     if PHONE_RE.search(flat):
         return bool(NOTICE_WORD_RE.search(flat)) or count_cjk(flat) <= 12
-    return bool(NOTICE_HEAD_RE.match(flat)) and count_cjk(flat) <= 40
+    return False
 
 
 def _body_font_size(blocks: Sequence[Block]) -> float | None:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ingest.model import Author
-from ingest.parse.page_text.bylines import Byline
+from ingest.parse.page_text.bylines import Byline, split_trailing_byline
 from ingest.parse.page_text.classify import Classified, jump_at_end, jump_at_start
 from ingest.parse.page_text.joins import continuation_evidence, is_open
 
@@ -34,7 +34,8 @@ class Thread:
     label: str = ""  # a box's fixed title (开栏的话)
     byline: Byline | None = None
     paras: list[Para] = field(default_factory=list)
-    credits: list[Author] = field(default_factory=list)
+    credits: list[Author] = field(default_factory=list)  # photographers
+    signed: list[Author] = field(default_factory=list)  # authors named at the end of the text
     continues_on: int | None = None
     continued_from: int | None = None
     blocks: list[int] = field(default_factory=list)  # every block it took, headings included
@@ -164,6 +165,14 @@ class _Weaver:
 
     def on_byline(self, c: Classified) -> None:
         assert c.byline is not None
+        cur = self.current
+        if not c.byline.rest and not c.byline.dateline and not self.pending and cur is not None \
+                and cur.byline is not None and not cur.paras:
+            # 本报记者 X / 通讯员 Y on lines of their own: one byline.
+            cur.byline.authors += c.byline.authors
+            cur.blocks.append(c.block.index)
+            self.notes[c.block.index] = f"more authors of {cur.describe()}"
+            return
         t = self.new_thread("article", c)
         t.byline = c.byline
         self.take_headings(t)
@@ -261,15 +270,16 @@ class _Weaver:
         open_threads = [t for t in self.threads if t.kind in ("article", "box") and t.open_para is not None]
         if not open_threads:
             return None, ""
-        latest = max(open_threads, key=lambda t: t.touched)
         best: tuple[int, int, Thread, str] | None = None
         for t in open_threads:
             ev = continuation_evidence(t.paras[-1].text, text)
             if ev.strong:
                 score = 3
-            elif ev.against:
+            elif ev.against or self.pending:
+                # A headline between the two halves of a sentence needs word-level proof of the join.
                 continue
-            elif t is latest and (t.established or t is self.previous):
+            elif t is self.current and (t.established or t is self.previous):
+                # Without proof, only the article being read goes on: its column continues here.
                 score = 1
             else:
                 continue
@@ -282,6 +292,8 @@ class _Weaver:
     def add_text(self, t: Thread, c: Classified, text: str, new_para: bool) -> None:
         text, from_page = jump_at_start(text)
         text, on_page = jump_at_end(text)
+        text, signed = split_trailing_byline(text)
+        t.signed += signed
         if from_page is not None:
             t.continued_from = from_page
         if on_page is not None:
