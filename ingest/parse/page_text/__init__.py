@@ -63,6 +63,8 @@ def explain_blocks(blocks: Sequence[Block], hints: ParseHints) -> list[tuple[Blo
 
 def page_text(data: bytes, name: str) -> str:
     """The decoded text, refused when it cannot be one page of a Chinese newspaper."""
+    if not data:
+        raise InputError(f"{name}: the file is empty")
     text = decode_page_text(data, name)
     if len(text) > MAX_PAGE_CHARS:
         raise InputError(f"{name}: {len(text)} characters is far more than one printed page holds "

@@ -11,10 +11,7 @@ from ingest.model import Article, Author
 from ingest.parse.page_text.chars import count_cjk, narrow, squash_spaces, tidy_heading
 from ingest.parse.page_text.classify import PHONE_RE
 from ingest.parse.page_text.headlines import Line, quoted_names, split_stack, stack_lines
-from ingest.parse.page_text.threads import Thread, Weave
-
-MAX_CAPTION_CHARS = 200
-
+from ingest.parse.page_text.threads import Thread, Weave, is_caption_like
 
 @dataclass
 class Assembled:
@@ -65,13 +62,6 @@ def assemble(w: Weave, page: int | None, page_text: str) -> Assembled:
         warnings.append("no article text found on this page (only "
                         + (", ".join(sorted({a.kind for a in articles})) or "masthead and stray lines") + ")")
     return Assembled(articles, warnings, notes)
-
-
-def is_caption_like(t: Thread) -> bool:
-    """Headline and one short paragraph, no byline, no jump: what a photo with its caption looks like."""
-    return (t.kind in ("article", "photo") and t.byline is None and len(t.paras) <= 1 and not t.credits
-            and t.continues_on is None and t.continued_from is None
-            and sum(len(p.text) for p in t.paras) <= MAX_CAPTION_CHARS and (bool(t.headings) or bool(t.paras)))
 
 
 def give_credits(w: Weave, notes: dict[int, str]) -> set[int]:

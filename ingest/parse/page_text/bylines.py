@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.model import Author
-from ingest.parse.page_text.chars import is_spaced_out, match_form, narrow, squash_spaces
+from ingest.parse.page_text.chars import ends_sentence, is_spaced_out, match_form, narrow, squash_spaces
 
 HAN = "\u4e00-\u9fff"
 # 本报讯, 中国网讯; 新华社北京6月24日电, 本报杭州6月24日电; 据新华社报道.
@@ -23,8 +23,10 @@ DATELINE_RE = re.compile(
 # Who: an optional organisation, then the role. 摄影 and 图 make photo credits.
 ROLE_RE = re.compile(
     r"(?P<org>本报|本刊|新华社|中新社|人民日报|央视|中国日报)?"
-    r"(?P<role>首席记者|特约记者|见习记者|摄影记者|全媒体记者|融媒体记者|记者|特约通讯员|通讯员|实习生|见习生"
-    r"|摄影|作者|撰稿|编辑|文/图|文图|文|图)(?:\s*[:/]\s*)?")
+    r"(?:(?P<role>首席记者|特约记者|见习记者|摄影记者|全媒体记者|融媒体记者|记者|特约通讯员|通讯员|实习生|见习生"
+    r"|摄影|作者|撰稿|编辑)(?:\s*[:/]\s*)?"
+    # 文 and 图 are roles only with their slash or colon (文/张三, 图：李四): 图一 is not a photographer.
+    r"|(?P<short>文/图|文图|文|图)\s*[:/]\s*)")
 NAME_RE = re.compile(rf"([{HAN}]{{1,8}}·[{HAN}]{{1,8}}|[{HAN}]{{2,4}}?)(?=报道|摄影|摄|/|\s|[、)]|$)")
 CREDIT_END_RE = re.compile(r"\s*(?:/\s*)?(?:摄影报道|摄影|摄|供图|/图)\s*$")
 _ROLE_NAMES = {"首席记者": "记者", "特约记者": "记者", "见习记者": "记者", "全媒体记者": "记者", "融媒体记者": "记者",
@@ -79,7 +81,8 @@ def _credits(s: str, orig: str, pos: int) -> tuple[list[Author], int]:
         while i < len(s) and s[i] in " 、":
             i += 1
         if r := ROLE_RE.match(s, i):
-            role = _ROLE_NAMES.get(r.group("role"), r.group("role"))
+            named = r.group("role") or r.group("short")
+            role = _ROLE_NAMES.get(named, named)
             i = r.end()
             continue
         n = NAME_RE.match(s, i)
@@ -87,11 +90,11 @@ def _credits(s: str, orig: str, pos: int) -> tuple[list[Author], int]:
             break
         authors.append(Author(name=orig[n.start(1):n.end(1)], role=role))
         i = end = n.end(1)
-        if s.startswith("报道", i):
-            return authors, i + 2
         j = i
         while j < len(s) and s[j] == " ":
             j += 1
+        if s.startswith("报道", j):
+            return authors, j + 2
         if bracket and s.startswith(")", j):
             return authors, j + 1
     return authors, end
@@ -154,7 +157,7 @@ def split_trailing_byline(paragraph: str) -> tuple[str, list[Author]]:
     """A paragraph that ends with its authors in brackets (…常态化开展。（记者 杜成敏 通讯员 阮向民））
     → (paragraph without them, authors). Only brackets made wholly of roles and names count."""
     m = TRAILING_BYLINE_RE.search(paragraph)
-    if not m:
+    if not m or not ends_sentence(paragraph[: m.start()]):
         return paragraph, []
     inner = spaced_form(m.group(1))
     s = match_form(inner)

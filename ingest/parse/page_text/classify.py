@@ -93,6 +93,8 @@ def masthead_zone(blocks: Sequence[Block], paper_names: set[str]) -> list[str]:
         elif all(is_promo(ln) for ln in b.lines):
             last = i
             reasons.append("promotion beside the masthead (微信/公众号/扫码)")
+        elif last < 0:
+            break  # a masthead starts with a field: a headline above a date line is not one
         else:
             reasons.append("slogan between masthead fields")
     # Every masthead and page header prints the date; two kinds of field make it more than a stray line.
@@ -106,8 +108,8 @@ def classify_block(b: Block, body_size: float | None = None) -> Classified:
     text = b.text.strip()
     m = match_form(text)
     flat = re.sub(r"\s+", "", m)
-    if count_cjk(text) == 0 and not PHONE_RE.search(flat):
-        return Classified(b, "noise", "no Chinese text and no phone number (page number, bullet, stray mark)")
+    if count_cjk(text) < 2 and not PHONE_RE.search(flat):
+        return Classified(b, "noise", "fewer than two Chinese characters and no phone number (page number, bullet)")
     if j := JUMP_RE.match(flat):
         return Classified(b, "jump", f"jump line: {j.group(1)} page {j.group(2)}", data=_jump(j))
     if credit := parse_credit(text):

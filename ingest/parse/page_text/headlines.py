@@ -93,7 +93,7 @@ def _squash(text: str) -> str:
 
 def is_column_name(line: str, quoted: set[str]) -> str | None:
     """Why a headline line is a series/column name rather than a title, or None."""
-    if COLUMN_MARK_RE.search(key(line)):
+    if COLUMN_MARK_RE.search(key(line)) or COLUMN_MARK_RE.search(line):
         return "names itself a series or column"
     sq = _squash(line)
     if len(sq) >= 4 and sq in quoted:

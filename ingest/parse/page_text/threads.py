@@ -67,6 +67,16 @@ class Thread:
         return f"{self.kind} #{self.id}"
 
 
+MAX_CAPTION_CHARS = 200
+
+
+def is_caption_like(t: Thread) -> bool:
+    """Headline and one short paragraph, no byline, no jump: what a photo with its caption looks like."""
+    return (t.kind in ("article", "photo") and t.byline is None and len(t.paras) <= 1 and not t.credits
+            and t.continues_on is None and t.continued_from is None
+            and sum(len(p.text) for p in t.paras) <= MAX_CAPTION_CHARS and (bool(t.headings) or bool(t.paras)))
+
+
 @dataclass
 class Weave:
     threads: list[Thread]
@@ -141,6 +151,17 @@ class _Weaver:
 
     def on_credit(self, c: Classified) -> None:
         assert c.data is not None
+        t = self.previous
+        if t is not None and is_caption_like(t):
+            # A credit right under a headline-and-short-text item closes it as a photo.
+            t.kind = "photo"
+            t.credits += c.data["authors"]
+            t.blocks.append(c.block.index)
+            self.notes[c.block.index] = f"credit of the photo {t.describe()}, printed right under its caption"
+            if self.current is t:
+                self.current = None
+            self.previous = None
+            return
         self.credits.append((c.block.index, c.data["authors"]))
         self.previous = None
         self.notes[c.block.index] = "photo credit, given to a photo item when the page is assembled"
