@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ingest.parse.page_text.blocks import Block
+from ingest.parse.page_text.blocks import NOTICE_HEAD_RE, Block
 from ingest.parse.page_text.bylines import Byline, parse_byline, parse_credit, split_trailing_credit
 from ingest.parse.page_text.chars import count_cjk, key, match_form
 from ingest.parse.page_text.masthead import field_names, is_promo
@@ -34,11 +34,12 @@ JUMP_AT_END_RE = re.compile(rf"[(（]\s*(下转|转|详见|见)\s*第?\s*{NUMBER
 JUMP_AT_START_RE = re.compile(rf"^\s*[(（]\s*(上接|接)\s*第?\s*{NUMBER}\s*版\s*[)）]")
 PHONE_RE = re.compile(r"(?<!\d)(?:0\d{2,3}-?)?[1-9]\d{6,7}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)|400-?\d{3}-?\d{4}")
 NOTICE_WORD_RE = re.compile(r"热线|电话|订阅|征订|订报|订价|定价|广告|招聘|招商|咨询|举报|投诉|公告|声明|启事|遗失|拍卖|联系人|垂询|报名")
-NOTICE_HEAD_RE = re.compile(r"^(?:广告|公告|声明|启事|遗失声明|征订启事|招聘启事|招聘|讣告|更正)")
 # Sentence-internal punctuation a headline does not carry (a headline may end with ？ or ！).
 _PROSE_MARKS = re.compile(r"[。；…]|[？！?!](?!$)")
 MAX_HEADING_CHARS = 40
 MAX_NOTICE_CHARS = 400
+MAX_CAPTION_CHARS = 200
+CAPTION_OPENING_RE = re.compile(r"^(?:图为|上图|下图|左图|右图|中图|图[①-⑩\d一二三四五六七八九十]+[:：、]?|题图|本版图片)")
 MAX_MASTHEAD_BLOCKS = 20
 
 
@@ -128,6 +129,9 @@ def classify_block(b: Block, body_size: float | None = None) -> Classified:
     if credit:
         return Classified(b, "caption", "paragraph that ends with a photo credit",
                           data={"authors": credit, "text": caption})
+    if CAPTION_OPENING_RE.match(flat) and len(flat) <= MAX_CAPTION_CHARS:
+        return Classified(b, "caption", "short paragraph that opens like a caption (图为 / 上图)",
+                          data={"authors": [], "text": text})
     return Classified(b, "body", "prose: " + ("sentence punctuation" if is_prose(text) else "no headline shape"))
 
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ingest.model import Author
+from ingest.parse.page_text.blocks import join_lines
 from ingest.parse.page_text.bylines import Byline, split_trailing_byline
 from ingest.parse.page_text.classify import Classified, jump_at_end, jump_at_start
 from ingest.parse.page_text.joins import continuation_evidence, is_open
@@ -201,7 +202,7 @@ class _Weaver:
         if c.byline.rest:
             self.add_text(t, c, c.byline.rest, new_para=True)
         self.previous = t
-        self.notes[c.block.index] = f"starts {t.describe()}: {c.reason}"
+        self.notes[c.block.index] = f"starts {t.describe()}"
 
     def on_caption(self, c: Classified) -> None:
         assert c.data is not None
@@ -322,7 +323,7 @@ class _Weaver:
         if new_para or not t.paras:
             t.paras.append(Para(text, [c.block.index]))
         else:
-            t.paras[-1].text += text.lstrip()
+            t.paras[-1].text = join_lines([t.paras[-1].text, text.lstrip()])
             t.paras[-1].blocks.append(c.block.index)
         if c.block.index not in t.blocks:
             t.blocks.append(c.block.index)

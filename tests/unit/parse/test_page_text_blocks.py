@@ -35,3 +35,18 @@ def test_character_helpers():
     assert tidy_heading("浙 江 工 人 日 報") == "浙江工人日報"
     assert key("國內統一刊號：ＣＮ３３") == "国内统一刊号:CN33"
     assert ends_sentence("甘于奉献。”") and not ends_sentence("“红船”")
+
+
+def test_heading_right_above_its_paragraph_becomes_two_blocks():
+    blocks = split_blocks("省内扶贫开发加快“造血”\n“把工会疗休养与红色旅游结合，是一条路径。”杨惠荣说。")
+    assert [b.text for b in blocks] == ["省内扶贫开发加快“造血”", "“把工会疗休养与红色旅游结合，是一条路径。”杨惠荣说。"]
+
+
+def test_a_headline_stack_and_a_notice_stay_grouped():
+    assert len(split_blocks("感受“工厂味” 融入“工人情”\n宁波市总工会举行“当一周工人、体工会初心”总结会")) == 1
+    assert len(split_blocks("遗失声明\n某公司遗失公章一枚，声明作废。")) == 1
+
+
+def test_wrapped_latin_words_keep_their_space():
+    from ingest.parse.page_text.blocks import join_lines
+    assert join_lines(["记者来到New", "York，采访了", "COVID-", "19专家"]) == "记者来到New York，采访了COVID-19专家"

@@ -95,3 +95,8 @@ def test_jumps_inside_paragraphs():
     assert jump_at_end("更接地气。（下转第４版）") == ("更接地气。", 4)
     assert jump_at_start("(上接第1版)鲁一波说。") == ("鲁一波说。", 1)
     assert jump_at_end("第4版刊登了通知。") == ("第4版刊登了通知。", None)
+
+
+def test_caption_openers_make_a_caption_even_without_credit():
+    c = classify_block(Block("图为志愿者在敬老院为老人包粽子。"))
+    assert c.cls == "caption" and c.data["authors"] == []
