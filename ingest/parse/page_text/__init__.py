@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from ingest.errors import InputError
 from ingest.model import Edition, Page
@@ -25,7 +26,7 @@ from ingest.parse.page_text.masthead import Masthead, check_lunar, check_weekday
 from ingest.parse.page_text.threads import weave
 from ingest.parse.text import decode_page_text
 
-__all__ = ["Block", "explain", "parse_blocks", "parse_page_text", "split_blocks"]
+__all__ = ["Block", "explain", "explain_blocks", "parse_blocks", "parse_page_text", "split_blocks"]
 
 # A printed broadsheet page holds some 10–20 thousand characters; far more is not one page's text.
 MAX_PAGE_CHARS = 200_000
@@ -132,7 +133,8 @@ def _paper(hints: ParseHints, m: Masthead, warnings: list[str]) -> tuple[Paper |
     return None, ""
 
 
-def _date(hints: ParseHints, m: Masthead, warnings: list[str]):  # type: ignore[no-untyped-def]
+def _date(hints: ParseHints, m: Masthead, warnings: list[str]) -> date | None:
+    """The caller's date wins (with a warning if the masthead says otherwise); else the masthead's."""
     if m.date is not None and m.lunar is not None and (w := check_lunar(m.date, m.lunar)):
         warnings.append(w)
     if m.date is not None and m.weekday is not None and (w := check_weekday(m.date, m.weekday)):

@@ -7,11 +7,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.model import Article, Author
+from ingest.model import Article
 from ingest.parse.page_text.chars import count_cjk, narrow, squash_spaces, tidy_heading
 from ingest.parse.page_text.classify import PHONE_RE
-from ingest.parse.page_text.headlines import Line, quoted_names, split_stack, stack_lines
+from ingest.parse.page_text.headlines import quoted_names, split_stack, stack_lines
 from ingest.parse.page_text.threads import Thread, Weave, is_caption_like
+
 
 @dataclass
 class Assembled:
@@ -27,6 +28,7 @@ def assemble(w: Weave, page: int | None, page_text: str) -> Assembled:
     photos = give_credits(w, notes)
     threads = sorted(w.threads, key=lambda t: t.start)
     items: list[tuple[int, Article]] = []
+    built: dict[int, Article] = {}
     for t in threads:
         kind = "photo" if t.id in photos or t.kind == "photo" else t.kind
         if kind == "notice":
@@ -47,7 +49,8 @@ def assemble(w: Weave, page: int | None, page_text: str) -> Assembled:
         a.continues_on, a.continued_from = t.continues_on, t.continued_from
         warnings += item_warnings(t, a)
         items.append((t.start, a))
-    give_box_columns(threads, items)
+        built[t.id] = a
+    give_box_columns(threads, built)
     for stack in w.orphans:
         text = " ".join(tidy_heading(h.block.text.replace("\n", " ")) for h in stack)
         warnings.append(f"headline(s) with no article text on this page, kept as a notice: {text}")
@@ -80,20 +83,18 @@ def give_credits(w: Weave, notes: dict[int, str]) -> set[int]:
     return photos
 
 
-def give_box_columns(threads: list[Thread], items: list[tuple[int, Article]]) -> None:
+def give_box_columns(threads: list[Thread], built: dict[int, Article]) -> None:
     """A box (开栏的话) belongs to the series of the article it sits in (the one whose headlines were
     printed above it), else of the article that follows it: it takes that article's column."""
-    by_start = {start: a for start, a in items}
-    by_id = {t.id: by_start.get(t.start) for t in threads}
     for i, t in enumerate(threads):
-        a = by_id.get(t.id)
-        if t.kind != "box" or a is None or a.column:
+        box = built.get(t.id)
+        if t.kind != "box" or box is None or box.column:
             continue
-        host = by_id.get(t.host) if t.host is not None else None
+        host = built.get(t.host) if t.host is not None else None
         if host is None:
-            host = next((by_id.get(n.id) for n in threads[i + 1:] if n.kind == "article"), None)
+            host = next((built[n.id] for n in threads[i + 1:] if n.kind == "article" and n.id in built), None)
         if host is not None:
-            a.column = host.column
+            box.column = host.column
 
 
 def clean_paragraph(text: str, heading: bool = False) -> str:
@@ -125,5 +126,3 @@ def notice_item(t: Thread, page: int | None) -> Article:
     body = [ln for ln in lines if ln != title]
     return Article(page=page, kind="notice", title=title, body="\n".join(body))
 
-
-_ = (Author, Line)  # re-exported types used in annotations by callers

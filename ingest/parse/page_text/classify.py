@@ -125,6 +125,10 @@ def classify_block(b: Block, body_size: float | None = None) -> Classified:
         return Classified(b, "byline", f"opens with a {what} ({byline.matched})", byline=_whole(byline, b))
     if (why := heading_reason(b, body_size)) is not None:
         return Classified(b, "headline", why)
+    if body_size is not None and heading_reason(Block(b.text)) is not None:
+        # Body type in a headline's shape: a sub-heading set in bold, or a short line of text.
+        return Classified(b, "body", "headline-shaped line in body type: a sub-heading paragraph",
+                          data={"subheading": True})
     caption, credit = split_trailing_credit(text)
     if credit:
         return Classified(b, "caption", "paragraph that ends with a photo credit",

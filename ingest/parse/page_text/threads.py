@@ -236,6 +236,9 @@ class _Weaver:
         else:
             self.add_text(self.current, c, text, new_para=True)
             self.notes[c.block.index] = f"next paragraph of {self.current.describe()}"
+        if target is None and c.data and c.data.get("subheading") and self.current is not None \
+                and self.current.paras and self.current.paras[-1].blocks == [c.block.index]:
+            self.current.paras[-1].heading = True  # never the start of a sentence to complete
         self.previous = self.current
 
     def start_after_headlines(self, c: Classified, text: str) -> None:

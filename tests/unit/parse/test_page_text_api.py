@@ -42,3 +42,33 @@ def test_explain_gives_every_block_its_class_and_why(sample_page: Path):
     assert cls == "headline" and "printed inside its text" in why
     assert by_text["(下转第4版)"][0] == "jump"
     assert all(why for _, _, why in rows)
+
+
+def test_body_type_subheading_is_a_paragraph_that_nothing_is_joined_to():
+    blocks = [
+        Block("优先采购扶贫产品", font_size=30),
+        Block("本报讯 记者杜成敏报道 省总工会联合下发行动方案，鼓励基层工会优先采购扶贫产品。", font_size=10),
+        Block("省外扶贫协作消费发力", font_size=10),
+        Block("各地工会纷纷响应，组织职工赴对口帮扶地区开展疗休养活动。", font_size=10),
+    ]
+    [a] = parse_blocks(blocks, ParseHints(name="p.pdf")).articles
+    assert a.paragraphs[1:] == ["省外扶贫协作消费发力", "各地工会纷纷响应，组织职工赴对口帮扶地区开展疗休养活动。"]
+
+
+def test_caller_paper_and_date_win_over_the_masthead_with_a_warning(sample_page: Path):
+    from datetime import date
+
+    from ingest.papers import Paper
+
+    other = Paper(id="other", name="别的日报")
+    e = parse_bytes(sample_page.read_bytes(), ParseHints(name="p", paper=other, date=date(2020, 6, 26), page=1))
+    assert (e.paper, e.paper_name, e.date) == ("other", "别的日报", date(2020, 6, 26))
+    assert any("masthead names 浙江工人日报" in w for w in e.warnings)
+    assert any("masthead date 2020-06-25 differs" in w for w in e.warnings)
+
+
+def test_explain_blocks_serves_extractors_too():
+    from ingest.parse.page_text import explain_blocks
+
+    rows = explain_blocks([Block("标题", font_size=20), Block("本报讯 正文。", font_size=10)], ParseHints(name="p"))
+    assert [(cls, "larger" in why) for _, cls, why in rows] == [("headline", True), ("byline", False)]
