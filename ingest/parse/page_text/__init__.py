@@ -87,7 +87,9 @@ def _analyse(blocks: Sequence[Block], hints: ParseHints) -> _Analysis:
     blocks = [b if b.index == i else _reindex(b, i) for i, b in enumerate(blocks)]
     names = {simplified(p.name) for p in all_papers().values()}
     classified = classify_blocks(blocks, names)
-    masthead_lines = [ln for c in classified if c.cls == "masthead" and c.data for ln in c.block.lines]
+    # The masthead zone; failing that, masthead lines found elsewhere (a page header printed last).
+    masthead_lines = [ln for c in classified if c.cls == "masthead" and c.data for ln in c.block.lines] or \
+        [ln for c in classified if c.cls == "masthead" for ln in c.block.lines]
     m = read_masthead(masthead_lines, names)
     warnings: list[str] = []
     if count_cjk("".join(b.text for b in blocks)) * 5 < sum(len(b.text.replace(" ", "")) for b in blocks):

@@ -40,7 +40,7 @@ MAX_HEADING_CHARS = 40
 MAX_NOTICE_CHARS = 400
 MAX_CAPTION_CHARS = 200
 CAPTION_OPENING_RE = re.compile(r"^(?:图为|上图|下图|左图|右图|中图|图[①-⑩\d一二三四五六七八九十]+[:：、]?|题图|本版图片)")
-MAX_MASTHEAD_BLOCKS = 20
+MAX_MASTHEAD_BLOCKS = 30
 
 
 @dataclass
@@ -62,8 +62,25 @@ def classify_blocks(blocks: Sequence[Block], paper_names: set[str]) -> list[Clas
             out.append(Classified(b, "masthead", "masthead field(s) outside the masthead (date, issue, paper name …)"))
         else:
             out.append(classify_block(b, body_size))
-    return out
+    return pair_phone_labels(out)
 
+
+def pair_phone_labels(items: list[Classified]) -> list[Classified]:
+    """A bare phone number and the short label next to it (88851111 / 新闻服务热线) are one notice,
+    however the extractor split them."""
+    for prev, nxt in zip(items, items[1:]):
+        pair = (prev, nxt) if _is_bare_phone(prev) else (nxt, prev) if _is_bare_phone(nxt) else None
+        if pair is None:
+            continue
+        label = pair[1]
+        if label.cls == "headline" and len(label.block.lines) == 1 and NOTICE_WORD_RE.search(label.block.text):
+            label.cls, label.reason = "notice", "label of the phone number beside it"
+            nxt.data = {**(nxt.data or {}), "same_notice": True}
+    return items
+
+
+def _is_bare_phone(c: Classified) -> bool:
+    return c.cls == "notice" and count_cjk(c.block.text) == 0
 
 def stray_masthead(b: Block, paper_names: set[str]) -> bool:
     """A block made only of masthead fields (a date line, the paper's name) is never article text."""

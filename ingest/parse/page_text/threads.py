@@ -145,6 +145,12 @@ class _Weaver:
         self.notes[c.block.index] = f"starts {box.describe()}"
 
     def on_notice(self, c: Classified) -> None:
+        last = self.threads[-1] if self.threads else None
+        if c.data and c.data.get("same_notice") and last is not None and last.kind == "notice":
+            last.paras.append(Para(c.block.text, [c.block.index]))
+            last.blocks.append(c.block.index)
+            self.notes[c.block.index] = f"part of notice item #{last.id}"
+            return
         t = self.new_thread("notice", c)
         t.paras.append(Para(c.block.text, [c.block.index]))
         self.previous = None

@@ -116,3 +116,16 @@ def test_last_article_takes_its_column_label_and_jump(edition):
     assert "深入一线才能感同身受" in a.paragraphs
     assert any("与一线工人同吃同劳动，听职工声音" in p for p in a.paragraphs)
     assert "下转" not in a.body and "徐昱" not in a.body
+
+
+def test_same_edition_when_the_extractor_leaves_no_blank_lines(sample_page: Path, edition):
+    text = sample_page.read_text(encoding="utf-8")
+    packed = "\n".join(line for line in text.splitlines() if line.strip())
+    again = parse_bytes(packed.encode(), ParseHints(name=sample_page.name))
+    assert again.to_dict() == edition.to_dict()
+
+
+def test_same_articles_when_the_hotline_label_comes_before_its_number(sample_page: Path, edition):
+    text = sample_page.read_text(encoding="utf-8").replace("88851111\n新闻服务热线", "新闻服务热线\n\n88851111")
+    again = parse_bytes(text.encode(), ParseHints(name=sample_page.name))
+    assert [(a.kind, a.title, a.body) for a in again.articles] == [(a.kind, a.title, a.body) for a in edition.articles]

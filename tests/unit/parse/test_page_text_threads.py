@@ -91,3 +91,10 @@ def test_credit_with_no_caption_is_a_photo_of_its_own():
     article, photo = page("标题", "本报讯 记者张三报道 正文。", "本报记者 王五 摄")
     assert article.authors == [Author("张三", "记者")]
     assert (photo.kind, photo.authors, photo.body) == ("photo", [Author("王五", "摄影")], "")
+
+
+def test_page_header_printed_at_the_bottom_still_gives_the_page():
+    e = parse_blocks([Block("标题"), Block("本报讯 正文。"), Block("3 浙江工人日报 2020年6月25日 星期四 要闻 责任编辑:张三")],
+                     ParseHints(name="p"))
+    assert (e.date.isoformat(), [p.number for p in e.pages], e.paper) == ("2020-06-25", [3], "zjgrrb")
+    assert [a.title for a in e.articles] == ["标题"]
