@@ -17,7 +17,7 @@ CJK_RE = re.compile(f"[{CJK}]")
 # Chinese punctuation: a space next to one of these is never meaningful in running text.
 CJK_PUNCT = "，。、；：？！…—“”‘’《》〈〉（）【】「」『』·〔〕"
 # What ends a sentence, and the closers that may follow such an end (。” or ！）).
-SENTENCE_END = "。！？…；"
+SENTENCE_END = "。！？…；!?;"  # extraction sometimes gives the half-width forms
 CLOSERS = "”’』」）)》"
 
 _WIDE_TO_NARROW = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)}  # ０-９

@@ -54,3 +54,8 @@ def test_evidence_is_strong_for_a_spanning_word_and_against_for_a_new_paragraph(
     assert ev.against and not ev.strong
     weak = continuation_evidence("姚岸村", "红色旅游和工会疗休养有效融合")
     assert not weak.strong and not weak.against
+
+
+def test_half_width_sentence_ends_count():
+    assert not is_open("大家都说好!")
+    assert not is_open("这是为什么?”")
