@@ -25,6 +25,7 @@ class Para:
     text: str
     blocks: list[int]
     heading: bool = False  # a sub-heading, kept as a paragraph of its article
+    source: Classified | None = None  # the headline block a sub-heading came from
 
 
 @dataclass
@@ -169,15 +170,44 @@ class _Weaver:
                 self.current = None
             self.previous = None
             return
+        if t is not None and self.split_photo_off(t, c):
+            return
         self.credits.append((c.block.index, c.data["authors"]))
         self.previous = None
         self.notes[c.block.index] = "photo credit, given to a photo item when the page is assembled"
+
+    def split_photo_off(self, t: Thread, c: Classified) -> bool:
+        """A credit right under what was read as a sub-heading and a short paragraph of an article:
+        they were a photo's title and caption standing between two paragraphs. Split them off."""
+        if t.kind != "article" or len(t.paras) < 3 or not t.paras[-2].heading or t.paras[-2].source is None:
+            return False
+        caption = t.paras[-1]
+        if caption.heading or len(caption.text) > MAX_CAPTION_CHARS or is_open(caption.text):
+            return False
+        title = t.paras[-2]
+        del t.paras[-2:]
+        photo = self.new_thread("photo", c)
+        assert title.source is not None
+        photo.headings = [title.source]
+        photo.paras = [caption]
+        photo.credits += c.data["authors"] if c.data else []
+        photo.blocks += title.blocks + caption.blocks
+        t.blocks = [b for b in t.blocks if b not in photo.blocks]
+        for i in photo.blocks:
+            self.notes[i] = f"part of photo item #{photo.id} (a credit follows it)"
+        self.notes[c.block.index] = f"credit of photo item #{photo.id}, which stood between two paragraphs"
+        self.previous = None
+        return True
 
     def on_jump(self, c: Classified) -> None:
         assert c.data is not None
         page = c.data["page"]
         if c.data["direction"] == "on":
-            t = self.current
+            # The jump ends the running article, not a photo caption read last.
+            running = sorted((t for t in self.threads if t.kind in ("article", "box") and t.paras
+                              and not is_caption_like(t)), key=lambda t: t.touched)
+            t = self.current if self.current is not None and not is_caption_like(self.current) else \
+                (running[-1] if running else None)
             if t is None:
                 self.notes[c.block.index] = "jump line with no article before it: ignored"
                 return
@@ -258,7 +288,7 @@ class _Weaver:
         if single and not self.deferred and between_paragraphs:
             assert cur is not None
             h = self.pending.pop()
-            cur.paras.append(Para(h.block.text.strip(), [h.block.index], heading=True))
+            cur.paras.append(Para(h.block.text.strip(), [h.block.index], heading=True, source=h))
             cur.blocks.append(h.block.index)
             self.notes[h.block.index] = f"sub-heading inside {cur.describe()} (one line, no byline after it)"
             self.add_text(cur, c, text, new_para=True)

@@ -98,3 +98,18 @@ def test_page_header_printed_at_the_bottom_still_gives_the_page():
                      ParseHints(name="p"))
     assert (e.date.isoformat(), [p.number for p in e.pages], e.paper) == ("2020-06-25", [3], "zjgrrb")
     assert [a.title for a in e.articles] == ["标题"]
+
+
+def test_jump_line_after_a_caption_goes_to_the_running_article():
+    article, photo = page("标题", "本报讯 记者张三报道 第一段。", "第二段结束。", "爱心敬老", "昨日，志愿者来到敬老院。",
+                          "记者王五 摄", "(下转第4版)")
+    assert (article.continues_on, photo.continues_on) == (4, None)
+    assert article.paragraphs == ["第一段。", "第二段结束。"]
+    assert (photo.title, photo.body, photo.authors) == ("爱心敬老", "昨日，志愿者来到敬老院。", [Author("王五", "摄影")])
+
+
+def test_a_caption_between_paragraphs_read_as_a_sub_heading_is_split_off_by_its_credit():
+    article, photo = page("标题", "本报讯 记者张三报道 第一段。", "爱心敬老", "昨日，志愿者来到敬老院。", "记者王五 摄",
+                          "第二段。")
+    assert article.paragraphs == ["第一段。", "第二段。"]
+    assert (photo.kind, photo.title) == ("photo", "爱心敬老")
