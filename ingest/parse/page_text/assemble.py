@@ -107,6 +107,9 @@ def item_warnings(t: Thread, a: Article) -> list[str]:
     if t.open_para is not None and a.continues_on is None:
         out.append(f"{what} ends mid-sentence (…{t.paras[-1].text.strip()[-8:]}); the rest is not in this page's "
                    "text")
+    if a.kind == "article" and not t.label and not a.dateline and not a.authors and not a.continued_from and a.body:
+        out.append(f"{what} has no dateline or byline in this page's text; check that its start is not missing "
+                   f"(it opens: {a.body[:12]}…)")
     if a.kind == "article" and not a.title:
         rest = f" (the rest of an article from page {a.continued_from})" if a.continued_from else ""
         out.append(f"{what} has no headline in this page's text{rest}")

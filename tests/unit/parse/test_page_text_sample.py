@@ -116,6 +116,8 @@ def test_last_article_takes_its_column_label_and_jump(edition):
     assert "深入一线才能感同身受" in a.paragraphs
     assert any("与一线工人同吃同劳动，听职工声音" in p for p in a.paragraphs)
     assert "下转" not in a.body and "徐昱" not in a.body
+    # Its opening (…鲁 + 一波等7名…) is not in the page text: an editor is told to check.
+    assert any("感受“工厂味”" in w and "no dateline or byline" in w for w in edition.warnings)
 
 
 def test_same_edition_when_the_extractor_leaves_no_blank_lines(sample_page: Path, edition):
