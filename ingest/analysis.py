@@ -32,7 +32,6 @@ WORDS_SUBFIELD = "words"
 # Text fields that get the in-Elasticsearch words sub-field (dotted paths into the mapping's properties).
 WORDS_TARGETS = ("pretitle", "title", "subtitle", "body", "zhs.title", "zhs.body")
 # The analyzer of the template's client-side words fields (title_words, body_words).
-CLIENT_WORDS_ANALYZER = "zh_words"
 COMMON_MODULE = "analysis-common"  # whitespace, cjk_width, cjk_bigram... in full distributions only
 
 
@@ -146,35 +145,12 @@ def _field(properties: dict[str, Any], dotted: str) -> dict[str, Any] | None:
     return properties.get(leaf)
 
 
-def _client_words_on_builtin_whitespace(body: dict[str, Any]) -> None:
-    """Without analysis-common there is no whitespace tokenizer for a custom analyzer: the client-side
-    words fields use the server's built-in whitespace analyzer instead (same split; no lower-casing, which
-    matters little since documents and queries go through the same client-side segmenter)."""
-    analyzers = body["settings"].get("analysis", {}).get("analyzer", {})
-    definition = analyzers.get(CLIENT_WORDS_ANALYZER)
-    if not definition or definition.get("tokenizer") != "whitespace":
-        return
-    del analyzers[CLIENT_WORDS_ANALYZER]
-
-    def visit(properties: dict[str, Any]) -> None:
-        for field in properties.values():
-            for key in ("analyzer", "search_analyzer"):
-                if field.get(key) == CLIENT_WORDS_ANALYZER:
-                    field[key] = "whitespace"
-            visit(field.get("properties", {}))
-            visit(field.get("fields", {}))
-
-    visit(body["mappings"].get("properties", {}))
-
-
 def apply_profile(body: dict[str, Any], profile: Profile, components: frozenset[str]) -> dict[str, Any]:
     """A copy of the index body (settings, mappings) with `profile` applied and recorded in _meta."""
     out = copy.deepcopy(body)
     fragment = profile.build(components)
     analysis = out["settings"].setdefault("analysis", {})
     analysis.setdefault("analyzer", {}).update(fragment["analyzers"])
-    if COMMON_MODULE not in components:
-        _client_words_on_builtin_whitespace(out)
     word_fields = []
     if fragment["words"]:
         properties = out["mappings"]["properties"]

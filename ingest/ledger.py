@@ -1,7 +1,7 @@
 """The ledger: one Elasticsearch document per outcome of a pipeline step, for operators to query.
 
-An entry's id is derived from its subject and bytes, so re-running a step overwrites its entry instead of
-piling up copies; failed entries carry what is needed to replay them (the dead-letter list).
+An entry's id is derived from its subject (the input's URI), so re-running an input overwrites its entry
+instead of piling up copies; failed entries carry what is needed to replay them (the dead-letter list).
 """
 
 from __future__ import annotations
@@ -46,9 +46,9 @@ class Entry:
 
     @property
     def id(self) -> str:
-        # One entry per input (subject + bytes): a later outcome replaces an earlier one, so a failure
-        # that a replay fixed no longer shows as failed.
-        return hashlib.sha1(f"{self.subject}|{self.archive_hash or ''}".encode()).hexdigest()[:20]
+        # One entry per input: a later outcome replaces an earlier one, so a failure that a replay fixed
+        # no longer shows as failed.
+        return hashlib.sha1(self.subject.encode()).hexdigest()[:20]
 
 
 def ensure_ledger(es: Elasticsearch, name: str) -> None:

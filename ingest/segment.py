@@ -56,5 +56,6 @@ def words(text: str) -> list[str]:
 
 
 def word_string(text: str) -> str:
-    """Words joined by spaces: what the whitespace-analyzed `*_words` fields index."""
-    return " ".join(words(text))
+    """Words joined by spaces, lower-cased: what the `*_words` fields index with the server's built-in
+    whitespace analyzer (the bare server has no whitespace tokenizer for a custom analyzer)."""
+    return " ".join(words(text)).lower()

@@ -155,14 +155,17 @@ def test_a_bad_file_that_reaches_the_worker_is_recorded_and_replayable_and_the_w
     res = enqueue(file_flow(make_celery(s), str(path), make_hints("late.txt", paper="zjgrrb")), s.broker_url)
     with pytest.raises(Exception, match="late.txt: no such file"):
         res.get(timeout=60)
-    failures = json.loads(run_cli("failures", "--json").stdout)
-    entry = next(f for f in failures if f["subject"] == "late.txt")
+    entry, deadline = None, time.monotonic() + 30
+    while entry is None and time.monotonic() < deadline:  # the failure is recorded right after the result
+        failures = json.loads(run_cli("failures", "--json").stdout)
+        entry = next((f for f in failures if f["subject"] == path.resolve().as_uri()), None)
+    assert entry is not None
     assert entry["step"] == "archive_file" and "no such file" in entry["detail"]
     assert worker.poll() is None
     shutil.copy(SAMPLE_PAGE, path)
     r = run_cli("replay", entry["id"], "--wait")
     assert r.returncode == 0, r.stderr
-    assert "late.txt" not in {f["subject"] for f in json.loads(run_cli("failures", "--json").stdout)}
+    assert path.resolve().as_uri() not in {f["subject"] for f in json.loads(run_cli("failures", "--json").stdout)}
 
 
 def test_status_reports_services_documents_and_the_last_edition(ingested):
