@@ -78,9 +78,9 @@ run_as_user() {
 }
 
 install_plugins() {
-  # Analysis plugins built by the project are installed here (see deploy/es-plugin when present).
+  # The project's analysis plugin (deploy/es-plugin) is built and installed before the node starts.
   local hook="$REPO_ROOT/deploy/es-plugin/install.sh"
-  [[ -x "$hook" ]] && ES_HOME="$ES_HOME" "$hook" || true
+  if [[ -x "$hook" ]]; then ES_HOME="$ES_HOME" "$hook" || die "the analysis plugin could not be built or installed"; fi
 }
 
 up() {
