@@ -408,3 +408,20 @@ def _sleep(seconds: float, should_stop: Callable[[], bool]) -> None:
 def open_mailbox(redis_url: str, s: MailboxSettings | None = None) -> Mailbox:
     s = s or MailboxSettings.from_env()
     return Mailbox(s, MailState(redis_url, s.account))
+
+
+def mail_status(redis_url: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """For `ingest status`: the mailbox and how many messages wait in quarantine, or why that is unknown.
+    Never raises: status reports outages instead of failing on them."""
+    try:
+        s = MailboxSettings.from_env(env)
+    except ConfigError as e:
+        return {"configured": False, "error": str(e)}
+    try:
+        count = open_mailbox(redis_url, s).quarantine_count()
+    except (ConfigError, ServiceError) as e:
+        return {"configured": True, "account": s.account, "ok": False, "error": str(e)}
+    except _NETWORK_ERRORS as e:
+        return {"configured": True, "account": s.account, "ok": False, "error": _text(e)}
+    return {"configured": True, "account": s.account, "ok": True, "quarantine_folder": s.quarantine,
+            "quarantined": count}

@@ -1,0 +1,55 @@
+"""Mailbox tasks: a scheduled poll (the fallback when no IDLE watcher runs, and its safety net when one
+does) that feeds each new edition mail into the shared flow at the normalize step.
+
+The poll holds the mailbox lock in Redis, so a scheduled poll, a manual `ingest mail poll` and the
+`ingest mail watch` process never handle the same message at once; it is idempotent (the cursor and the
+processed flag make a second run find nothing new).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from typing import Any
+
+from ingest.archive import Archive
+from ingest.config import settings
+from ingest.errors import ConfigError, ServiceError
+from ingest.queue import FROM_ARCHIVE, enqueue, flow
+from ingest.sources.mail import MailboxSettings, open_mailbox
+from ingest.sources.mail.deliver import pipeline_deliverer
+from tasks.app import app
+
+log = logging.getLogger(__name__)
+POLL_SECONDS_ENV = "INGEST_MAIL_POLL_SECONDS"
+
+
+def send_to_pipeline(payload: dict[str, Any]) -> None:
+    s = settings()
+    enqueue(flow(app, FROM_ARCHIVE[1:], payload), s.broker_url)
+
+
+@app.task(name="ingest.mail.poll", acks_late=True, ignore_result=False)
+def poll() -> dict[str, Any]:
+    s = settings()
+    try:
+        mailbox = open_mailbox(s.redis_url)
+        report = mailbox.poll(pipeline_deliverer(Archive(s.archive_dir), send_to_pipeline))
+    except (ConfigError, ServiceError) as e:
+        # The next scheduled poll is the retry; nothing was taken from the mailbox.
+        log.error("mail poll: %s", e)
+        return {"error": str(e)}
+    return {"delivered": len(report.delivered), "quarantined": len(report.quarantined),
+            "deferred": len(report.deferred), "busy": report.busy}
+
+
+def mail_schedule() -> dict[str, Any]:
+    """The poll on the beat, when a mailbox is configured (a password is found)."""
+    import os
+
+    try:
+        MailboxSettings.from_env()
+    except ConfigError:
+        return {}
+    seconds = int(os.environ.get(POLL_SECONDS_ENV, "60"))
+    return {"mail-poll": {"task": "ingest.mail.poll", "schedule": timedelta(seconds=seconds)}}
