@@ -51,9 +51,16 @@ class Entry:
         return hashlib.sha1(self.subject.encode()).hexdigest()[:20]
 
 
+_ensured: set[tuple[str, str]] = set()  # (cluster url, index) pairs known to exist in this process
+
+
 def ensure_ledger(es: Elasticsearch, name: str) -> None:
+    key = (str(es.transport.node_pool.get().base_url), name)
+    if key in _ensured:
+        return
     with service_errors(f"creating ledger {name}"):
         if es.indices.exists(index=name):
+            _ensured.add(key)
             return
         try:
             es.indices.create(index=name, mappings=LEDGER_MAPPING,
@@ -61,12 +68,15 @@ def ensure_ledger(es: Elasticsearch, name: str) -> None:
         except ApiError as e:
             if "already_exists" not in str(e):
                 raise
+        _ensured.add(key)
 
 
 def record(es: Elasticsearch, name: str, entry: Entry) -> str:
     ensure_ledger(es, name)
     with service_errors(f"writing ledger entry for {entry.subject}"):
-        es.index(index=name, id=entry.id, document=asdict(entry) | {"at": utcnow()}, refresh="wait_for")
+        # No refresh: an entry becomes visible within the refresh interval (1 s); waiting for it here
+        # cost most of a pipeline run.
+        es.index(index=name, id=entry.id, document=asdict(entry) | {"at": utcnow()})
     return entry.id
 
 
