@@ -6,7 +6,7 @@
 
 Files under tests/fixtures/sites are served with ETag and Last-Modified (and answer 304 to a matching
 conditional GET). Behaviours: not_found, throttle (429/503 + Retry-After), slow, redirect, huge,
-serve, content_type, hold (404 until released: a page published late). Every request is logged.
+serve, alias, content_type, hold (404 until released: a page published late). Every request is logged.
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ class FixtureSite:
         self.root = root
         self.requests: list[Request] = []
         self._behaviours: dict[str, _Behaviour] = {}
+        self._aliases: dict[str, str] = {}
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -77,7 +78,13 @@ class FixtureSite:
     def reset(self) -> None:
         with self._lock:
             self._behaviours.clear()
+            self._aliases.clear()
             self.requests.clear()
+
+    def alias(self, prefix: str, target: str) -> None:
+        """Serve the files under `target` at `prefix` too (an edition published under today's date)."""
+        with self._lock:
+            self._aliases["/" + prefix.strip("/") + "/"] = "/" + target.strip("/") + "/"
 
     def not_found(self, path: str) -> None:
         self._set(path, _Behaviour(status=404, body=b"<html><body>404 Not Found</body></html>"))
@@ -152,6 +159,11 @@ class FixtureSite:
                 self._file(path, b.headers if b else {})
 
             def _file(self, path: str, extra: dict[str, str]) -> None:
+                with site._lock:
+                    for prefix, real in site._aliases.items():
+                        if path.startswith(prefix):
+                            path = real + path[len(prefix):]
+                            break
                 target = (site.root / path.lstrip("/")).resolve()
                 if site.root.resolve() not in target.parents or not target.is_file():
                     return self._send(404, b"<html><body>404 Not Found</body></html>", {})

@@ -177,6 +177,9 @@ class Fetcher:
         """GET `url` politely. Raises NotFound, Refused (TooLarge), RetryLater or FetchError."""
         self._check_url(url)
         if self.policy.obey_robots and not self._robots.allowed(url):
+            if self._robots.unreachable(url):
+                raise RetryLater(url, f"robots.txt of {urlsplit(url).netloc} cannot be read (no answer); the site "
+                                      "counts as closed until it can", None, 600.0)
             raise Refused(url, f"robots.txt of {urlsplit(url).netloc} disallows it for {self.policy.user_agent!r}")
         known = self._validators(url) if conditional else None
         started = time.monotonic()
@@ -340,6 +343,11 @@ class Fetcher:
 
     def _remember(self, url: str, v: _Validators) -> None:
         self.redis_client.set(self._key(url), json.dumps(v.__dict__), ex=180 * 86400)
+
+    def remembered(self, url: str) -> str | None:
+        """The SHA-256 of the last body fetched from `url`, if it is remembered."""
+        v = self._validators(url)
+        return v.sha256 if v else None
 
     def forget(self, url: str) -> None:
         """Drop what is remembered of `url`, so that the next GET is unconditional."""

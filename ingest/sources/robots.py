@@ -47,6 +47,12 @@ class Robots:
     def allowed(self, url: str) -> bool:
         return self._parser(url).can_fetch(self._agent, url)
 
+    def unreachable(self, url: str) -> bool:
+        """Whether the host's robots.txt could not be read (then everything is disallowed for a while)."""
+        parts = urlsplit(url)
+        raw = self._client.get(f"{self._prefix}:{parts.scheme}://{parts.netloc}")
+        return raw is not None and json.loads(raw)["status"] is None
+
     def crawl_delay(self, url: str) -> float | None:
         delay = self._parser(url).crawl_delay(self._agent)
         return float(delay) if delay is not None else None

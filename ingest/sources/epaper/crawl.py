@@ -87,12 +87,24 @@ def fetch_edition(site: Site, get: Get, found: FoundEdition,
     return result
 
 
-def archiving_get(fetcher, archive, conditional: bool = True) -> Get:
-    """A `get` that keeps every fetched body in the archive, and answers a 304 with the archived bytes."""
+def archiving_get(fetcher, archive, mode: str = "conditional") -> Get:
+    """A `get` that keeps every fetched body in the archive.
+
+    mode "conditional": conditional GETs; a 304 is answered with the archived bytes.
+    mode "reuse": no request at all for a URL whose last body is in the archive (an operator re-ingest).
+    mode "refetch": unconditional GETs.
+    """
     from dataclasses import replace
 
+    if mode not in ("conditional", "reuse", "refetch"):
+        raise ValueError(f"archiving_get: unknown mode {mode!r}")
+
     def get(url: str) -> FetchResult:
-        result = fetcher.get(url, conditional=conditional)
+        if mode == "reuse":
+            digest = fetcher.remembered(url)
+            if digest and digest in archive:
+                return FetchResult(url, url, 304, archive.get(digest), None, digest)
+        result = fetcher.get(url, conditional=mode != "refetch")
         if result.not_modified:
             if result.sha256 and result.sha256 in archive:
                 return replace(result, content=archive.get(result.sha256))

@@ -1,0 +1,197 @@
+"""Commands of the e-paper sites: papers, discover, reingest."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Annotated, Any
+
+import typer
+from celery import signature
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from ingest.cli.app import EXIT_INPUT, EXIT_SERVICE, command, err, operator_errors, out, parse_date, print_json
+from ingest.config import settings
+from ingest.errors import ConfigError, IngestError, InputError
+from ingest.papers import all_papers, get_paper
+from ingest.queue import archive_flow, enqueue, make_celery
+
+DateOpt = Annotated[str | None, typer.Option("--date", help="Edition date YYYY-MM-DD (default: the newest).")]
+
+
+@command
+def papers(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """The configured papers: source, schedule (in the paper's time zone) and last edition indexed."""
+    with operator_errors():
+        last = _last_editions()
+        rows = []
+        for p in sorted(all_papers().values(), key=lambda p: p.id):
+            site = p.site
+            rows.append({
+                "id": p.id, "name": p.name, "timezone": p.timezone, "schedule": p.schedule,
+                "site": {"family": site.get("family"), "base_url": site.get("base_url")} if site else None,
+                "mail": p.mail.get("address") if p.mail else None,
+                "last_edition": last.get(p.id), "config": p.config_path})
+        if as_json:
+            print_json(rows)
+            return
+        table = Table("id", "name", "source", "schedule", "last edition")
+        for r in rows:
+            source = ", ".join(x for x in (
+                f"site {r['site']['family']} {r['site']['base_url']}" if r["site"] else "",
+                f"mail {r['mail']}" if r["mail"] else "") if x) or "files only"
+            edition = r["last_edition"]
+            table.add_row(r["id"], r["name"], source, f"{r['schedule']} ({r['timezone']})",
+                          f"{edition['date']} ({edition['articles']} articles)" if edition else
+                          ("?" if last is None else "none"))
+        out.print(table)
+
+
+def _last_editions() -> dict[str, Any]:
+    from ingest.cli.commands import _last_editions as last_editions
+    from ingest.index import client
+
+    s = settings()
+    return last_editions(client(s), s.index)
+
+
+def _site_paper(paper_id: str):
+    paper = get_paper(paper_id)
+    if not paper.site.get("family"):
+        raise ConfigError(f"paper {paper_id} has no [site] with a family in {paper.config_path}")
+    return paper
+
+
+@command
+def discover(paper: Annotated[str, typer.Argument(help="Paper id (see `ingest papers`).")], date: DateOpt = None,
+             dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what the site has; fetch no "
+                                                                     "articles, queue nothing.")] = False,
+             wait: Annotated[bool, typer.Option("--wait", help="Wait for the discovery task's answer.")] = False,
+             timeout: Annotated[float, typer.Option(help="Seconds --wait waits.")] = 300) -> None:
+    """Look for the newest edition of PAPER (or that of --date) and fetch what it still needs."""
+    with operator_errors():
+        the_paper = _site_paper(paper)
+        day = parse_date(date)
+        if dry_run:
+            _dry_run(the_paper, day)
+            return
+        s = settings()
+        celery = make_celery(s)
+        sig = signature("ingest.site.discover", args=(paper, day.isoformat() if day else None, "conditional",
+                                                      day is not None), app=celery)
+        result = enqueue(sig, s.broker_url)
+        err.print(f"queued discovery of {the_paper.name} ({paper}) {day or 'newest edition'}")
+        if wait:
+            found = result.get(timeout=timeout, propagate=False)
+            if isinstance(found, BaseException):
+                err.print(f"[red]error:[/red] {found}")
+                raise typer.Exit(EXIT_INPUT)
+            _print_discovery(found)
+
+
+def _print_discovery(found: dict[str, Any]) -> None:
+    if found["status"] == "none":
+        out.print(f"{found['paper']}: {found['detail']}")
+    elif found["status"] == "complete":
+        out.print(f"{found['paper']} {found['date']}: complete, nothing to fetch")
+    else:
+        out.print(f"{found['paper']} {found['date']}: {len(found['pages'])} pages queued")
+
+
+def _dry_run(paper, day: date | None) -> None:
+    import redis
+
+    from ingest.sources.epaper.discover import Site, edition_of, newest_edition
+    from ingest.sources.fetch import FetchPolicy, Fetcher
+
+    from ingest.sources.fetch import FetchError
+
+    s = settings()
+    site = Site.of(paper)
+    with Fetcher(FetchPolicy.for_paper(paper.site), redis.Redis.from_url(s.redis_url)) as fetcher:
+        try:
+            found = edition_of(site, fetcher.get, day) if day else newest_edition(site, fetcher.get)
+        except FetchError as e:
+            err.print(f"[red]fetch error:[/red] {e}")
+            raise typer.Exit(EXIT_SERVICE) from None
+        if found is None:
+            out.print(f"{paper.id}: no edition on the site for {day or f'the last {site.lookback_days} days'}")
+            return
+        for url, why in found.tried:
+            out.print(f"[dim]{url}: {why}[/dim]")
+        out.print(f"{paper.name} {found.date}: {len(found.pages)} pages")
+        for p in found.pages:
+            out.print(f"  {p.label or p.number} {p.name}  {p.url}" + (f"  PDF {p.pdf_url}" if p.pdf_url else ""))
+        out.print(f"  page {found.listing.page.label}: {len(found.listing.articles)} articles")
+
+
+@command
+def reingest(paper: Annotated[str, typer.Argument(help="Paper id (see `ingest papers`).")],
+             since: Annotated[str, typer.Option("--from", help="First edition date YYYY-MM-DD.")],
+             until: Annotated[str, typer.Option("--to", help="Last edition date YYYY-MM-DD.")],
+             refetch: Annotated[bool, typer.Option("--refetch", help="Fetch again instead of reusing the "
+                                                                     "archived bytes.")] = False) -> None:
+    """Ingest PAPER's editions of a date range again: pages and articles from the archive (or fetched again
+    with --refetch), parsed anew and indexed over the old documents."""
+    from ingest.sources.epaper.runner import SiteRunner
+
+    with operator_errors():
+        the_paper = _site_paper(paper)
+        first, last = parse_date(since), parse_date(until)
+        if first > last:
+            raise InputError(f"reingest: --from {first} is after --to {last}")
+        if (last - first).days > 3660:
+            raise InputError(f"reingest: {first}..{last} is more than ten years; split the range")
+        s = settings()
+        celery = make_celery(s)
+        runner = SiteRunner(s, the_paper, "refetch" if refetch else "reuse")
+        days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+        counts = {"editions": 0, "absent": 0, "pages": 0, "articles": 0, "problems": 0}
+        try:
+            with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                          TimeElapsedColumn(), console=err) as progress:
+                bar = progress.add_task(f"{paper} editions", total=len(days))
+                for day in days:
+                    progress.update(bar, description=f"{paper} {day}")
+                    _reingest_day(runner, celery, s, day, counts, progress)
+                    progress.advance(bar)
+        finally:
+            runner.close()
+        out.print(f"{paper} {first}..{last}: {counts['editions']} editions ({counts['absent']} dates without one), "
+                  f"{counts['pages']} pages, {counts['articles']} articles queued"
+                  + (f", {counts['problems']} problems (see `ingest failures` and the ledger)"
+                     if counts["problems"] else ""))
+
+
+def _reingest_day(runner, celery, s, day: date, counts: dict[str, int], progress: Progress) -> None:
+    try:
+        found = runner.discover(day, force=True)
+    except IngestError as e:
+        err.print(f"[yellow]{day}[/yellow]: {e}")
+        counts["problems"] += 1
+        return
+    if found.status == "none":
+        counts["absent"] += 1
+        return
+    counts["editions"] += 1
+    pages = progress.add_task(f"  {day} pages", total=len(found.pages))
+    for p in found.pages:
+        try:
+            articles = runner.page(day, p["url"], p["number"])
+        except IngestError as e:
+            err.print(f"[yellow]{p['url']}[/yellow]: {e}")
+            counts["problems"] += 1
+            articles = []
+        counts["pages"] += 1
+        for a in articles:
+            try:
+                payload = runner.article(day, a["url"], a["page"], force=True)
+            except IngestError as e:
+                err.print(f"[yellow]{a['url']}[/yellow]: {e}")
+                counts["problems"] += 1
+                continue
+            if payload:
+                enqueue(archive_flow(celery, payload["source"], payload["hints"]), s.broker_url)
+                counts["articles"] += 1
+        progress.advance(pages)
+    progress.remove_task(pages)

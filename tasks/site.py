@@ -1,0 +1,138 @@
+"""E-paper site tasks: discover (on each paper's beat schedule, in its time zone) → fetch_page →
+fetch_article → the pipeline flow (parse → normalize → dedup → index).
+
+Each task is idempotent: fetches are conditional and archived by content, an article already indexed
+with the same bytes is not sent again, and the pipeline itself overwrites by stable ids. A busy site
+(429/503, timeouts) retries the task after the site's Retry-After; a page that does not exist yet is
+recorded as missing and fetched again by the next discovery of today's edition.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from celery import Task
+from celery.schedules import crontab
+
+from ingest.config import settings
+from ingest.errors import ConfigError, InputError, ServiceError
+from ingest.papers import all_papers, get_paper
+from ingest.queue import archive_flow
+from ingest.sources.epaper.runner import SiteRunner
+from ingest.sources.fetch import FetchError, RetryLater
+from tasks.app import app
+
+log = logging.getLogger(__name__)
+
+
+class SiteTask(Task):
+    acks_late = True
+    reject_on_worker_lost = True
+    autoretry_for = (ServiceError,)
+    retry_backoff = 5
+    retry_backoff_max = 600
+    retry_jitter = True
+    max_retries = 30
+    throws = (InputError, FetchError, ConfigError)
+
+
+@lru_cache(maxsize=64)
+def _runner(paper_id: str, mode: str, env_key: tuple[str, str, str]) -> SiteRunner:
+    # One runner (fetcher, HTTP connection pool) per paper and mode in each worker process; the key
+    # carries the settings that locate the services, so a test that changes them gets a fresh one.
+    return SiteRunner(settings(), get_paper(paper_id), mode)
+
+
+def runner(paper_id: str, mode: str = "conditional") -> SiteRunner:
+    s = settings()
+    return _runner(paper_id, mode, (s.redis_url, s.es_url, str(s.archive_dir) + s.ledger_index))
+
+
+def _retry_later(task: Task, e: RetryLater) -> None:
+    raise task.retry(exc=e, countdown=max(1.0, min(e.after, 3600.0)))
+
+
+@app.task(name="ingest.site.discover", base=SiteTask, bind=True)
+def discover(self: Task, paper: str, day: str | None = None, mode: str = "conditional",
+             force: bool = False) -> dict[str, Any]:
+    """Find the newest edition of `paper` (or that of `day`) and fetch the pages it still needs."""
+    try:
+        found = runner(paper, mode).discover(date.fromisoformat(day) if day else None, force=force)
+    except RetryLater as e:
+        _retry_later(self, e)
+    for p in found.pages:
+        fetch_page.delay(paper, found.date, p["url"], p["number"], mode)
+    return found.to_dict()
+
+
+@app.task(name="ingest.site.fetch_page", base=SiteTask, bind=True)
+def fetch_page(self: Task, paper: str, day: str, url: str, number: int | None = None,
+               mode: str = "conditional") -> int:
+    try:
+        articles = runner(paper, mode).page(date.fromisoformat(day), url, number)
+    except RetryLater as e:
+        _retry_later(self, e)
+    for a in articles:
+        fetch_article.delay(paper, day, a["url"], a["page"], mode)
+    return len(articles)
+
+
+@app.task(name="ingest.site.fetch_article", base=SiteTask, bind=True)
+def fetch_article(self: Task, paper: str, day: str, url: str, page: int | None = None,
+                  mode: str = "conditional") -> bool:
+    try:
+        payload = runner(paper, mode).article(date.fromisoformat(day), url, page)
+    except RetryLater as e:
+        _retry_later(self, e)
+    if payload is None:
+        return False
+    archive_flow(app, payload["source"], payload["hints"]).apply_async()
+    return True
+
+
+class PaperCrontab(crontab):
+    """A crontab read in a paper's own time zone (the app's clock is UTC); picklable for beat's store."""
+
+    def __init__(self, minute: str = "*", hour: str = "*", day_of_week: str = "*", day_of_month: str = "*",
+                 month_of_year: str = "*", zone: str = "UTC", **kwargs: Any) -> None:
+        super().__init__(minute, hour, day_of_week, day_of_month, month_of_year, **kwargs)
+        self.zone = zone
+        self.tz = ZoneInfo(zone)  # crontab matches its fields in self.tz
+
+    def __reduce__(self):  # noqa: ANN204
+        return (self.__class__, (self._orig_minute, self._orig_hour, self._orig_day_of_week, self._orig_day_of_month,
+                                 self._orig_month_of_year, self.zone))
+
+    def __repr__(self) -> str:
+        return f"<PaperCrontab {self._orig_minute} {self._orig_hour} {self._orig_day_of_month} " \
+               f"{self._orig_month_of_year} {self._orig_day_of_week} ({self.zone})>"
+
+
+def paper_crontab(expr: str, tz: str) -> PaperCrontab:
+    fields = expr.split()
+    if len(fields) != 5:
+        raise ConfigError(f"schedule {expr!r}: five crontab fields expected (minute hour day month weekday)")
+    minute, hour, day_of_month, month_of_year, day_of_week = fields
+    return PaperCrontab(minute, hour, day_of_week, day_of_month, month_of_year, zone=tz, app=app)
+
+
+def site_schedule() -> dict[str, dict[str, Any]]:
+    """Beat entries: discovery at each site paper's schedule, and re-checks of today's edition for late
+    pages (`[site] recheck`, a crontab in the paper's time zone)."""
+    entries: dict[str, dict[str, Any]] = {}
+    for paper in all_papers().values():
+        if not paper.site.get("family"):
+            continue
+        entries[f"site-discover-{paper.id}"] = {
+            "task": "ingest.site.discover", "args": (paper.id,),
+            "schedule": paper_crontab(paper.schedule, paper.timezone)}
+        recheck = paper.site.get("recheck")
+        if recheck:
+            entries[f"site-recheck-{paper.id}"] = {
+                "task": "ingest.site.discover", "args": (paper.id,),
+                "schedule": paper_crontab(recheck, paper.timezone)}
+    return entries
