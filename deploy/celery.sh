@@ -14,7 +14,7 @@ up() {
   [[ -x "$CELERY" ]] || die "no Celery in $VENV (run deploy/install.sh)"
   cd "$REPO_ROOT"
   if pid_alive "$WORKER_PID"; then log "worker already running"; else
-    "$CELERY" -A tasks.app worker --queues ingest --concurrency "$CONCURRENCY" --loglevel INFO \
+    "$CELERY" -A tasks.app worker --queues "${INGEST_QUEUE:-ingest}" --concurrency "$CONCURRENCY" --loglevel INFO \
       --hostname "ingest@%h" --logfile "$LOG_DIR/worker.log" --pidfile "$WORKER_PID" --workdir "$REPO_ROOT" --detach
     wait_for "Celery worker" 60 worker_ready || die "the worker did not answer (see $LOG_DIR/worker.log)"
   fi

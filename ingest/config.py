@@ -11,6 +11,7 @@ from pathlib import Path
 class Settings:
     es_url: str
     broker_url: str
+    queue: str  # the Celery queue the workers consume and the CLI publishes to
     result_backend: str
     redis_url: str  # shared state of the workers (rate limits, locks)
     index: str  # the alias searches and writes go through
@@ -29,6 +30,7 @@ class Settings:
         return cls(
             es_url=e.get("INGEST_ES_URL", "http://127.0.0.1:9200"),
             broker_url=broker,
+            queue=e.get("INGEST_QUEUE", "ingest"),
             result_backend=e.get("INGEST_RESULT_BACKEND", "redis://127.0.0.1:6379/1"),
             redis_url=e.get("INGEST_REDIS_URL", "redis://127.0.0.1:6379/2"),
             index=e.get("INGEST_INDEX", "articles"),

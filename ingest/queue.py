@@ -15,7 +15,6 @@ from kombu.exceptions import OperationalError
 from ingest.config import Settings
 from ingest.errors import ServiceError
 
-QUEUE = "ingest"
 FROM_FILE = ("ingest.archive_file", "ingest.parse", "ingest.normalize", "ingest.dedup", "ingest.index")
 FROM_ARCHIVE = FROM_FILE[1:]
 # How long `ingest add` keeps trying a broker that is down before it says so.
@@ -25,7 +24,7 @@ PUBLISH_RETRY = {"max_retries": 4, "interval_start": 0.5, "interval_step": 1.0, 
 def make_celery(s: Settings, include: list[str] | None = None) -> Celery:
     app = Celery("ingest", broker=s.broker_url, backend=s.result_backend, include=include or [])
     app.conf.update(
-        task_default_queue=QUEUE,
+        task_default_queue=s.queue,
         task_serializer="json",
         result_serializer="json",
         accept_content=["json"],

@@ -122,7 +122,7 @@ def parse(path: Path, paper: PaperOpt = None, date: DateOpt = None, page: PageOp
         for a in edition.articles:
             head = " / ".join(x for x in (a.pretitle, a.title, a.subtitle) if x) or "(untitled)"
             by = "、".join(f"{x.role}{x.name}" for x in a.authors)
-            out.print(f"[cyan]{a.page or '-'}[/cyan] [{a.kind}] [bold]{head}[/bold] {by} "
+            out.print(f"[cyan]{a.page or '-'}[/cyan] {escape(f'[{a.kind}]')} [bold]{escape(head)}[/bold] {by} "
                       f"({len(a.body)} chars){f' → 第{a.continues_on}版' if a.continues_on else ''}")
 
 
@@ -146,25 +146,35 @@ def search(query: str, paper: PaperOpt = None,
            until: Annotated[str | None, typer.Option(help="Last date, YYYY-MM-DD.")] = None,
            page: Annotated[int | None, typer.Option("--page", help="Only this page number.")] = None,
            limit: Annotated[int, typer.Option(help="How many hits.")] = 10,
+           collapse: Annotated[bool, typer.Option(
+               "--collapse/--no-collapse",
+               help="One hit per group of near-duplicates (reprints, PDF and HTML copies); --no-collapse shows "
+                    "every document.")] = True,
            as_json: Annotated[bool, typer.Option("--json", help="Print {total, hits} as JSON.")] = False) -> None:
     """Search the indexed articles. Each term must occur as written; titles count more than bodies."""
     with operator_errors():
         s = settings()
         req = SearchRequest(query=query, paper=paper, since=parse_date(since), until=parse_date(until),
-                            page=page, limit=limit)
+                            page=page, limit=limit, collapse=collapse)
         result = run_search(client(s), s.index, req)
         if as_json:
             print_json({"total": result["total"], "hits": [
                 {k: h[k] for k in ("id", "paper", "date", "page", "title", "score", "highlight")}
-                for h in result["hits"]]})
+                for h in result["hits"]]} | ({"groups": result["groups"]} if "groups" in result else {}))
             return
-        out.print(f"{result['total']} hit(s) for [bold]{query}[/bold]")
+        groups = f" in {result['groups']} group(s) of near-duplicates" if "groups" in result else ""
+        out.print(f"{result['total']} hit(s){groups} for [bold]{query}[/bold]")
         for h in result["hits"]:
             title = h["title_highlight"] or h["title"] or "(untitled)"
             out.print(f"\n[cyan]{h['paper_name'] or h['paper']} {h['date']} 第{h['page']}版[/cyan]  "
                       f"[bold]{_mark(title)}[/bold]  [dim]{h['score']:.2f}[/dim]")
             for frag in h["highlight"]:
                 out.print(f"  …{_mark(frag)}…")
+            if h["duplicate_count"]:
+                seen = ", ".join(f"{d['paper_name'] or d['paper']} {d['date']} 第{d['page']}版" for d in h["duplicates"])
+                more = h["duplicate_count"] - len(h["duplicates"])
+                out.print(f"  [dim]+{h['duplicate_count']} near-duplicate(s): {escape(seen)}"
+                          f"{f' and {more} more' if more > 0 else ''}[/dim]")
 
 
 def _mark(text: str) -> str:
@@ -177,7 +187,7 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Services reachable, queue depth, documents indexed, last edition of each paper, failures."""
     s = settings()
     report: dict[str, Any] = {"elasticsearch": s.es_url, "broker": s.broker_url, "index": s.index}
-    report["broker_ok"], report["queue_depth"] = _queue_depth(s.broker_url)
+    report["broker_ok"], report["queue_depth"] = _queue_depth(s.broker_url, s.queue)
     es = client(s)
     try:
         with service_errors("reading status"):
@@ -195,7 +205,7 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         ok = {True: "[green]up[/green]", False: "[red]down[/red]"}
         out.print(f"Elasticsearch {s.es_url}: {ok[report['elasticsearch_ok']]}"
                   + (f" — {report.get('elasticsearch_error')}" if not report["elasticsearch_ok"] else ""))
-        out.print(f"Broker {s.broker_url}: {ok[report['broker_ok']]}, queue '{_queue()}' depth "
+        out.print(f"Broker {s.broker_url}: {ok[report['broker_ok']]}, queue '{s.queue}' depth "
                   f"{report['queue_depth'] if report['queue_depth'] is not None else '?'}")
         if report["elasticsearch_ok"]:
             meta = report["index_meta"]
@@ -210,20 +220,14 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         raise typer.Exit(EXIT_SERVICE)
 
 
-def _queue() -> str:
-    from ingest.queue import QUEUE
-
-    return QUEUE
-
-
-def _queue_depth(broker_url: str) -> tuple[bool, int | None]:
+def _queue_depth(broker_url: str, queue: str) -> tuple[bool, int | None]:
     import redis
 
     if not broker_url.startswith(("redis://", "rediss://")):
         return True, None
     try:
         r = redis.Redis.from_url(broker_url, socket_connect_timeout=2, socket_timeout=2)
-        return True, int(r.llen(_queue()))
+        return True, int(r.llen(queue))
     except redis.RedisError:
         return False, None
 

@@ -45,12 +45,12 @@ def service_env(tmp_path_factory) -> Iterator[dict[str, str]]:
         "INGEST_REDIS_URL": f"{REDIS_BASE}/7",
         "INGEST_INDEX": f"test-articles-{run}",
         "INGEST_LEDGER_INDEX": f"test-ledger-{run}",
+        # A queue of its own: test sessions running side by side never take each other's tasks.
+        "INGEST_QUEUE": f"test-ingest-{run}",
         "INGEST_VAR": str(var),
         "INGEST_ARCHIVE_DIR": str(var / "archive"),
         "INGEST_INBOX_DIR": str(var / "inbox"),
     }
-    for db in (5, 6, 7):
-        redis.Redis.from_url(f"{REDIS_BASE}/{db}").flushdb()
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     yield env
@@ -66,10 +66,11 @@ def service_env(tmp_path_factory) -> Iterator[dict[str, str]]:
 
 def start_worker(env: dict[str, str], name: str, log: Path, extra_env: dict[str, str] | None = None,
                  concurrency: int = 2) -> subprocess.Popen:
+    full_env = os.environ | env | (extra_env or {})
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "tasks.app", "worker", "--queues", "ingest", "--loglevel", "INFO",
+        [sys.executable, "-m", "celery", "-A", "tasks.app", "worker", "--queues", full_env["INGEST_QUEUE"], "--loglevel", "INFO",
          "--concurrency", str(concurrency), "--hostname", f"{name}@%h", "--without-mingle", "--without-gossip"],
-        cwd=REPO, env=os.environ | env | (extra_env or {}), stdout=log.open("wb"), stderr=subprocess.STDOUT)
+        cwd=REPO, env=full_env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:

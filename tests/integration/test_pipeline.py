@@ -187,13 +187,8 @@ def test_broker_down_add_says_so_and_queues_nothing(service_env):
 
 def test_an_elasticsearch_outage_during_ingest_is_retried_and_nothing_is_lost(service_env, tmp_path):
     """A worker whose Elasticsearch goes away keeps the task and finishes it when it is back."""
-    import redis
-
-    env = dict(service_env, INGEST_BROKER_URL=service_env["INGEST_BROKER_URL"][:-1] + "8",
-               INGEST_RESULT_BACKEND=service_env["INGEST_RESULT_BACKEND"][:-1] + "9",
+    env = dict(service_env, INGEST_QUEUE=service_env["INGEST_QUEUE"] + "-outage",
                INGEST_INDEX=service_env["INGEST_INDEX"] + "-outage")
-    for url in (env["INGEST_BROKER_URL"], env["INGEST_RESULT_BACKEND"]):
-        redis.Redis.from_url(url).flushdb()
     es_url = urlparse(service_env["INGEST_ES_URL"])
     proxy = TcpProxy(es_url.hostname, es_url.port)
     worker = start_worker(env, "outage", tmp_path / "worker.log", {"INGEST_ES_URL": proxy.url}, concurrency=1)
