@@ -79,6 +79,7 @@ class QuarantinedMessage:
     size: int
     received: str
     record: QuarantineRecord | None
+    key: str  # of its record in the state
 
 
 _NETWORK_ERRORS = (IMAPClientError, OSError, ssl.SSLError, socket.timeout, EOFError)
@@ -233,7 +234,7 @@ class Mailbox:
         subject = decode_header_value(head.get("Subject", ""))
         message_id = str(head.get("Message-ID", "")).strip() or f"(no Message-ID, {folder} UID {uid})"
         size = int(meta.get(b"RFC822.SIZE", 0))
-        key = fingerprint(message_id, _internal(meta), size)
+        key = fingerprint(message_id, str(head.get("Date", "")), size)
         paper, why = route(folder, sender)
         if size > self.s.max_message_bytes:
             why = (f"message is {size} bytes, over the cap of {self.s.max_message_bytes} bytes "
@@ -354,11 +355,11 @@ class Mailbox:
             head = email.message_from_bytes(m.get(_HEADER.encode(), b""))
             message_id = str(head.get("Message-ID", "")).strip()
             size = int(m.get(b"RFC822.SIZE", 0))
-            key = fingerprint(message_id or "", _internal(m), size)
+            key = fingerprint(message_id or "", str(head.get("Date", "")), size)
             out.append(QuarantinedMessage(
                 uid=uid, sender=sender_of(head)[1],
                 subject=decode_header_value(head.get("Subject", "")), message_id=message_id, size=size,
-                received=_internal(m), record=self.state.quarantine_record(key)))
+                received=_internal(m), record=self.state.quarantine_record(key), key=key))
         return out
 
     def quarantine_count(self) -> int:
@@ -384,8 +385,7 @@ class Mailbox:
                 if not client.folder_exists(target):
                     client.create_folder(target)
                 self._move(client, uid, target)
-                key = fingerprint(q.message_id, q.received, q.size)
-                self.state.forget_quarantine(key)
+                self.state.forget_quarantine(q.key)
                 moved.append((uid, target))
         return moved
 

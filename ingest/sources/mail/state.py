@@ -4,7 +4,7 @@
   stays, so "UID > cursor" is exactly the new mail; a changed UIDVALIDITY voids the cursor (the folder is
   scanned again, and the processed flag or move keeps handled mail from coming back);
 - the reason each quarantined message is there, keyed by a fingerprint that survives the move to the
-  quarantine folder (Message-ID, INTERNALDATE and size; all three are kept by COPY and MOVE);
+  quarantine folder (Message-ID, Date header and size: what the message itself says, which no move changes);
 - a lock, so that a scheduled poll and the IDLE watcher never handle the same folder at once.
 """
 
@@ -37,8 +37,8 @@ class QuarantineRecord:
     at: str  # ISO time of the quarantine
 
 
-def fingerprint(message_id: str, internal_date: str, size: int) -> str:
-    return hashlib.sha1(f"{message_id}|{internal_date}|{size}".encode()).hexdigest()[:24]
+def fingerprint(message_id: str, date_header: str, size: int) -> str:
+    return hashlib.sha1(f"{message_id}|{date_header}|{size}".encode()).hexdigest()[:24]
 
 
 class MailState:
