@@ -6,5 +6,5 @@ from ingest.config import settings
 from ingest.queue import make_celery
 from tasks.schedule import build_schedule
 
-app = make_celery(settings(), include=["tasks.pipeline", "tasks.site"])
+app = make_celery(settings(), include=["tasks.pipeline", "tasks.site", "tasks.mail"])
 app.conf.beat_schedule = build_schedule()

@@ -1,6 +1,7 @@
 """Command modules register themselves on import."""
 
 from ingest.cli import commands  # noqa: F401
+from ingest.cli import mail  # noqa: F401
 from ingest.cli import site  # noqa: F401
 from ingest.cli.app import app
 
