@@ -14,14 +14,14 @@ up() {
   [[ -x "$CELERY" ]] || die "no Celery in $VENV (run deploy/install.sh)"
   cd "$REPO_ROOT"
   if pid_alive "$WORKER_PID"; then log "worker already running"; else
-    "$CELERY" -A tasks.app worker --queues "${INGEST_QUEUE:-ingest}" --concurrency "$CONCURRENCY" --loglevel INFO \
-      --hostname "ingest@%h" --logfile "$LOG_DIR/worker.log" --pidfile "$WORKER_PID" --workdir "$REPO_ROOT" --detach
+    "$CELERY" --workdir "$REPO_ROOT" -A tasks.app worker --queues "${INGEST_QUEUE:-ingest}" --concurrency "$CONCURRENCY" --loglevel INFO \
+      --hostname "ingest@%h" --logfile "$LOG_DIR/worker.log" --pidfile "$WORKER_PID" --detach
     wait_for "Celery worker" 60 worker_ready || die "the worker did not answer (see $LOG_DIR/worker.log)"
   fi
   # Only one beat may run: the pid file guards it.
   if pid_alive "$BEAT_PID"; then log "beat already running"; else
-    "$CELERY" -A tasks.app beat --loglevel INFO --schedule "$RUN_DIR/beat-schedule" \
-      --logfile "$LOG_DIR/beat.log" --pidfile "$BEAT_PID" --workdir "$REPO_ROOT" --detach
+    "$CELERY" --workdir "$REPO_ROOT" -A tasks.app beat --loglevel INFO --schedule "$RUN_DIR/beat-schedule" \
+      --logfile "$LOG_DIR/beat.log" --pidfile "$BEAT_PID" --detach
     wait_for "Celery beat" 30 pid_alive "$BEAT_PID" || die "beat did not start (see $LOG_DIR/beat.log)"
   fi
 }
