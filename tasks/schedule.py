@@ -12,7 +12,7 @@ def build_schedule() -> dict:
         # Files dropped into the inbox folder (one sub-folder per paper) are ingested within a minute.
         "scan-inbox": {"task": "ingest.scan_inbox", "schedule": timedelta(seconds=settings().inbox_interval_s)},
     }
-    from tasks.site import site_schedule  # the e-paper sites, each on its paper's schedule and time zone
+    from tasks.site_schedule import site_schedule  # each e-paper site on its paper's schedule and time zone
 
     schedule.update(site_schedule())
     return schedule

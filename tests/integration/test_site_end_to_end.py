@@ -186,3 +186,24 @@ def test_papers_lists_the_last_edition(env, running):
     [paper] = [p for p in json.loads(r.stdout) if p["id"] == "zjgrrb"]
     assert paper["site"]["family"] == "founder"
     assert paper["last_edition"]["articles"] >= 10
+
+
+def test_reingest_reuses_the_archive_and_refetch_asks_the_site_again(env, site, running):
+    wait_for("10 articles indexed", lambda: count(env, paper="zjgrrb") >= 10, timeout=240)
+    day = days()[0].isoformat()
+    before = len(site.requests)
+    r = run_cli("reingest", "zjgrrb", "--from", day, "--to", day, env=env)
+    assert r.returncode == 0, r.stderr
+    assert "1 editions" in r.stdout and "articles queued" in r.stdout
+    reused = [q.path for q in site.requests[before:] if "content_" in q.path]
+    assert reused == [p for p in reused if p.endswith("content_2713190.htm")]  # only what was never archived whole
+    before = len(site.requests)
+    r = run_cli("reingest", "zjgrrb", "--from", day, "--to", day, "--refetch", env=env)
+    assert r.returncode == 0, r.stderr
+    refetched = [q for q in site.requests[before:] if "content_" in q.path]
+    assert len(refetched) >= 11 and all("If-None-Match" not in q.headers for q in refetched)
+
+
+def test_reingest_refuses_a_backwards_range(env, running):
+    r = run_cli("reingest", "zjgrrb", "--from", "2020-06-26", "--to", "2020-06-25", env=env)
+    assert r.returncode == 1 and "after --to" in r.stderr
