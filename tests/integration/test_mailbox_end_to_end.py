@@ -3,7 +3,11 @@ operator's commands: `ingest mail poll`, `ingest search`, `ingest mail quarantin
 
 from __future__ import annotations
 
+import email
 import json
+import os
+import subprocess
+import sys
 import time
 import uuid
 
@@ -13,6 +17,7 @@ from elasticsearch import Elasticsearch
 from ingest.sources.mail import MailboxSettings
 from ingest.sources.mail.mailbox import mail_status, session
 from tests.fixtures.mail import kit
+from tests.conftest import REPO
 from tests.integration.conftest import run_cli
 from tests.integration.test_mailbox import dovecot_env
 
@@ -103,3 +108,33 @@ def test_quarantine_is_listed_counted_and_requeued_by_the_operator(delivered, ma
 def test_a_poll_with_nothing_new_queues_nothing(delivered, mail_env):
     report = cli(mail_env, "mail", "poll")
     assert report["delivered"] == [] and report["quarantined"] == []
+
+
+def test_the_scheduled_poll_task_feeds_the_same_flow(delivered, service_env):
+    folder = f"beat{uuid.uuid4().hex[:8]}"
+    env = dovecot_env(INGEST_IMAP_FOLDERS=folder, INGEST_IMAP_QUARANTINE=f"{folder}-quarantine")
+    p2, _ = kit.page_pdf(2)
+    resent = kit.edition_mail([("第2版.pdf", p2)], subject="浙江工人日报2020年6月25日 第2版重发")
+    with session(MailboxSettings.from_env(env)) as c:
+        c.create_folder(folder)
+        c.append(folder, resent)
+    # The task body as the beat would have a worker run it, in a process of its own with the mailbox's
+    # settings; the flow it queues is indexed by the test worker.
+    code = "import json; from tasks.mail import poll; print(json.dumps(poll.apply().get()))"
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=os.environ | env, capture_output=True, text=True,
+                         timeout=180)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == {"delivered": 1, "quarantined": 0, "deferred": 0,
+                                                                "busy": False}
+    es = Elasticsearch(service_env["INGEST_ES_URL"])
+    uri = "mail:" + email.message_from_bytes(resent)["Message-ID"].strip("<>")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        es.indices.refresh(index=service_env["INGEST_INDEX"])
+        hits = es.search(index=service_env["INGEST_INDEX"], query={"term": {"sources.uri": uri}})["hits"]["hits"]
+        if len(hits) == 2:
+            break
+        time.sleep(0.5)
+    # The re-sent page's articles are the ones already indexed: the same documents, now naming both mails.
+    assert sorted(h["_source"]["title"] for h in hits) == ["医疗、求学、就业确保“兜底”", "省外扶贫协作消费发力"]
+    assert len(mail_docs(es, service_env["INGEST_INDEX"])) == 6
