@@ -70,6 +70,7 @@ def listing_edition(listing: PageListing, paper: Paper | None) -> Edition:
             pages.append(Page(current.number, current.name, current.url, current.pdf_url))
     articles = [Article(page=current.number, title=a.title, url=a.url, source_key=a.key) for a in listing.articles]
     edition = _edition(paper, listing.paper_name, listing)
+    edition.issue_number = listing.issue_number
     edition.pages = sorted(pages, key=lambda p: p.number)
     edition.articles = articles
     _warn_duplicate_numbers(edition, listing)

@@ -70,6 +70,7 @@ def parse_page_list(html: str, url: str, family: Family) -> PageListing:
         page=current,
         date=_url_date(family, url) or _date_from(soup, family.page_list.date),
         paper_name=_paper_name(soup, family.page_list.paper_name),
+        issue_number=_issue_number(soup, family.page_list.date),
         articles=articles,
         hotspots=hotspots,
         pages=directory,
@@ -339,6 +340,15 @@ def _date_from(soup: BeautifulSoup, selectors: tuple[str, ...]) -> date | None:
             d = chinese_date(found.get_text(" "))
             if d:
                 return d
+    return None
+
+
+def _issue_number(soup: BeautifulSoup, selectors: tuple[str, ...]) -> int | None:
+    for selector in selectors:
+        for found in soup.select(selector):
+            m = re.search(r"第\s*(\d+)\s*号", found.get_text(" "))
+            if m:
+                return int(m.group(1))
     return None
 
 

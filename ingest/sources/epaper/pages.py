@@ -45,6 +45,7 @@ class PageListing:
     page: PageRef
     date: date | None = None
     paper_name: str = ""
+    issue_number: int | None = None  # 第11557号, where the masthead line gives it
     articles: list[ArticleLink] = field(default_factory=list)
     hotspots: list[Hotspot] = field(default_factory=list)
     pages: list[PageRef] = field(default_factory=list)  # the page directory, in order
