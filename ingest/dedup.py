@@ -2,7 +2,8 @@
 
 An article's id comes from stable facts — paper, date, page and its content hash — so re-ingesting
 the same text overwrites the same document, and the same text arriving from two sources is one
-document that lists both sources.
+document that lists both sources. Near-duplicates (ingest.neardup) keep their own ids and share a
+`dup_group` instead.
 """
 
 from __future__ import annotations
@@ -10,6 +11,9 @@ from __future__ import annotations
 import hashlib
 from datetime import date
 
+from typing import Any
+
+from ingest import neardup
 from ingest.model import Article
 from ingest.normalize import comparison_key
 
@@ -51,3 +55,11 @@ def merge_sources(existing: list[dict], new: list[dict]) -> list[dict]:
             keys.add(k)
             out.append(s)
     return out
+
+
+def near_dup_fields(pretitle: str, title: str, subtitle: str, body: str | list[str]) -> dict[str, Any]:
+    """The stored near-duplicate fingerprint of an article: band keys (a keyword field that candidates are
+    looked up by; none below the length floor) and the signature they are verified with."""
+    paragraphs = body if isinstance(body, list) else [body]
+    fp = neardup.fingerprint("\n".join([pretitle, title, subtitle, *paragraphs]))
+    return {"dup_bands": fp.band_keys, "dup_signature": fp.signature.encode()}

@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from ingest.dedup import article_id, content_hash
+from ingest.dedup import article_id, content_hash, near_dup_fields
 from ingest.model import Article, Edition
 from ingest.normalize import to_simplified
 from ingest.segment import word_string
@@ -64,7 +64,10 @@ def article_document(edition: Edition, article: Article, source: Source, now: da
         "ingested_at": (now or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
     }
     doc.update(derived_fields(article.title, article.body))
-    return article_id(edition.paper, edition.date, article.page, chash), doc
+    doc_id = article_id(edition.paper, edition.date, article.page, chash)
+    # Its own group until the index step finds a near-duplicate already stored (ingest.dup_groups).
+    doc.update(near_dup_fields(article.pretitle, article.title, article.subtitle, article.body), dup_group=doc_id)
+    return doc_id, doc
 
 
 def edition_documents(edition: Edition, source: Source) -> list[tuple[str, dict[str, Any]]]:

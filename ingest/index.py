@@ -20,7 +20,7 @@ from typing import Any
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 
 from ingest.config import Settings, settings
-from ingest.dedup import merge_sources
+from ingest.dedup import merge_sources, near_dup_fields
 from ingest.documents import Source, derived_fields
 from ingest.errors import ServiceError
 
@@ -231,6 +231,10 @@ def reindex(es: Elasticsearch, alias: str, template: str = CURRENT_TEMPLATE, del
                 src = hit["_source"]
                 src.pop("zhs", None)
                 src.update(derived_fields(src.get("title", ""), src.get("body", "")))
+                # Fingerprints follow the current code (a new neardup.VERSION); groups are kept as they are.
+                src.update(near_dup_fields(src.get("pretitle", ""), src.get("title", ""), src.get("subtitle", ""),
+                                           src.get("body", [])))
+                src.setdefault("dup_group", hit["_id"])
                 if progress:
                     progress(n, total)
                 yield {"_index": new_name, "_id": hit["_id"], "_source": src}

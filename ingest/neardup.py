@@ -19,10 +19,11 @@ bench/dedup_eval.py measures this against SimHash with band keys on a labelled s
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+
+from ingest.normalize import comparison_key
 
 # Bump when anything below changes what a key or signature means: keys of two versions never collide,
 # and signatures of another version are not compared.
@@ -85,20 +86,11 @@ class Candidate:
     dup_group: str | None  # None for a document stored before groups existed
 
 
-@cache
-def _to_simplified():  # type: ignore[no-untyped-def]
-    import opencc  # the C++ converter; loaded once, on first use
-
-    return opencc.OpenCC("t2s")
-
-
 def fold(text: str) -> str:
-    """The text that shingles are cut from: compatibility- and width-folded, simplified, only letters
-    and digits, lower case. Punctuation and white space go because PDF and HTML extraction disagree
-    about them (half- vs full-width, line breaks inside words) while the words are the same."""
-    text = unicodedata.normalize("NFKC", text)
-    text = _to_simplified().convert(text)
-    return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LN").casefold()
+    """The text that shingles are cut from: the comparison key of exact deduplication (NFKC, simplified,
+    lower case, only letters and digits). Punctuation and white space go because PDF and HTML extraction
+    disagree about them (half- vs full-width, line breaks inside words) while the words are the same."""
+    return comparison_key(text)
 
 
 def _hash64(data: bytes) -> int:

@@ -16,12 +16,14 @@ from ingest.archive import Archive
 from ingest.config import Settings
 from ingest.dedup import drop_exact_duplicates
 from ingest.documents import Source, edition_documents
+from ingest.dup_groups import assign_groups, settle_new_groups
 from ingest.errors import InputError
 from ingest.index import client, retire_stale, write_documents
 from ingest.model import Edition
 from ingest.normalize import normalize_edition
 from ingest.papers import get_paper
 from ingest.parse import ParseHints, parse_bytes, read_input
+from ingest.versions import record_replacements, retire_older_versions
 
 Payload = dict[str, Any]
 
@@ -71,10 +73,16 @@ def index_step(payload: Payload, s: Settings) -> dict[str, Any]:
     source = Source(**payload["source"])
     es = client(s)
     docs = edition_documents(edition, source)
+    assign_groups(es, s.index, docs)
     result = write_documents(es, s.index, docs)
+    regrouped = settle_new_groups(es, s.index, docs)
+    # Before retire_stale, which would drop an older version of the same URI without a ledger entry.
+    replaced = retire_older_versions(es, s.index, docs)
+    record_replacements(es, s.ledger_index, replaced, source, edition.date.isoformat() if edition.date else None)
     removed = retire_stale(es, s.index, source, set(result.ids), edition.paper)
     counts = {"created": len(result.created), "updated": len(result.updated),
-              "unchanged": len(result.unchanged), "removed": len(removed), "dropped": payload.get("dropped", 0)}
+              "unchanged": len(result.unchanged), "removed": len(removed), "dropped": payload.get("dropped", 0),
+              "replaced": len(replaced), "regrouped": len(regrouped)}
     ledger.record(es, s.ledger_index, ledger.Entry(
         step="index", status="ok", subject=payload["hints"]["name"], paper=edition.paper,
         date=edition.date.isoformat() if edition.date else None, archive_hash=source.archive_hash,

@@ -3,7 +3,9 @@
 How Chinese queries behave (see mappings/README.md):
 - each whitespace-separated term must occur contiguously: a phrase on the per-character fields, so 疗休养
   finds 疗休养 and not a text that merely has 疗, 休 and 养 apart;
-- ranking adds character bigrams and client-side words, and title fields weigh more than the body.
+- ranking adds character bigrams and client-side words, and title fields weigh more than the body;
+- near-duplicates (one `dup_group`, see ingest.dup_groups) come back as one hit listing the others,
+  unless the request asks for every document (collapse=False).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ class SearchRequest:
     until: date | None = None
     page: int | None = None
     limit: int = 10
+    collapse: bool = True  # one hit per near-duplicate group (dup_group), its other members listed with it
 
 
 def query_terms(query: str) -> list[str]:
@@ -88,6 +91,20 @@ def build_query(req: SearchRequest) -> dict[str, Any]:
         "_source": ["paper", "paper_name", "date", "page", "title", "pretitle", "subtitle", "kind", "url"],
         "size": req.limit,
         "track_total_hits": True,
+    } | (_collapse() if req.collapse else {})
+
+
+# How many members of a collapsed group a hit lists (the group's size is counted in full).
+DUPLICATES_SHOWN = 5
+
+
+def _collapse() -> dict[str, Any]:
+    # Wire copy reprinted by several papers, or the PDF and the HTML text of one article, is one hit.
+    return {
+        "collapse": {"field": "dup_group", "inner_hits": {
+            "name": "duplicates", "size": DUPLICATES_SHOWN + 1, "sort": [{"date": "asc"}, {"paper": "asc"}],
+            "_source": ["paper", "paper_name", "date", "page", "title"]}},
+        "aggs": {"groups": {"cardinality": {"field": "dup_group"}}},
     }
 
 
@@ -111,6 +128,7 @@ def search(es: Elasticsearch, alias: str, req: SearchRequest) -> dict[str, Any]:
     hits = []
     for h in resp["hits"]["hits"]:
         src, hl = h["_source"], h.get("highlight", {})
+        group = h.get("inner_hits", {}).get("duplicates", {}).get("hits", {})
         fragments = hl.get("body") or hl.get("zhs.body") or []
         hits.append({
             "id": h["_id"],
@@ -123,5 +141,16 @@ def search(es: Elasticsearch, alias: str, req: SearchRequest) -> dict[str, Any]:
             "score": h["_score"],
             "highlight": [_join_marks(f) for f in fragments],
             "title_highlight": _join_marks(hl["title"][0]) if hl.get("title") else None,
+            "duplicates": [_brief(d) for d in group.get("hits", []) if d["_id"] != h["_id"]][:DUPLICATES_SHOWN],
+            "duplicate_count": max(0, group.get("total", {}).get("value", 1) - 1),
         })
-    return {"total": resp["hits"]["total"]["value"], "hits": hits}
+    out = {"total": resp["hits"]["total"]["value"], "hits": hits}
+    if "aggregations" in resp:
+        out["groups"] = resp["aggregations"]["groups"]["value"]
+    return out
+
+
+def _brief(hit: dict[str, Any]) -> dict[str, Any]:
+    src = hit["_source"]
+    return {"id": hit["_id"], "paper": src.get("paper"), "paper_name": src.get("paper_name"),
+            "date": src.get("date"), "page": (src.get("page") or {}).get("number"), "title": src.get("title") or ""}
