@@ -15,8 +15,11 @@ from ingest.errors import InputError
 from ingest.model import Edition
 from ingest.papers import Paper
 
-# A page text of 10 MB is already far beyond any printed page; larger input is a mistake.
+# A page text or HTML page of 20 MB is already far beyond any printed page: larger input is a mistake.
+# A mailed or PDF whole edition (dozens of page images) can be much larger.
 MAX_INPUT_BYTES = 20 * 1024 * 1024
+MAX_EDITION_BYTES = 200 * 1024 * 1024
+MAX_BYTES_BY_KIND = {"pdf": MAX_EDITION_BYTES, "email": MAX_EDITION_BYTES}
 
 
 @dataclass(frozen=True)
@@ -67,11 +70,11 @@ def parse_bytes(data: bytes, hints: ParseHints) -> Edition:
     """Parse one input. Raises InputError naming `hints.name` when the input cannot be used."""
     if not data:
         raise InputError(f"{hints.name}: the file is empty")
-    if len(data) > MAX_INPUT_BYTES:
-        raise InputError(f"{hints.name}: {len(data)} bytes is larger than the {MAX_INPUT_BYTES} bytes an edition "
-                         "input may have")
     _load_parsers()
     kind = sniff(data, hints.name)
+    cap = MAX_BYTES_BY_KIND.get(kind, MAX_INPUT_BYTES)
+    if len(data) > cap:
+        raise InputError(f"{hints.name}: {len(data)} bytes is larger than the {cap} bytes a {kind} input may have")
     parser = PARSERS.get(kind)
     if parser is None:
         raise InputError(f"{hints.name}: {kind} input is not supported (supported: {', '.join(sorted(PARSERS))})")
@@ -89,8 +92,8 @@ def read_input(path: Path) -> bytes:
         if path.is_dir():
             raise InputError(f"{path}: is a directory, not a file")
         size = path.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            raise InputError(f"{path}: {size} bytes is larger than the {MAX_INPUT_BYTES} bytes an edition input "
+        if size > MAX_EDITION_BYTES:
+            raise InputError(f"{path}: {size} bytes is larger than the {MAX_EDITION_BYTES} bytes an edition input "
                              "may have")
         return path.read_bytes()
     except FileNotFoundError:

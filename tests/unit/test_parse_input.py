@@ -18,9 +18,12 @@ def test_empty_input_is_refused_with_the_file_name():
         parse_bytes(b"", ParseHints(name="page01.txt"))
 
 
-def test_oversized_input_is_refused_before_parsing():
-    with pytest.raises(InputError, match="larger than"):
+def test_oversized_text_is_refused_before_parsing_but_a_pdf_edition_may_be_larger():
+    with pytest.raises(InputError, match="big.txt: .* larger than the .* bytes a text input may have"):
         parse_bytes(b"x" * (MAX_INPUT_BYTES + 1), ParseHints(name="big.txt"))
+    with pytest.raises(InputError) as e:
+        parse_bytes(b"%PDF-1.4\n" + b"x" * MAX_INPUT_BYTES, ParseHints(name="edition.pdf"))
+    assert "larger than" not in str(e.value)  # refused as a broken PDF, not for its size
 
 
 def test_binary_bytes_are_not_page_text():
