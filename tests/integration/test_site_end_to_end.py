@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import time
+import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -19,7 +20,7 @@ from elasticsearch import Elasticsearch
 
 from tests.conftest import REPO
 from tests.fixture_site import FixtureSite
-from tests.integration.conftest import REDIS_BASE, run_cli, start_worker, stop_worker
+from tests.integration.conftest import run_cli, start_worker, stop_worker
 
 pytestmark = pytest.mark.integration
 
@@ -76,17 +77,20 @@ def env(service_env, site, tmp_path_factory):
     papers = tmp_path_factory.mktemp("papers")
     (papers / "zjgrrb.toml").write_text(PAPER_TOML.format(base=site.url("founder-gbk/")), encoding="utf-8")
     # Own broker, results and state databases, index and ledger: no other test's worker takes these tasks.
+    run = uuid.uuid4().hex[:8]
+    # Own queue, index, ledger and Redis key prefix: no other test's worker takes these tasks.
     e = service_env | {
         "INGEST_PAPERS_DIR": str(papers),
-        "INGEST_BROKER_URL": f"{REDIS_BASE}/9", "INGEST_RESULT_BACKEND": f"{REDIS_BASE}/10",
-        "INGEST_REDIS_URL": f"{REDIS_BASE}/11",
+        "INGEST_QUEUE": f"test-site-{run}",
+        "INGEST_REDIS_PREFIX": f"test-site-{run}",
         "INGEST_INDEX": service_env["INGEST_INDEX"] + "-site",
         "INGEST_LEDGER_INDEX": service_env["INGEST_LEDGER_INDEX"] + "-site",
     }
-    for db in (9, 10, 11):
-        redis.Redis.from_url(f"{REDIS_BASE}/{db}").flushdb()
     yield e
     Elasticsearch(e["INGEST_ES_URL"]).indices.delete(index=e["INGEST_LEDGER_INDEX"], ignore_unavailable=True)
+    state = redis.Redis.from_url(e["INGEST_REDIS_URL"])
+    for key in state.scan_iter(f"test-site-{run}:*"):
+        state.delete(key)
 
 
 @pytest.fixture(scope="module")
@@ -147,8 +151,11 @@ def test_beat_discovers_todays_edition_and_its_articles_become_searchable(env, s
 def test_every_fetch_is_in_the_ledger_with_its_status(env, running):
     wait_for("the missing page in the ledger", lambda: ledger(env, step="fetch", status="missing"))
     fetches = ledger(env, step="fetch")
-    assert any(f["subject"].endswith("node_2.htm") and f["status"] == "ok" and "archived as" in f["detail"]
-               for f in fetches)
+    [first] = [f for f in fetches if f["subject"].endswith("node_2.htm")]
+    assert first["status"] == "ok" and first["subject"].startswith("GET http://127.0.0.1:")
+    from ingest.archive import Archive
+
+    assert b"node_3.htm" in Archive(Path(env["INGEST_ARCHIVE_DIR"])).get(first["archive_hash"])
     [missing] = [f for f in fetches if f["status"] == "missing"]
     assert missing["subject"].endswith("node_5.htm")
 

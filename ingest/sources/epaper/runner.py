@@ -9,6 +9,7 @@ that discovery can tell a complete edition (skip it) from one with pages still m
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -53,8 +54,10 @@ class SiteRunner:
         self.site = Site.of(paper)
         self.mode = mode
         self.redis = redis_client or redis.Redis.from_url(s.redis_url)
+        # Key prefix of the shared worker state in Redis (rate buckets, robots.txt, validators, editions).
+        self.prefix = os.environ.get("INGEST_REDIS_PREFIX", "ingest")
         self.archive = Archive(s.archive_dir)
-        self.fetcher = Fetcher(FetchPolicy.for_paper(paper.site), self.redis, prefix="ingest")
+        self.fetcher = Fetcher(FetchPolicy.for_paper(paper.site), self.redis, prefix=self.prefix)
         self.get = archiving_get(self.fetcher, self.archive, mode)
         self._es = None
 
@@ -190,7 +193,7 @@ class SiteRunner:
     # ---- ledger -------------------------------------------------------------------------------------
 
     def _key(self, day: date) -> str:
-        return f"ingest:site:{self.paper.id}:{day.isoformat()}"
+        return f"{self.prefix}:site:{self.paper.id}:{day.isoformat()}"
 
     def _record_fetch(self, status: str, url: str, fetched: FetchResult | None, what: str, day: date | None) -> None:
         if fetched is not None:
@@ -200,9 +203,9 @@ class SiteRunner:
                 detail += f"; redirected to {fetched.final_url}"
         else:
             detail = what
-        # The archive hash stays out of the entry's identity (it names the URL's latest fetch) and goes
-        # into the detail, so that the index entry of the same URL and bytes is not overwritten.
-        self._record("fetch", status, url, detail, day)
+        # The ledger keeps one entry per subject: "GET <url>" is the URL's latest fetch, apart from the
+        # pipeline's entry of the same URL (parsed, indexed or failed).
+        self._record("fetch", status, f"GET {url}", detail, day, fetched.sha256 if fetched else None)
 
     def _record(self, step: str, status: str, subject: str, detail: str, day: date | None,
                 digest: str | None = None, replay: dict[str, Any] | None = None) -> None:
