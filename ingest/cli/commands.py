@@ -20,6 +20,7 @@ from ingest.parse import ParseHints, parse_file, read_input
 from ingest.pipeline import make_hints
 from ingest.queue import archive_flow, enqueue, file_flow, make_celery
 from ingest.search import HIGHLIGHT_TAGS, SearchRequest, search as run_search
+from ingest.sources.mail.mailbox import mail_status
 
 PaperOpt = Annotated[str | None, typer.Option("--paper", help="Paper id (see `ingest papers`).")]
 DateOpt = Annotated[str | None, typer.Option("--date", help="Edition date YYYY-MM-DD, when the input lacks it.")]
@@ -199,6 +200,7 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
             report["ledger"] = ledger.count_by_status(es, s.ledger_index)
     except Exception as e:  # status reports outages instead of failing on them
         report["elasticsearch_ok"], report["elasticsearch_error"] = False, str(e)
+    report["mailbox"] = mail_status(s.redis_url)
     if as_json:
         print_json(report)
     else:
@@ -216,6 +218,14 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
             failed = report["ledger"].get("failed", 0)
             out.print(f"Ledger: {', '.join(f'{k} {v}' for k, v in sorted(report['ledger'].items())) or 'empty'}"
                       + (" — see `ingest failures`" if failed else ""))
+        mail = report["mailbox"]
+        if not mail["configured"]:
+            out.print(f"Mailbox: not configured ({mail['error']})")
+        elif mail["ok"]:
+            out.print(f"Mailbox {mail['account']}: {ok[True]}, {mail['quarantined']} message(s) in quarantine"
+                      + (" — see `ingest mail quarantine`" if mail["quarantined"] else ""))
+        else:
+            out.print(f"Mailbox {mail['account']}: {ok[False]} — {mail['error']}")
     if not (report["broker_ok"] and report["elasticsearch_ok"]):
         raise typer.Exit(EXIT_SERVICE)
 

@@ -176,6 +176,8 @@ def test_status_reports_services_documents_and_the_last_edition(ingested):
     assert st["documents"] >= 5
     assert st["last_editions"]["zjgrrb"]["date"] == "2020-06-25"
     assert st["index_meta"]["template"] == "articles-v1"
+    assert st["index_meta"]["analysis_profile"] in {"zh-analysis", "bare"}
+    assert set(st["mailbox"]) >= {"configured"}
 
 
 def test_broker_down_add_says_so_and_queues_nothing(service_env):
