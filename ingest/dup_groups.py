@@ -6,9 +6,10 @@ should-of-terms query, so the ones sharing most bands come first), verifies them
 other too.
 
 Two workers indexing two reprints of one wire story at the same moment each find nothing and each start
-a group. So after the write, an article that started its own group looks again: if it now verifies
-against an article of an established group (one not named after its own member), or against another
-starter with a smaller id, it moves there. The larger id always yields, so two starters agree on one group.
+a group. So after the write, an article that started its own group looks again (settle_moves): it joins
+an established group it now verifies against, or it and the other starters it verifies against move to
+the group of the smallest id among them — whichever of the two workers looks second sees the other and
+makes them agree.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ def _candidate_search(doc_id: str, bands: list[str]) -> dict[str, Any]:
             "must_not": [{"ids": {"values": [doc_id]}}],
         }},
         "size": MAX_CANDIDATES,
+        "seq_no_primary_term": True,
         "_source": ["dup_signature", "dup_group"],
     }
 
@@ -52,8 +54,9 @@ def _decode(hit: dict[str, Any]) -> Candidate | None:
     return Candidate(hit["_id"], sig, src.get("dup_group"))
 
 
-def stored_candidates(es: Elasticsearch, alias: str, docs: list[Doc]) -> dict[str, list[Candidate]]:
-    """For each document with band keys: the stored articles sharing at least one, itself excluded."""
+def _lookup(es: Elasticsearch, alias: str, docs: list[Doc]) -> dict[str, list[dict[str, Any]]]:
+    """For each document with band keys: the hits of the stored articles sharing at least one, itself
+    excluded, best first."""
     wanted = [(doc_id, doc) for doc_id, doc in docs if doc.get("dup_bands")]
     if not wanted:
         return {}
@@ -69,14 +72,20 @@ def stored_candidates(es: Elasticsearch, alias: str, docs: list[Doc]) -> dict[st
             if not any("no_shard_available" in str(r.get("error", "")) for r in responses):
                 break
             time.sleep(0.2 * (attempt + 1))
-    out: dict[str, list[Candidate]] = {}
+    out: dict[str, list[dict[str, Any]]] = {}
     for (doc_id, _), resp in zip(wanted, responses, strict=True):
         if "error" in resp:
             status = resp.get("status", 500)
             problem = f"near-duplicate lookup in {alias} failed ({status}): {resp['error']}"
             raise ServiceError(problem) if status >= 500 or status == 429 else RuntimeError(problem)
-        out[doc_id] = [c for c in map(_decode, resp["hits"]["hits"]) if c is not None]
+        out[doc_id] = resp["hits"]["hits"]
     return out
+
+
+def stored_candidates(es: Elasticsearch, alias: str, docs: list[Doc]) -> dict[str, list[Candidate]]:
+    """For each document with band keys: the stored articles sharing at least one, itself excluded."""
+    return {doc_id: [c for c in map(_decode, hits) if c is not None]
+            for doc_id, hits in _lookup(es, alias, docs).items()}
 
 
 def assign_groups(es: Elasticsearch, alias: str, docs: list[Doc]) -> None:
@@ -97,31 +106,43 @@ def assign_groups(es: Elasticsearch, alias: str, docs: list[Doc]) -> None:
 
 
 def settle_new_groups(es: Elasticsearch, alias: str, docs: list[Doc]) -> dict[str, str]:
-    """After the write (and a refresh): move the documents that started their own group into the group of
-    a near-duplicate written meanwhile by another worker. Returns {id: new group} of those moved."""
-    starters = [(doc_id, doc) for doc_id, doc in docs if doc.get("dup_bands") and doc.get("dup_group") == doc_id]
+    """After the write (and a refresh): agree with near-duplicates written meanwhile by other workers.
+    Returns {id: new group} of the documents moved."""
+    starters = {doc_id: doc for doc_id, doc in docs if doc.get("dup_bands") and doc.get("dup_group") == doc_id}
     moved: dict[str, str] = {}
-    for doc_id, candidates in stored_candidates(es, alias, starters).items():
-        doc = dict(starters)[doc_id]
-        target = _settled_group(doc_id, Signature.decode(doc["dup_signature"]), candidates)
-        if target is None:
-            continue
-        with service_errors(f"moving {doc_id} into near-duplicate group {target}"):
-            try:
-                es.update(index=alias, id=doc_id, doc={"dup_group": target})
-            except ApiError as e:
-                if e.meta.status != 404:  # gone meanwhile (a newer version replaced it): nothing to move
-                    raise
-                continue
-        doc["dup_group"] = moved[doc_id] = target
+    for doc_id, hits in _lookup(es, alias, list(starters.items())).items():
+        by_id = {h["_id"]: h for h in hits}
+        candidates = [c for c in map(_decode, hits) if c is not None]
+        for target_id, group in settle_moves(doc_id, Signature.decode(starters[doc_id]["dup_signature"]), candidates):
+            # Another worker's document moves only if it has not changed since we read it.
+            hit = by_id.get(target_id)
+            guard = {"if_seq_no": hit["_seq_no"], "if_primary_term": hit["_primary_term"]} if hit else {}
+            with service_errors(f"moving {target_id} into near-duplicate group {group}"):
+                try:
+                    es.update(index=alias, id=target_id, doc={"dup_group": group}, refresh="wait_for", **guard)
+                except ApiError as e:
+                    if e.meta.status not in (404, 409):  # gone or rewritten meanwhile: its worker decides
+                        raise
+                    continue
+            moved[target_id] = group
+            if target_id == doc_id:
+                starters[doc_id]["dup_group"] = group
     return moved
 
 
-def _settled_group(doc_id: str, sig: Signature, candidates: list[Candidate]) -> str | None:
+def settle_moves(doc_id: str, sig: Signature, candidates: list[Candidate]) -> list[tuple[str, str]]:
+    """What a document that started its own group changes, as (document id, new group) pairs.
+
+    A verified candidate of an established group (not named after its own member) wins: the document
+    joins that group. Otherwise the document and the other starters it verifies against all move to the
+    group of the smallest id among them. Moving the others too matters: the worker of the larger id may
+    have looked before the smaller one was written, and would never move by itself."""
     established = [c for c in candidates if c.dup_group and c.dup_group != c.id]
-    smaller_starters = [c for c in candidates if (c.dup_group or c.id) == c.id and c.id < doc_id]
-    for pool in (established, smaller_starters):
-        group = neardup.assign_group(doc_id, sig, pool)
-        if group != doc_id:
-            return group
-    return None
+    group = neardup.assign_group(doc_id, sig, established)
+    if group != doc_id:
+        return [(doc_id, group)]
+    starters = [c.id for c in candidates if (c.dup_group or c.id) == c.id and neardup.is_near_duplicate(sig, c.signature)]
+    if not starters:
+        return []
+    smallest = min([doc_id, *starters])
+    return [(i, smallest) for i in [doc_id, *starters] if i != smallest]
