@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from ingest.config import settings
 from ingest.queue import make_celery
+from tasks.schedule import build_schedule
 
 app = make_celery(settings(), include=["tasks.pipeline", "tasks.site", "tasks.mail"])
-
-# Imported once `app` exists: the schedule's modules define tasks on it.
-from tasks.schedule import build_schedule  # noqa: E402
-
 app.conf.beat_schedule = build_schedule()

@@ -9,19 +9,17 @@ processed flag make a second run find nothing new).
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 from typing import Any
 
 from ingest.archive import Archive
 from ingest.config import settings
 from ingest.errors import ConfigError, ServiceError
 from ingest.queue import FROM_ARCHIVE, enqueue, flow
-from ingest.sources.mail import MailboxSettings, open_mailbox
+from ingest.sources.mail import open_mailbox
 from ingest.sources.mail.deliver import pipeline_deliverer
 from tasks.app import app
 
 log = logging.getLogger(__name__)
-POLL_SECONDS_ENV = "INGEST_MAIL_POLL_SECONDS"
 
 
 def send_to_pipeline(payload: dict[str, Any]) -> None:
@@ -41,15 +39,3 @@ def poll() -> dict[str, Any]:
         return {"error": str(e)}
     return {"delivered": len(report.delivered), "quarantined": len(report.quarantined),
             "deferred": len(report.deferred), "busy": report.busy}
-
-
-def mail_schedule() -> dict[str, Any]:
-    """The poll on the beat, when a mailbox is configured (a password is found)."""
-    import os
-
-    try:
-        MailboxSettings.from_env()
-    except ConfigError:
-        return {}
-    seconds = int(os.environ.get(POLL_SECONDS_ENV, "60"))
-    return {"mail-poll": {"task": "ingest.mail.poll", "schedule": timedelta(seconds=seconds)}}
