@@ -448,9 +448,64 @@ def details(docs: list[Doc], rows: list[tuple[float, Doc, Doc, bool]]) -> None:
         print(f"  {score:.3f} {'' if predicted else 'MISSED '}{a.id} ~ {b.id}")
 
 
+def es_groups(docs: list[Doc], es_url: str, seed: int = 0) -> None:
+    """The production path on a real Elasticsearch: each document goes through the worker's index step
+    (one article per edition, each its own paper so that no two are exact duplicates) in a shuffled order;
+    then group precision/recall from the stored dup_group, and the cost of the candidate lookups. The two
+    streams of group_scores (without the sections, without their whole article) each get a fresh index."""
+    import uuid
+
+    from elasticsearch import Elasticsearch
+
+    from ingest.config import Settings
+    from ingest.dup_groups import stored_candidates
+    from ingest.pipeline import index_step
+
+    es = Elasticsearch(es_url, request_timeout=60)
+    wholes = {d.part_of for d in docs if d.part_of}
+    scores, step_s, lookup_s, n_docs = Scores(), 0.0, 0.0, 0
+    for subset in ([d for d in docs if not d.part_of], [d for d in docs if d.story not in wholes]):
+        index = f"bench-dedup-{uuid.uuid4().hex[:8]}"
+        s = Settings.from_env({"INGEST_ES_URL": es_url, "INGEST_INDEX": index,
+                               "INGEST_LEDGER_INDEX": f"{index}-ledger"})
+        order = list(range(len(subset)))
+        random.Random(seed).shuffle(order)
+        ids: dict[str, str] = {}
+        try:
+            start = time.perf_counter()
+            for i in order:
+                d = subset[i]
+                lines = [ln for ln in d.text.split("\n") if ln.strip()]
+                article = {"page": 1, "title": lines[0], "body": "\n".join(lines[1:])}
+                edition = {"paper": f"bench{i:03d}", "date": "2020-06-25", "articles": [article]}
+                payload = {"source": {"kind": "file", "uri": f"file:///bench/{i}", "archive_hash": f"{i:064x}"},
+                           "hints": {"name": d.id}, "edition": edition}
+                ids[d.id] = index_step(payload, s)["ids"][0]
+            step_s += time.perf_counter() - start
+            es.indices.refresh(index=index)
+            hits = es.search(index=index, size=len(subset) + 10, _source=["dup_group", "dup_bands"])["hits"]["hits"]
+            stored = {h["_id"]: h["_source"] for h in hits}
+            groups = {d.id: stored[ids[d.id]]["dup_group"] for d in subset}
+            for a, b in combinations(subset, 2):
+                scores.add(same_story(a, b), groups[a.id] == groups[b.id])
+            batch = [(ids[d.id], stored[ids[d.id]]) for d in subset]
+            start = time.perf_counter()
+            for k in range(0, len(batch), 20):  # an edition's worth of articles per lookup, as the worker does
+                stored_candidates(es, index, batch[k:k + 20])
+            lookup_s += time.perf_counter() - start
+            n_docs += len(subset)
+        finally:
+            es.indices.delete(index=f"{index}-*,{index}-ledger", allow_no_indices=True, ignore_unavailable=True)
+    print(f"\nin Elasticsearch ({n_docs} documents through the worker's index step, shuffled): group P "
+          f"{scores.precision:.3f} R {scores.recall:.3f} F1 {scores.f1:.3f}; index step {step_s * 1000 / n_docs:.0f} ms "
+          f"per document (write, refresh, ledger included); candidate lookup {lookup_s * 1e6 / n_docs:.0f} ms per "
+          "1,000 documents")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--details", action="store_true", help="recall per perturbation, hardest pairs")
+    parser.add_argument("--es", metavar="URL", help="also run the set through the index step on this Elasticsearch")
     args = parser.parse_args()
     docs = build_set()
     long_docs = [d for d in docs if d.story]
@@ -479,6 +534,8 @@ def main() -> None:
         margin(chosen_rows)
     if args.details and chosen_rows is not None:
         details(docs, chosen_rows)
+    if args.es:
+        es_groups(docs, args.es)
 
 
 if __name__ == "__main__":
