@@ -27,13 +27,16 @@ from ingest.normalize import comparison_key
 
 # Bump when anything below changes what a key or signature means: keys of two versions never collide,
 # and signatures of another version are not compared.
-VERSION = 1
+VERSION = 2
 SHINGLE_SIZE = 4  # characters: rarer than the 2- and 3-character words two stories of one topic share,
 # and one edited character still touches only 4 shingles (3 and 5 measure alike in bench/dedup_eval.py)
 NUM_BINS = 128
-# 42 bands of 3 bins (126 of the 128): a pair with Jaccard 0.5 (a reprint cut to half) shares a band key
-# with probability 0.996, one with 0.3 (cut lead against cut tail) 0.68, an unrelated pair (0.01) 4e-5.
-ROWS_PER_BAND = 3
+# 64 bands of 2 bins. A pair shares a band key with probability 1 - (1 - J²)^64: 0.98 at Jaccard 0.25 (the
+# page-1 part of an article that jumps to another page, against the whole), 0.81 at 0.16, 1.0 at 0.5 (a
+# reprint cut to half); 0.006 for an unrelated pair at 0.01, so a lookup touches well under 1% of the
+# index. Three-bin bands missed the jump parts (bench/dedup_eval.py: recall 0.94), single bins would match
+# most of the index.
+ROWS_PER_BAND = 2
 # Folded characters below which a text (a photo caption, a headline) gets no band keys and never joins a
 # near-duplicate group: too few shingles to tell a reprint from a shared phrase. Exact matching still applies.
 LENGTH_FLOOR = 80

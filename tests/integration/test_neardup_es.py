@@ -218,3 +218,39 @@ def test_two_workers_indexing_two_reprints_at_the_same_moment_put_them_in_one_gr
         stored = docs(idx)
         assert len(stored) == 2
         assert len({d["dup_group"] for d in stored.values()}) == 1, f"round {r}: {stored.keys()} split"
+
+
+# ---------------------------------------------------------------- the site's HTML and the mailed PDF
+
+def test_the_pdf_edition_and_the_site_html_of_the_same_articles_end_in_the_same_groups(index):
+    """Real parsers on both sides: the fixture site's article pages (HTML, whole texts) and the mailed PDF
+    of the same edition (text layer of generated pages, an article's page-1 part only where it jumps)."""
+    from ingest.papers import get_paper
+    from ingest.parse import ParseHints, parse_bytes, parse_file
+    from tests.fixtures.mail import kit
+
+    site_dir = FIXTURES / "sites" / "founder-gbk" / "html" / "2020-06" / "25"
+    for n, page in enumerate(sorted(site_dir.glob("content_*.htm"))):
+        edition = parse_file(page).to_dict()
+        run_index_step(index, {"source": {"kind": "site", "uri": page.name, "archive_hash": f"{n:064x}"},
+                               "hints": {"name": page.name}, "edition": edition})
+    pdf, _ = kit.edition_pdf()
+    pdf_edition = parse_bytes(pdf, ParseHints(name="zjgrrb-20200625.pdf", paper=get_paper("zjgrrb"),
+                                              date=date(2020, 6, 25)))
+    run_index_step(index, {"source": {"kind": "mail", "uri": "imap://inbox/1", "archive_hash": "f" * 64},
+                           "hints": {"name": "zjgrrb-20200625.pdf"}, "edition": pdf_edition.to_dict()})
+    stored = docs(index)
+    site_groups = {d["source_key"]: d["dup_group"] for d in stored.values() if d["sources"][0]["kind"] == "site"}
+    mail_docs = [d for d in stored.values() if d["sources"][0]["kind"] == "mail"]
+    assert len(mail_docs) == len(pdf_edition.articles)
+    # Page 1 of the PDF sets four of the site's page-1 articles (the 小康 one only up to where it jumps).
+    # Its page 2 sets two sections of the 小康 article as stories of their own: excerpts, not asserted.
+    by_title = {"小康路上": "content_2713181", "朋友圈": "content_2713182", "红船精神": "content_2713183",
+                "工厂味": "content_2713184"}
+    page_one = [d for d in mail_docs if d["page"]["number"] == 1]
+    assert len(page_one) == 4
+    for d in page_one:
+        key = next(k for t, k in by_title.items() if t in d["title"])
+        assert d["dup_group"] == site_groups[key], f"PDF {d['title']!r} not grouped with its HTML"
+    # The site's other articles (short stand-ins on other pages, a caption) stay apart from each other.
+    assert len(set(site_groups.values())) == len(site_groups)
