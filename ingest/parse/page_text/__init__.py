@@ -18,9 +18,9 @@ from ingest.errors import InputError
 from ingest.model import Edition, Page
 from ingest.papers import Paper, all_papers, paper_by_name
 from ingest.parse import ParseHints, register
+from ingest.parse.chars import count_cjk, key, simplified
 from ingest.parse.page_text.assemble import assemble
 from ingest.parse.page_text.blocks import Block, split_blocks
-from ingest.parse.page_text.chars import count_cjk, key, simplified
 from ingest.parse.page_text.classify import Classified, classify_blocks
 from ingest.parse.page_text.masthead import Masthead, check_lunar, check_weekday, read_masthead
 from ingest.parse.page_text.threads import weave

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.model import Article
-from ingest.parse.page_text.chars import count_cjk, narrow, squash_spaces, tidy_heading
+from ingest.parse.chars import count_cjk, narrow, squash_spaces, tidy_heading
 from ingest.parse.page_text.classify import PHONE_RE
 from ingest.parse.page_text.headlines import quoted_names, split_stack, stack_lines
 from ingest.parse.page_text.threads import Thread, Weave, is_caption_like

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.parse.page_text.chars import count_cjk, ends_sentence
+from ingest.parse.chars import count_cjk, ends_sentence
 
 # A line indented by two or more spaces (or a full-width space) starts a paragraph in hard-wrapped text.
 _INDENT = re.compile(r"^(?:\u3000|[ \t]{2,})")

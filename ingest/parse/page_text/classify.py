@@ -15,9 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ingest.parse.chars import count_cjk, key, match_form
+from ingest.parse.conventions import JUMP_RE, jump_of, parse_credit
 from ingest.parse.page_text.blocks import NOTICE_HEAD_RE, Block
-from ingest.parse.page_text.bylines import Byline, parse_byline, parse_credit, split_trailing_credit
-from ingest.parse.page_text.chars import count_cjk, key, match_form
+from ingest.parse.page_text.bylines import Byline, parse_byline, split_trailing_credit
 from ingest.parse.page_text.masthead import field_names, is_promo
 
 CLASSES = ("masthead", "headline", "label", "byline", "body", "caption", "credit", "notice", "jump", "noise")
@@ -27,11 +28,6 @@ BOX_LABELS = frozenset({
     "开栏的话", "开篇的话", "写在前面", "编者按", "编者的话", "编后", "编后语", "短评", "快评", "微评", "点评", "述评",
     "记者手记", "采访手记", "记者观察", "相关链接", "新闻链接", "链接", "延伸阅读", "背景", "新闻背景", "小贴士", "名词解释",
 })
-NUMBER = r"(\d{1,3}|[一二三四五六七八九十]{1,3})"
-# 下转第4版 / (转第4版) / 上接第1版 / (详见第3版): the whole block, or the end/start of a paragraph.
-JUMP_RE = re.compile(rf"^[(（]?\s*(下转|转|上接|接|详见|见)\s*第?\s*{NUMBER}\s*版\s*[)）]?$")
-JUMP_AT_END_RE = re.compile(rf"[(（]\s*(下转|转|详见|见)\s*第?\s*{NUMBER}\s*版\s*[)）]\s*$")
-JUMP_AT_START_RE = re.compile(rf"^\s*[(（]\s*(上接|接)\s*第?\s*{NUMBER}\s*版\s*[)）]")
 PHONE_RE = re.compile(r"(?<!\d)(?:0\d{2,3}-?)?[1-9]\d{6,7}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)|400-?\d{3}-?\d{4}")
 NOTICE_WORD_RE = re.compile(r"热线|电话|订阅|征订|订报|订价|定价|广告|招聘|招商|咨询|举报|投诉|公告|声明|启事|遗失|拍卖|联系人|垂询|报名")
 # Sentence-internal punctuation a headline does not carry (a headline may end with ？ or ！).
@@ -129,7 +125,9 @@ def classify_block(b: Block, body_size: float | None = None) -> Classified:
     if count_cjk(text) < 2 and not PHONE_RE.search(flat):
         return Classified(b, "noise", "fewer than two Chinese characters and no phone number (page number, bullet)")
     if j := JUMP_RE.match(flat):
-        return Classified(b, "jump", f"jump line: {j.group(1)} page {j.group(2)}", data=_jump(j))
+        direction, page = jump_of(j)
+        return Classified(b, "jump", f"jump line: {j.group('verb')} page {j.group('num')}",
+                          data={"direction": direction, "page": page})
     if credit := parse_credit(text):
         names = "、".join(a.name for a in credit)
         return Classified(b, "credit", f"photo credit (… 摄): {names}", data={"authors": credit})
@@ -162,14 +160,6 @@ def _whole(byline: Byline, b: Block) -> Byline:
     if more:
         byline.rest = (byline.rest + "\n" + "\n".join(more)).strip()
     return byline
-
-
-def _jump(j: re.Match[str]) -> dict[str, Any]:
-    from ingest.parse.page_text.masthead import cn_number
-    n = j.group(2)
-    page = int(n) if n.isdigit() else cn_number(n)
-    direction = "from" if j.group(1) in ("上接", "接") else "on"
-    return {"direction": direction, "page": page}
 
 
 def is_prose(text: str) -> bool:
@@ -244,19 +234,3 @@ def _body_font_size(blocks: Sequence[Block]) -> float | None:
     if not sizes:
         return None
     return statistics.mode(sizes)
-
-
-def jump_at_end(text: str) -> tuple[str, int | None]:
-    """A paragraph ending with (下转第4版) → (paragraph without it, 4)."""
-    m = JUMP_AT_END_RE.search(match_form(text))
-    if not m:
-        return text, None
-    return text[: m.start()].rstrip(), _jump(m)["page"]
-
-
-def jump_at_start(text: str) -> tuple[str, int | None]:
-    """A paragraph opening with (上接第1版) → (paragraph without it, 1)."""
-    m = JUMP_AT_START_RE.match(match_form(text))
-    if not m:
-        return text, None
-    return text[m.end():].lstrip(), _jump(m)["page"]

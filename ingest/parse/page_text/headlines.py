@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ingest.parse.page_text.chars import key, tidy_heading
+from ingest.parse.chars import key, tidy_heading
 
 # A series or column name announced as such (系列报道, 专栏, 特别报道, 历史性变革⑧).
 COLUMN_MARK_RE = re.compile(r"系列报道|系列评论|系列述评|专栏|特别报道|[①-⑳]$|之[一二三四五六七八九十]+$")

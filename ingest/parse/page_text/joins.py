@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from ingest.parse.page_text.chars import CJK_RE, ends_sentence
+from ingest.parse.chars import CJK_RE, ends_sentence
 from ingest.parse.page_text.classify import starts_like_paragraph
 
 # What may open a continuation but never a paragraph: a comma, a closing quote or bracket.

@@ -10,13 +10,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from ingest.parse.page_text.chars import count_cjk, key, key_spaced, narrow, simplified, tidy_heading
+from ingest.parse.chars import count_cjk, key, key_spaced, narrow, simplified, tidy_heading
+from ingest.parse.conventions import CN_DATE_RE, DATE_RE, cn_number, parse_date
 
-_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-              "九": 9, "十": 10, "廿": 20, "卅": 30}
-
-DATE_RE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
-CN_DATE_RE = re.compile(r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十廿卅]{1,3})日")
 WEEKDAY_RE = re.compile(r"(?:星期|礼拜|周)([一二三四五六日天])")
 STEMS = "甲乙丙丁戊己庚辛壬癸"
 BRANCHES = "子丑寅卯辰巳午未申酉戌亥"
@@ -159,32 +155,6 @@ def _read_fields(k: str, m: Masthead) -> None:
         m.fields["site"] = s.group(1) or s.group(2)
     if (a := ADDRESS_RE.match(k)) and "address" not in m.fields:
         m.fields["address"] = a.group(1)
-
-
-def parse_date(k: str) -> date | None:
-    """2020年6月25日 or 二〇二〇年六月二十五日 in a key-form line; None when absent or impossible."""
-    if d := DATE_RE.search(k):
-        y, mo, da = (int(g) for g in d.groups())
-    elif d := CN_DATE_RE.search(k):
-        y = int("".join(str(_CN_DIGITS[c]) for c in d.group(1)))
-        mo, da = cn_number(d.group(2)), cn_number(d.group(3))
-    else:
-        return None
-    try:
-        return date(y, mo, da)
-    except ValueError:
-        return None
-
-
-def cn_number(s: str) -> int:
-    """十二 → 12, 二十五 → 25, 廿五 → 25, 三十 → 30 (numbers below 100)."""
-    if len(s) == 1:
-        return _CN_DIGITS[s]
-    if s[0] in "十廿卅":
-        return _CN_DIGITS[s[0]] + (_CN_DIGITS[s[1]] if len(s) > 1 else 0)
-    if len(s) >= 2 and s[1] == "十":
-        return _CN_DIGITS[s[0]] * 10 + (_CN_DIGITS[s[2]] if len(s) > 2 else 0)
-    return _CN_DIGITS[s[0]]
 
 
 def lunar_day(s: str) -> int:

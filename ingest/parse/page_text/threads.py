@@ -14,9 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ingest.model import Author
+from ingest.parse.conventions import jump_at_end, jump_at_start
 from ingest.parse.page_text.blocks import join_lines
 from ingest.parse.page_text.bylines import Byline, split_trailing_byline
-from ingest.parse.page_text.classify import Classified, jump_at_end, jump_at_start
+from ingest.parse.page_text.classify import Classified
 from ingest.parse.page_text.joins import continuation_evidence, is_open
 
 

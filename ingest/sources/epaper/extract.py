@@ -10,9 +10,10 @@ from urllib.parse import urljoin
 from bs4 import BeautifulSoup, Comment, Tag
 
 from ingest.errors import InputError
+from ingest.parse.conventions import byline_authors, parse_date
 from ingest.sources.epaper.families import Family
 from ingest.sources.epaper.pages import ArticleLink, ArticlePage, Hotspot, PageListing, PageRef, Picture
-from ingest.sources.epaper.text import chinese_date, clean, page_label, parse_byline
+from ingest.sources.epaper.text import clean, page_label
 
 # document.write(view("中共中央召开党外人士座谈会<br>征求对中共十九大报告的意见  "))
 _VIEW_CALL = re.compile(r"""view\(\s*(["'])(?P<s>(?:\\.|(?!\1).)*)\1\s*\)""", re.DOTALL)
@@ -202,15 +203,15 @@ def parse_article(html: str, url: str, family: Family) -> ArticlePage:
         url=url,
         family=family.name,
         key=key,
-        date=_url_date(family, url) or chinese_date(enp.get("date", "")) or _date_from(soup, sel.date)
-        or chinese_date(meta.get("publishdate", "")),
+        date=_url_date(family, url) or parse_date(enp.get("date", "")) or _date_from(soup, sel.date)
+        or parse_date(meta.get("publishdate", "")),
         page=_article_page(soup, url, family, enp),
         paper_name=_paper_name(soup, sel.paper_name),
         pretitle=pretitle if pretitle != title else "",
         title=title,
         subtitle=subtitle if subtitle != title else "",
         byline=byline,
-        authors=parse_byline(byline),
+        authors=byline_authors(byline),
         paragraphs=paragraphs,
         pictures=pictures,
         warnings=warnings,
@@ -337,7 +338,7 @@ def _url_date(family: Family, url: str) -> date | None:
 def _date_from(soup: BeautifulSoup, selectors: tuple[str, ...]) -> date | None:
     for selector in selectors:
         for found in soup.select(selector):
-            d = chinese_date(found.get_text(" "))
+            d = parse_date(found.get_text(" "))
             if d:
                 return d
     return None

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from ingest.model import Article, Author
+from ingest.parse.conventions import dateline, jump_lines
 
 
 @dataclass(frozen=True)
@@ -86,8 +87,6 @@ class ArticlePage:
     warnings: list[str] = field(default_factory=list)
 
     def to_article(self) -> Article:
-        from ingest.sources.epaper.text import dateline, jump_lines
-
         body = "\n".join(self.paragraphs)
         to_page, from_page = jump_lines(body)
         kind = "photo" if not self.paragraphs and self.pictures else "article"

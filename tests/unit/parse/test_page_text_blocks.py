@@ -1,7 +1,7 @@
 """Text → blocks and character helpers (ingest.parse.page_text.blocks, chars)."""
 
+from ingest.parse.chars import ends_sentence, is_spaced_out, key, narrow, squash_spaces, tidy_heading
 from ingest.parse.page_text.blocks import is_wrapped_prose, split_blocks
-from ingest.parse.page_text.chars import ends_sentence, is_spaced_out, key, narrow, squash_spaces, tidy_heading
 
 
 def test_blank_lines_separate_blocks_and_grouped_lines_stay_one_block():

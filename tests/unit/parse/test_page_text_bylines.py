@@ -3,9 +3,8 @@
 import pytest
 
 from ingest.model import Author
-from ingest.parse.page_text.bylines import (
-    parse_byline, parse_credit, split_trailing_byline, split_trailing_credit,
-)
+from ingest.parse.conventions import parse_credit
+from ingest.parse.page_text.bylines import parse_byline, split_trailing_byline, split_trailing_credit
 
 J, T, S = "记者", "通讯员", "摄影"
 

@@ -2,10 +2,10 @@
 
 import pytest
 
+from ingest.parse.conventions import jump_at_end, jump_at_start
 from ingest.parse.page_text.blocks import Block
 from ingest.parse.page_text.classify import (
-    classify_block, classify_blocks, heading_reason, jump_at_end, jump_at_start, looks_like_notice, masthead_zone,
-    starts_like_paragraph,
+    classify_block, classify_blocks, heading_reason, looks_like_notice, masthead_zone, starts_like_paragraph,
 )
 
 PAPERS = {"浙江工人日报"}

@@ -4,10 +4,11 @@ from datetime import date
 
 import pytest
 
+from ingest.parse.chars import key
+from ingest.parse.conventions import cn_number, parse_date
 from ingest.parse.page_text.masthead import (
-    check_lunar, check_weekday, cn_number, field_names, lunar_day, parse_date, read_masthead, read_page_header,
+    check_lunar, check_weekday, field_names, lunar_day, read_masthead, read_page_header,
 )
-from ingest.parse.page_text.chars import key
 
 PAPERS = {"浙江工人日报"}
 

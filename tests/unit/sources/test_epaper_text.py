@@ -2,7 +2,8 @@
 
 import pytest
 
-from ingest.sources.epaper.text import chinese_date, jump_lines, page_label, parse_byline
+from ingest.parse.conventions import byline_authors, jump_lines, parse_date
+from ingest.sources.epaper.text import page_label
 
 
 @pytest.mark.parametrize("byline, expected", [
@@ -15,7 +16,7 @@ from ingest.sources.epaper.text import chinese_date, jump_lines, page_label, par
     ("", []),
 ])
 def test_bylines_give_names_with_roles(byline, expected):
-    assert [(a.name, a.role) for a in parse_byline(byline)] == expected
+    assert [(a.name, a.role) for a in byline_authors(byline)] == expected
 
 
 @pytest.mark.parametrize("label, expected", [
@@ -29,7 +30,7 @@ def test_page_labels(label, expected):
 
 
 def test_dates_and_jump_lines():
-    assert chinese_date("2020年6月25日 星期四").isoformat() == "2020-06-25"
-    assert chinese_date("2020年2月30日") is None
+    assert parse_date("2020年6月25日 星期四").isoformat() == "2020-06-25"
+    assert parse_date("2020年2月30日") is None
     assert jump_lines("正文\n(下转第4版)") == (4, None)
     assert jump_lines("（上接第1版）\n正文") == (None, 1)

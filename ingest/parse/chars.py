@@ -58,6 +58,12 @@ def is_spaced_out(text: str) -> bool:
     return len(parts) >= 3 and sum(1 for p in parts if len(p) == 1) >= 0.6 * len(parts)
 
 
+def spaced_form(text: str) -> str:
+    """Single-spaced, full-width digits narrowed, spaced-out display type closed up; otherwise as printed."""
+    t = re.sub(r"\s+", " ", narrow(text)).strip()
+    return squash_spaces(t) if is_spaced_out(t) else t
+
+
 @cache
 def _t2s():  # type: ignore[no-untyped-def]
     try:
