@@ -1,5 +1,6 @@
 """Fixtures for the real services: Elasticsearch and Redis (started by deploy/test.sh), and a real Celery
-worker started here, isolated from a developer's own by its own broker databases, index and archive."""
+worker started here, isolated from a developer's own (and from other test modules) by its own queue,
+index, ledger and archive."""
 
 from __future__ import annotations
 
@@ -32,9 +33,10 @@ def _check_services() -> None:
         pytest.exit(f"Redis is not reachable at {REDIS_BASE} ({e}); run the tests with deploy/test.sh", 3)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def service_env(tmp_path_factory) -> Iterator[dict[str, str]]:
-    """Environment of an isolated ingest installation on the shared services."""
+    """Environment of an isolated ingest installation on the shared services: one per test module, so a
+    module's assertions on what is indexed never see another module's documents."""
     _check_services()
     run = uuid.uuid4().hex[:8]
     var = tmp_path_factory.mktemp("var")
@@ -90,7 +92,7 @@ def stop_worker(proc: subprocess.Popen) -> None:
         proc.kill()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def worker(service_env, tmp_path_factory) -> Iterator[subprocess.Popen]:
     proc = start_worker(service_env, "test", tmp_path_factory.mktemp("logs") / "worker.log")
     yield proc
