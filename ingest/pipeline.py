@@ -68,6 +68,16 @@ def dedup_step(payload: Payload) -> Payload:
     return payload | {"edition": edition.to_dict(), "dropped": dropped}
 
 
+def input_subject(payload: Payload) -> str:
+    """What the ledger calls an input: its source URI, else its file's URI, else its name. The latest
+    outcome of an input replaces the earlier one, so a failure fixed by a replay stops being listed."""
+    if payload.get("source"):
+        return payload["source"]["uri"]
+    if payload.get("path"):
+        return Path(payload["path"]).resolve().as_uri()
+    return payload.get("hints", {}).get("name", "?")
+
+
 def index_step(payload: Payload, s: Settings) -> dict[str, Any]:
     edition = Edition.from_dict(payload["edition"])
     source = Source(**payload["source"])
@@ -84,16 +94,17 @@ def index_step(payload: Payload, s: Settings) -> dict[str, Any]:
               "unchanged": len(result.unchanged), "removed": len(removed), "dropped": payload.get("dropped", 0),
               "replaced": len(replaced), "regrouped": len(regrouped)}
     ledger.record(es, s.ledger_index, ledger.Entry(
-        step="index", status="ok", subject=payload["hints"]["name"], paper=edition.paper,
+        step="index", status="ok", subject=input_subject(payload), paper=edition.paper,
         date=edition.date.isoformat() if edition.date else None, archive_hash=source.archive_hash,
         counts=counts, detail=f"{len(result.ids)} articles"))
     return {"paper": edition.paper, "date": edition.date.isoformat() if edition.date else None,
             "ids": result.ids, "counts": counts, "warnings": edition.warnings}
 
 
-def record_failure(s: Settings, step: str, hints: dict[str, Any], source: dict[str, str] | None,
-                   error: BaseException, replay: dict[str, Any]) -> str:
+def record_failure(s: Settings, step: str, payload: Payload, error: BaseException) -> str:
     """Write a failed step to the ledger (the dead-letter list operators read and replay)."""
+    hints, source = payload.get("hints") or {}, payload.get("source") or {}
+    replay = {k: payload.get(k) for k in ("path", "source", "hints")}
     return ledger.record(client(s), s.ledger_index, ledger.Entry(
-        step=step, status="failed", subject=hints["name"], paper=hints.get("paper"), date=hints.get("date"),
-        archive_hash=(source or {}).get("archive_hash"), detail=str(error), replay=replay))
+        step=step, status="failed", subject=input_subject(payload), paper=hints.get("paper"),
+        date=hints.get("date"), archive_hash=source.get("archive_hash"), detail=str(error), replay=replay))

@@ -34,13 +34,10 @@ class PipelineTask(Task):
 
     def on_failure(self, exc, task_id, args, kwargs, einfo):  # noqa: ANN001 (Celery's signature)
         payload: dict[str, Any] = args[0] if args and isinstance(args[0], dict) else {}
-        hints = payload.get("hints") or {"name": str(payload.get("path", task_id))}
-        replay = {"path": payload.get("path"), "source": payload.get("source"), "hints": hints}
         try:
-            steps.record_failure(settings(), self.name.removeprefix("ingest."), hints, payload.get("source"),
-                                 exc, replay)
+            steps.record_failure(settings(), self.name.removeprefix("ingest."), payload, exc)
         except ServiceError as e:
-            log.error("could not record the failure of %s in the ledger: %s", hints.get("name"), e)
+            log.error("could not record the failure of %s in the ledger: %s", steps.input_subject(payload), e)
 
 
 def _archive() -> Archive:
@@ -85,7 +82,7 @@ def scan_inbox() -> int:
             try:
                 source = steps.archive_file(str(path), _archive())
             except InputError as e:
-                steps.record_failure(s, "archive_file", hints, None, e, {"path": str(path), "hints": hints})
+                steps.record_failure(s, "archive_file", {"path": str(path), "hints": hints}, e)
                 _move(path, folder / "failed")
                 continue
             archive_flow(app, source.to_dict(), hints).apply_async()
