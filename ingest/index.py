@@ -84,16 +84,24 @@ def ensure_index(es: Elasticsearch, alias: str) -> str:
         current = concrete_indices(es, alias)
         if current:
             return current[-1]
-        name = _next_index_name(es, alias, CURRENT_TEMPLATE)
-        body = index_body(CURRENT_TEMPLATE, es)
-        try:
-            es.indices.create(index=name, settings=body["settings"], mappings=body["mappings"],
-                              aliases={alias: {"is_write_index": True}})
-        except ApiError as e:
-            # Another worker created it first: that is the outcome we wanted.
-            if e.meta.status != 400 or "already_exists" not in str(e):
-                raise
-        return concrete_indices(es, alias)[-1]
+        # Workers starting together must all try the same first name, so that one create wins and the
+        # others fail with already_exists: a name computed from the indices that exist would let a worker
+        # that looks just after another's create make a second write index for the alias.
+        first = f"{alias}-{CURRENT_TEMPLATE.rsplit('-', 1)[-1]}-001"
+        for name in (first, None):
+            name = name or _next_index_name(es, alias, CURRENT_TEMPLATE)  # first taken, not behind the alias
+            body = index_body(CURRENT_TEMPLATE, es)
+            try:
+                es.indices.create(index=name, settings=body["settings"], mappings=body["mappings"],
+                                  aliases={alias: {"is_write_index": True}})
+            except ApiError as e:
+                # Another worker created it first: that is the outcome we wanted.
+                if e.meta.status != 400 or "already_exists" not in str(e):
+                    raise
+            current = concrete_indices(es, alias)
+            if current:
+                return current[-1]
+        raise ServiceError(f"could not create an index behind {alias}")
 
 
 @dataclass
