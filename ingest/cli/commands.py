@@ -163,7 +163,8 @@ def search(query: str, paper: PaperOpt = None,
                 {k: h[k] for k in ("id", "paper", "date", "page", "title", "score", "highlight")}
                 for h in result["hits"]]} | ({"groups": result["groups"]} if "groups" in result else {}))
             return
-        groups = f" in {result['groups']} group(s) of near-duplicates" if "groups" in result else ""
+        collapsed = "groups" in result and result["groups"] < result["total"]
+        groups = f" in {result['groups']} group(s) of near-duplicates" if collapsed else ""
         out.print(f"{result['total']} hit(s){groups} for [bold]{query}[/bold]")
         for h in result["hits"]:
             title = h["title_highlight"] or h["title"] or "(untitled)"
