@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from celery import signature
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -90,8 +91,8 @@ def _wait(results: list[tuple[Any, Any]], timeout: float) -> None:
                 continue
             if res.failed():
                 failed.append(f"{name}: {value}")
-            else:
-                total_ids += len(value["ids"])
+            elif isinstance(value, dict):  # a pipeline's result; a source step's own result has no ids
+                total_ids += len(value.get("ids", []))
             progress.advance(bar)
     for f in failed:
         err.print(f"[red]failed:[/red] {f}")
@@ -280,7 +281,7 @@ def failures(limit: Annotated[int, typer.Option(help="How many.")] = 50, paper: 
 def replay(entry_ids: Annotated[list[str] | None, typer.Argument(help="Ledger ids from `ingest failures`.")] = None,
            all_failed: Annotated[bool, typer.Option("--all", help="Replay every failed entry.")] = False,
            wait: Annotated[bool, typer.Option("--wait")] = False) -> None:
-    """Run failed inputs through the pipeline again (from the archived bytes when there are any)."""
+    """Run failed inputs again: from the archived bytes when there are any, else the step that failed."""
     with operator_errors():
         s = settings()
         es = client(s)
@@ -296,6 +297,8 @@ def replay(entry_ids: Annotated[list[str] | None, typer.Argument(help="Ledger id
                 sig = archive_flow(celery, rp["source"], rp["hints"])
             elif rp.get("path"):
                 sig = file_flow(celery, rp["path"], rp["hints"])
+            elif rp.get("task"):  # a source's own step (e.g. a page list to fetch and parse again)
+                sig = signature(rp["task"], args=rp.get("args", []), app=celery)
             else:
                 err.print(f"[yellow]skipped[/yellow] {r['id']}: nothing to replay from")
                 continue

@@ -168,6 +168,18 @@ def test_a_bad_file_that_reaches_the_worker_is_recorded_and_replayable_and_the_w
     assert path.resolve().as_uri() not in {f["subject"] for f in json.loads(run_cli("failures", "--json").stdout)}
 
 
+def test_replay_of_a_failed_source_step_runs_that_step_again(service_env, worker, es):
+    from ingest import ledger
+
+    entry = ledger.Entry(step="parse_page_list", status="failed", subject="GET http://site.invalid/node_9.htm",
+                         detail="broken page list", replay={"task": "ingest.scan_inbox", "args": []})
+    ledger.record(es, service_env["INGEST_LEDGER_INDEX"], entry)
+    es.indices.refresh(index=service_env["INGEST_LEDGER_INDEX"])
+    r = run_cli("replay", entry.id, "--wait")
+    assert r.returncode == 0, r.stderr
+    assert "replaying 1 input(s)" in r.stderr and "from 1 of 1" in r.stderr
+
+
 def test_status_reports_services_documents_and_the_last_edition(ingested):
     r = run_cli("status", "--json")
     assert r.returncode == 0, r.stderr
