@@ -21,9 +21,15 @@ _SPACE_IN_CJK = re.compile(rf"(?<=[{_HAN}{_CJK_PUNCT}])[ \t]+(?=[{_HAN}{_CJK_PUN
 _SPACES = re.compile(r"[ \t\u00a0]+")
 
 
+# A full-width full stop between digits is a decimal point (１０．１３万): folded with the digits, or the
+# number would be two tokens that a query typed either way cannot find as one.
+_FULLWIDTH_DECIMAL = re.compile(r"(?<=[0-9])\uff0e(?=[0-9])")
+
+
 def fold_width(text: str) -> str:
-    """Full-width Latin letters and digits to ASCII (２０２０ → 2020); Chinese punctuation stays."""
-    return text.translate(_FULLWIDTH_ALNUM)
+    """Full-width Latin letters and digits to ASCII (２０２０ → 2020, １０．１３ → 10.13); Chinese
+    punctuation stays."""
+    return _FULLWIDTH_DECIMAL.sub(".", text.translate(_FULLWIDTH_ALNUM))
 
 
 def clean_spaces(text: str) -> str:

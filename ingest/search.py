@@ -11,6 +11,7 @@ How Chinese queries behave (see mappings/README.md):
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -26,7 +27,14 @@ from ingest.segment import word_string
 PHRASE_FIELDS = {"title": 4.0, "pretitle": 2.0, "subtitle": 2.0, "column": 1.5, "body": 1.0,
                  "zhs.title": 4.0, "zhs.body": 1.0}
 BIGRAM_FIELDS = {"title.bigrams": 3.0, "pretitle.bigrams": 1.5, "subtitle.bigrams": 1.5, "body.bigrams": 1.0}
+# Client-side jieba words (ingest.segment), in every index of the template.
 WORD_FIELDS = {"title_words": 2.0, "body_words": 0.5}
+# Words segmented inside Elasticsearch: the sub-fields an analysis profile adds (ingest.analysis), boosted by
+# the text field they belong to; an index has those its _meta lists under analysis.word_fields.
+INDEX_WORD_BOOSTS = {"title": 2.0, "pretitle": 1.0, "subtitle": 1.0, "body": 0.5, "zhs.title": 2.0, "zhs.body": 0.5}
+# What may add to the score of a document that matched every term (bench/search_quality.py compares them).
+RANKING_SIGNALS = ("bigrams", "client_words", "index_words")
+DEFAULT_RANKING = frozenset({"bigrams", "client_words"})
 HIGHLIGHT_TAGS = ("<em>", "</em>")
 
 
@@ -39,6 +47,9 @@ class SearchRequest:
     page: int | None = None
     limit: int = 10
     collapse: bool = True  # one hit per near-duplicate group (dup_group), its other members listed with it
+    # Ranking signals (RANKING_SIGNALS) instead of the default for the index (default_ranking); index_words
+    # counts only where the index has word sub-fields.
+    ranking: frozenset[str] | None = None
 
 
 def query_terms(query: str) -> list[str]:
@@ -53,13 +64,42 @@ def _term_clause(term: str) -> dict[str, Any]:
     return {"bool": {"should": should, "minimum_should_match": 1}}
 
 
-def build_query(req: SearchRequest) -> dict[str, Any]:
-    """The request body (query, highlight, size) for `req`."""
+def default_ranking(index_word_fields: Sequence[str]) -> frozenset[str]:
+    """The ranking signals of a request that names none, on an index with these word sub-fields."""
+    return DEFAULT_RANKING
+
+
+def _multi_match(query: str, fields: dict[str, float], kind: str) -> dict[str, Any]:
+    return {"multi_match": {"query": query, "type": kind, "fields": [f"{f}^{b}" for f, b in fields.items()]}}
+
+
+def _ranking(text: str, signals: frozenset[str], index_word_fields: Sequence[str]) -> list[dict[str, Any]]:
+    clauses = []
+    if "bigrams" in signals:
+        clauses.append(_multi_match(text, BIGRAM_FIELDS, "most_fields"))
+    if "client_words" in signals and (words := word_string(text)):
+        clauses.append(_multi_match(words, WORD_FIELDS, "most_fields"))
+    index_words = {f: INDEX_WORD_BOOSTS[f.rsplit(".", 1)[0]] for f in index_word_fields
+                   if f.rsplit(".", 1)[0] in INDEX_WORD_BOOSTS}
+    if "index_words" in signals and index_words:
+        # A phrase of the words: smartcn cuts 困难职工 into 困难/职工 and names into characters, and as a bag
+        # those pieces would reward a title with one of them (困难学子) — bench/search_quality.py measured it.
+        clauses.append(_multi_match(text, index_words, "phrase"))
+    return clauses
+
+
+def build_query(req: SearchRequest, index_word_fields: Sequence[str] = ()) -> dict[str, Any]:
+    """The request body (query, highlight, size) for `req`; `index_word_fields` are the in-Elasticsearch
+    word sub-fields of the index searched (see index_word_fields)."""
     terms = query_terms(req.query)
     if not terms:
         raise InputError(f"search: the query {req.query!r} has no terms")
     if req.limit < 1 or req.limit > 1000:
         raise InputError(f"search: --limit must be between 1 and 1000, not {req.limit}")
+    signals = req.ranking if req.ranking is not None else default_ranking(index_word_fields)
+    if unknown := signals - set(RANKING_SIGNALS):
+        raise InputError(f"search: unknown ranking signals {sorted(unknown)}; the signals are "
+                         f"{', '.join(RANKING_SIGNALS)}")
     text = " ".join(terms)
     filters: list[dict[str, Any]] = []
     if req.paper:
@@ -73,13 +113,7 @@ def build_query(req: SearchRequest) -> dict[str, Any]:
         filters.append({"range": {"date": rng}})
     if req.page is not None:
         filters.append({"term": {"page.number": req.page}})
-    ranking: list[dict[str, Any]] = [
-        {"multi_match": {"query": text, "type": "most_fields", "fields": [f"{f}^{b}" for f, b in BIGRAM_FIELDS.items()]}},
-    ]
-    words = word_string(text)
-    if words:
-        ranking.append({"multi_match": {"query": words, "type": "most_fields",
-                                        "fields": [f"{f}^{b}" for f, b in WORD_FIELDS.items()]}})
+    ranking = _ranking(text, signals, index_word_fields)
     return {
         "query": {"bool": {"must": [_term_clause(t) for t in terms], "should": ranking, "filter": filters}},
         "highlight": {
@@ -115,9 +149,26 @@ def _join_marks(fragment: str) -> str:
     return fragment.replace(c + o, "")
 
 
+def index_word_fields(es: Elasticsearch, alias: str) -> list[str]:
+    """The in-Elasticsearch word sub-fields of the index behind `alias`, as its analysis profile recorded
+    them in the index _meta (none for the bare profile, for indices older than the profiles, or no index)."""
+    with service_errors(f"reading the mapping of {alias}"):
+        try:
+            mappings = es.indices.get_mapping(index=alias, filter_path="*.mappings._meta.analysis.word_fields")
+        except ApiError as e:
+            if e.meta.status == 404:
+                return []
+            raise
+    fields: set[str] = set()
+    for m in dict(mappings).values():
+        fields.update(m.get("mappings", {}).get("_meta", {}).get("analysis", {}).get("word_fields", []))
+    return sorted(fields)
+
+
 def search(es: Elasticsearch, alias: str, req: SearchRequest) -> dict[str, Any]:
     """Run `req`; returns {"total": N, "hits": [{id, paper, date, page, title, score, highlight}, ...]}."""
-    body = build_query(req)
+    fields = index_word_fields(es, alias) if req.ranking is None or "index_words" in req.ranking else ()
+    body = build_query(req, fields)
     with service_errors(f"searching {alias}"):
         try:
             resp = es.search(index=alias, **body)

@@ -17,7 +17,7 @@ from ingest.documents import Source, edition_documents
 from ingest.errors import ConfigError
 from ingest.index import concrete_indices, ensure_index, index_meta, load_template, write_documents
 from ingest.model import Article, Edition
-from ingest.search import SearchRequest, search
+from ingest.search import RANKING_SIGNALS, SearchRequest, index_word_fields, search
 
 pytestmark = pytest.mark.integration
 
@@ -62,8 +62,8 @@ def profile_alias(request, es):
     es.indices.delete(index=",".join(concrete_indices(es, alias)))
 
 
-def titles(es: Elasticsearch, alias: str, query: str) -> list[str]:
-    return [h["title"] for h in search(es, alias, SearchRequest(query=query))["hits"]]
+def titles(es: Elasticsearch, alias: str, query: str, **options) -> list[str]:
+    return [h["title"] for h in search(es, alias, SearchRequest(query=query, **options))["hits"]]
 
 
 def test_cluster_with_the_plugin_gets_the_plugin_profile_by_default(es):
@@ -124,3 +124,43 @@ def test_words_subfield_uses_one_analyzer_at_index_and_search_time(es, profile_a
 def test_forcing_a_profile_the_cluster_lacks_is_refused_naming_what_it_offers(es):
     with pytest.raises(ConfigError, match="offers zh-analysis, bare"):
         analysis.apply_best_profile(load_template(), es, wanted="ik")
+
+
+def test_full_width_decimal_point_in_a_query_finds_the_number(es, profile_alias):
+    _, alias = profile_alias
+    assert titles(es, alias, "２．３５亿元") == ["困难职工全部解困脱困"]
+
+
+def test_traditional_query_with_several_terms_finds_the_simplified_article(es, profile_alias):
+    _, alias = profile_alias
+    assert titles(es, alias, "省總工會 楊惠榮") == ["省内扶贫开发加快造血"]
+
+
+def test_search_reads_the_word_sub_fields_from_the_index_metadata(es, profile_alias):
+    profile, alias = profile_alias
+    fields = index_word_fields(es, alias)
+    assert fields == sorted(index_meta(es, alias)["analysis"]["word_fields"])
+    assert ("body.words" in fields) == (profile != "bare")
+
+
+def test_ranking_signals_change_scores_but_never_what_matches(es, profile_alias):
+    _, alias = profile_alias
+    for query in ("困难职工", "疗休养 扶贫", "職工"):
+        matched = [set(titles(es, alias, query, ranking=frozenset(s), collapse=False))
+                   for s in ((), *((x,) for x in RANKING_SIGNALS), RANKING_SIGNALS)]
+        assert matched[0] and all(m == matched[0] for m in matched), query
+
+
+def test_word_sub_fields_add_to_the_score_on_the_plugin_profile_only(es, profile_alias):
+    profile, alias = profile_alias
+
+    def scores(ranking):
+        hits = search(es, alias, SearchRequest(query="困难职工", ranking=frozenset(ranking)))["hits"]
+        return {h["id"]: h["score"] for h in hits}
+
+    without, with_words = scores(()), scores({"index_words"})
+    assert without.keys() == with_words.keys()
+    if profile == "bare":
+        assert with_words == without
+    else:
+        assert all(with_words[i] > without[i] for i in without)

@@ -6,6 +6,11 @@ def test_fold_width_turns_fullwidth_digits_and_letters_into_ascii_but_keeps_chin
     assert fold_width("２０２０年，ＣＮ３３－００１８") == "2020年，CN33－0018"
 
 
+def test_fold_width_turns_a_fullwidth_decimal_point_into_ascii_only_between_digits():
+    assert fold_width("１０．１３万名") == "10.13万名"
+    assert fold_width("第一章．总则") == "第一章．总则"
+
+
 def test_clean_spaces_drops_pdf_spaces_between_han_characters_but_keeps_them_between_latin_words():
     assert clean_spaces("省 总 工会  开展 “春风 行动”") == "省总工会开展“春风行动”"
     assert clean_spaces("  CN33-0018   31-2  ") == "CN33-0018 31-2"

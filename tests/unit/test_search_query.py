@@ -49,3 +49,34 @@ def test_an_empty_query_or_a_silly_limit_is_refused():
 
 def test_adjacent_character_marks_merge_into_one():
     assert _join_marks("在<em>疗</em><em>休</em><em>养</em>中") == "在<em>疗休养</em>中"
+
+
+def _ranking_fields(body) -> list[list[str]]:
+    return [c["multi_match"]["fields"] for c in body["query"]["bool"]["should"]]
+
+
+def test_ranking_signals_choose_the_should_clauses_and_never_the_must_clauses():
+    full = build_query(SearchRequest(query="疗休养", ranking=frozenset({"bigrams", "index_words"})),
+                       index_word_fields=["title.words", "body.words"])
+    bare = build_query(SearchRequest(query="疗休养", ranking=frozenset()))
+    assert full["query"]["bool"]["must"] == bare["query"]["bool"]["must"]
+    assert bare["query"]["bool"]["should"] == []
+    assert [fields[0].split("^")[0] for fields in _ranking_fields(full)] == ["title.bigrams", "title.words"]
+
+
+def test_index_words_rank_as_a_phrase_over_the_word_sub_fields_the_index_has():
+    body = build_query(SearchRequest(query="困难职工", ranking=frozenset({"index_words"})),
+                       index_word_fields=["title.words", "zhs.body.words"])
+    (clause,) = body["query"]["bool"]["should"]
+    assert clause["multi_match"]["type"] == "phrase"
+    assert clause["multi_match"]["fields"] == ["title.words^2.0", "zhs.body.words^0.5"]
+
+
+def test_index_words_add_nothing_where_the_index_has_no_word_sub_fields():
+    body = build_query(SearchRequest(query="困难职工", ranking=frozenset({"index_words"})))
+    assert body["query"]["bool"]["should"] == []
+
+
+def test_an_unknown_ranking_signal_is_refused_naming_the_known_ones():
+    with pytest.raises(InputError, match="unknown ranking signals.*bigrams"):
+        build_query(SearchRequest(query="工会", ranking=frozenset({"tfidf"})))
