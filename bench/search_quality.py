@@ -295,7 +295,7 @@ class Variant:
     default: bool = False  # what a search on such an index uses unless told otherwise
 
 
-SIGNAL_NAMES = {"bigrams": "bigrams", "client_words": "jieba words", "index_words": "ES words"}
+SIGNAL_NAMES = {"bigrams": "bigrams", "index_words": "ES words"}
 PROFILES = ("bare", "zh-analysis")
 
 

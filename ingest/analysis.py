@@ -1,9 +1,9 @@
 """Analyzer profiles: the best Chinese analysis the cluster offers, chosen when an index version is created.
 
 The template (mappings/articles-v1.json) is the bare profile: per-character fields (the phrase-exact
-fields every profile keeps), character bigrams, and the client-side jieba words. A profile adds a `words`
-sub-field, segmented inside Elasticsearch, to the text fields, and uses the best width folding and bigram
-filter at hand. Index and search analysis are the same analyzer everywhere except IK's words field, which
+fields every profile keeps) and character bigrams. A profile adds a `words` sub-field, segmented inside
+Elasticsearch, to the text fields (searches rank by it: ingest.search), and uses the best width folding and
+bigram filter at hand. Index and search analysis are the same analyzer everywhere except IK's words field, which
 indexes max-word (overlapping) words and searches smart words, as IK intends; phrase queries stay on the
 per-character fields, where overlapping tokens cannot break them.
 
@@ -31,7 +31,6 @@ from ingest.errors import ConfigError
 WORDS_SUBFIELD = "words"
 # Text fields that get the in-Elasticsearch words sub-field (dotted paths into the mapping's properties).
 WORDS_TARGETS = ("pretitle", "title", "subtitle", "body", "zhs.title", "zhs.body")
-# The analyzer of the template's client-side words fields (title_words, body_words).
 COMMON_MODULE = "analysis-common"  # whitespace, cjk_width, cjk_bigram... in full distributions only
 
 
@@ -103,7 +102,7 @@ PROFILES: tuple[Profile, ...] = (
     Profile("ik", frozenset({"analysis-ik", "ik"}), "IK max-word / smart (analysis-ik)", _ik),
     Profile("smartcn", frozenset({"analysis-smartcn"}), "smartcn HMM (analysis-smartcn)", _smartcn),
     Profile("icu", frozenset({"analysis-icu"}), "ICU word breaks (analysis-icu)", _icu),
-    Profile("bare", frozenset(), "client-side jieba only", _bare),
+    Profile("bare", frozenset(), "none (character bigrams rank)", _bare),
 )
 
 

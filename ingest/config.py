@@ -20,7 +20,6 @@ class Settings:
     inbox_dir: Path  # edition files dropped here, in one sub-folder per paper id, are picked up by beat
     inbox_interval_s: float
     papers_dir: Path | None  # extra paper configs beside the bundled ones
-    user_dict: Path | None  # extra words for the word segmenter, one per line
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -39,7 +38,6 @@ class Settings:
             inbox_dir=Path(e["INGEST_INBOX_DIR"]).resolve() if e.get("INGEST_INBOX_DIR") else var / "inbox",
             inbox_interval_s=float(e.get("INGEST_INBOX_INTERVAL", "60")),
             papers_dir=Path(e["INGEST_PAPERS_DIR"]) if e.get("INGEST_PAPERS_DIR") else None,
-            user_dict=Path(e["INGEST_USER_DICT"]) if e.get("INGEST_USER_DICT") else None,
         )
 
 

@@ -9,7 +9,6 @@ from typing import Any
 from ingest.dedup import article_id, content_hash, near_dup_fields
 from ingest.model import Article, Edition
 from ingest.normalize import to_simplified
-from ingest.segment import word_string
 
 
 @dataclass(frozen=True)
@@ -23,12 +22,11 @@ class Source:
 
 
 def derived_fields(title: str, body: str | list[str]) -> dict[str, Any]:
-    """Fields computed from the text: client-side words, and a simplified copy when the text is
-    traditional (so both 職工 and 职工 find it)."""
+    """Fields computed from the text: a simplified copy when the text is traditional (so both 職工 and 职工
+    find it). Words are segmented inside Elasticsearch, by the index's analysis profile (ingest.analysis)."""
     if isinstance(body, list):
         body = "\n".join(body)
-    out: dict[str, Any] = {"title_words": word_string(title),
-                           "body_words": [word_string(p) for p in body.split("\n") if p]}
+    out: dict[str, Any] = {}
     zhs_title, zhs_body = to_simplified(title), to_simplified(body)
     if zhs_title != title or zhs_body != body:
         out["zhs"] = {"title": zhs_title, "body": [p for p in zhs_body.split("\n") if p]}

@@ -232,12 +232,15 @@ def reindex(es: Elasticsearch, alias: str, template: str = CURRENT_TEMPLATE, del
         if progress:
             progress(0, total)
 
+        mapped = set(body["mappings"]["properties"])
+
         def actions() -> Iterator[dict[str, Any]]:
             if not old_name:
                 return
             for n, hit in enumerate(helpers.scan(es, index=old_name, query={"query": {"match_all": {}}}), 1):
-                src = hit["_source"]
-                src.pop("zhs", None)
+                # Fields the template no longer maps (the client-side title_words/body_words of older
+                # indices) stay behind: the strict mapping would refuse the document.
+                src = {k: v for k, v in hit["_source"].items() if k in mapped and k != "zhs"}
                 src.update(derived_fields(src.get("title", ""), src.get("body", "")))
                 # Fingerprints follow the current code (a new neardup.VERSION); groups are kept as they are.
                 src.update(near_dup_fields(src.get("pretitle", ""), src.get("title", ""), src.get("subtitle", ""),

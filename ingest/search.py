@@ -3,7 +3,8 @@
 How Chinese queries behave (see mappings/README.md):
 - each whitespace-separated term must occur contiguously: a phrase on the per-character fields, so 疗休养
   finds 疗休养 and not a text that merely has 疗, 休 and 养 apart;
-- ranking adds character bigrams and client-side words, and title fields weigh more than the body;
+- ranking (among the documents that match) by the index's in-Elasticsearch word sub-fields where its
+  analysis profile has them, else by character bigrams; title fields weigh more than the body;
 - near-duplicates (one `dup_group`, see ingest.dup_groups) come back as one hit listing the others,
   unless the request asks for every document (collapse=False).
 """
@@ -21,20 +22,16 @@ from elasticsearch import ApiError, Elasticsearch
 from ingest.errors import InputError
 from ingest.index import service_errors
 from ingest.normalize import fold_width, to_simplified
-from ingest.segment import word_string
 
 # Where a term may match, and how much a match there counts.
 PHRASE_FIELDS = {"title": 4.0, "pretitle": 2.0, "subtitle": 2.0, "column": 1.5, "body": 1.0,
                  "zhs.title": 4.0, "zhs.body": 1.0}
 BIGRAM_FIELDS = {"title.bigrams": 3.0, "pretitle.bigrams": 1.5, "subtitle.bigrams": 1.5, "body.bigrams": 1.0}
-# Client-side jieba words (ingest.segment), in every index of the template.
-WORD_FIELDS = {"title_words": 2.0, "body_words": 0.5}
 # Words segmented inside Elasticsearch: the sub-fields an analysis profile adds (ingest.analysis), boosted by
 # the text field they belong to; an index has those its _meta lists under analysis.word_fields.
 INDEX_WORD_BOOSTS = {"title": 2.0, "pretitle": 1.0, "subtitle": 1.0, "body": 0.5, "zhs.title": 2.0, "zhs.body": 0.5}
 # What may add to the score of a document that matched every term (bench/search_quality.py compares them).
-RANKING_SIGNALS = ("bigrams", "client_words", "index_words")
-DEFAULT_RANKING = frozenset({"bigrams", "client_words"})
+RANKING_SIGNALS = ("bigrams", "index_words")
 HIGHLIGHT_TAGS = ("<em>", "</em>")
 
 
@@ -65,26 +62,30 @@ def _term_clause(term: str) -> dict[str, Any]:
 
 
 def default_ranking(index_word_fields: Sequence[str]) -> frozenset[str]:
-    """The ranking signals of a request that names none, on an index with these word sub-fields."""
-    return DEFAULT_RANKING
+    """The ranking signals of a request that names none, on an index with these word sub-fields: the words
+    where there are any, else the character bigrams (on an index with both, bigrams added nothing to the
+    words: bench/search_quality.py, mappings/README.md)."""
+    return frozenset({"index_words"} if _boosted(index_word_fields) else {"bigrams"})
+
+
+def _boosted(index_word_fields: Sequence[str]) -> dict[str, float]:
+    return {f: INDEX_WORD_BOOSTS[f.rsplit(".", 1)[0]] for f in index_word_fields
+            if f.rsplit(".", 1)[0] in INDEX_WORD_BOOSTS}
 
 
 def _multi_match(query: str, fields: dict[str, float], kind: str) -> dict[str, Any]:
     return {"multi_match": {"query": query, "type": kind, "fields": [f"{f}^{b}" for f, b in fields.items()]}}
 
 
-def _ranking(text: str, signals: frozenset[str], index_word_fields: Sequence[str]) -> list[dict[str, Any]]:
+def _ranking(terms: list[str], signals: frozenset[str], index_word_fields: Sequence[str]) -> list[dict[str, Any]]:
     clauses = []
     if "bigrams" in signals:
-        clauses.append(_multi_match(text, BIGRAM_FIELDS, "most_fields"))
-    if "client_words" in signals and (words := word_string(text)):
-        clauses.append(_multi_match(words, WORD_FIELDS, "most_fields"))
-    index_words = {f: INDEX_WORD_BOOSTS[f.rsplit(".", 1)[0]] for f in index_word_fields
-                   if f.rsplit(".", 1)[0] in INDEX_WORD_BOOSTS}
+        clauses.append(_multi_match(" ".join(terms), BIGRAM_FIELDS, "most_fields"))
+    index_words = _boosted(index_word_fields)
     if "index_words" in signals and index_words:
-        # A phrase of the words: smartcn cuts 困难职工 into 困难/职工 and names into characters, and as a bag
-        # those pieces would reward a title with one of them (困难学子) — bench/search_quality.py measured it.
-        clauses.append(_multi_match(text, index_words, "phrase"))
+        # Each term a phrase of its words: smartcn cuts 困难职工 into 困难/职工 and names into characters, and as
+        # a bag those pieces would reward a title with one of them (困难学子) — bench/search_quality.py measured it.
+        clauses.extend(_multi_match(t, index_words, "phrase") for t in terms)
     return clauses
 
 
@@ -100,7 +101,6 @@ def build_query(req: SearchRequest, index_word_fields: Sequence[str] = ()) -> di
     if unknown := signals - set(RANKING_SIGNALS):
         raise InputError(f"search: unknown ranking signals {sorted(unknown)}; the signals are "
                          f"{', '.join(RANKING_SIGNALS)}")
-    text = " ".join(terms)
     filters: list[dict[str, Any]] = []
     if req.paper:
         filters.append({"term": {"paper": req.paper}})
@@ -113,7 +113,7 @@ def build_query(req: SearchRequest, index_word_fields: Sequence[str] = ()) -> di
         filters.append({"range": {"date": rng}})
     if req.page is not None:
         filters.append({"term": {"page.number": req.page}})
-    ranking = _ranking(text, signals, index_word_fields)
+    ranking = _ranking(terms, signals, index_word_fields)
     return {
         "query": {"bool": {"must": [_term_clause(t) for t in terms], "should": ranking, "filter": filters}},
         "highlight": {

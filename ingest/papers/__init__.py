@@ -23,7 +23,6 @@ class Paper:
     schedule: str = "30 6 * * *"
     site: dict[str, Any] = field(default_factory=dict)
     mail: dict[str, Any] = field(default_factory=dict)
-    words: tuple[str, ...] = ()
     config_path: str = ""
 
     @property
@@ -50,7 +49,6 @@ def _load(path: Path) -> Paper:
         schedule=raw.get("schedule", "30 6 * * *"),
         site=dict(raw.get("site", {})),
         mail=dict(raw.get("mail", {})),
-        words=tuple(raw.get("dictionary", {}).get("words", [])),
         config_path=str(path),
     )
 

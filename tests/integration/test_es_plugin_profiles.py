@@ -164,3 +164,14 @@ def test_word_sub_fields_add_to_the_score_on_the_plugin_profile_only(es, profile
         assert with_words == without
     else:
         assert all(with_words[i] > without[i] for i in without)
+
+
+def test_a_request_naming_no_ranking_ranks_by_words_on_the_plugin_profile_and_by_bigrams_on_bare(es, profile_alias):
+    profile, alias = profile_alias
+
+    def scores(**options):
+        return {h["id"]: h["score"] for h in search(es, alias, SearchRequest(query="疗休养", **options))["hits"]}
+
+    expected = {"index_words"} if profile != "bare" else {"bigrams"}
+    assert scores() == scores(ranking=frozenset(expected))
+    assert scores() != scores(ranking=frozenset())

@@ -21,11 +21,6 @@ def test_document_has_the_fields_the_index_expects_and_a_deterministic_id():
     assert doc["authors"] == [{"name": "杜成敏", "role": "记者"}]
 
 
-def test_word_fields_keep_dictionary_words_whole():
-    words = derived_fields("", "省总工会开展疗休养活动")["body_words"][0].split()
-    assert "疗休养" in words and "省总工会" in words
-
-
 def test_simplified_copy_only_for_traditional_text():
     assert "zhs" not in derived_fields("小康路上", "职工")
     assert derived_fields("小康路上", "職工")["zhs"] == {"title": "小康路上", "body": ["职工"]}

@@ -1,12 +1,15 @@
 import json
 
+from ingest import analysis
 from ingest.index import MAPPINGS_DIR, load_template
 from ingest.search import SearchRequest, build_query
 
 
-def test_the_query_dsl_example_is_what_the_builder_produces():
+def test_the_query_dsl_example_is_what_the_builder_produces_for_the_plugin_profile():
     example = json.loads((MAPPINGS_DIR / "search-example.json").read_text(encoding="utf-8"))
-    assert example == build_query(SearchRequest(query="疗休养 困难职工", paper="zjgrrb", limit=5))
+    body = analysis.apply_profile(load_template(), analysis.profile_named("zh-analysis"), frozenset({"zh-analysis"}))
+    word_fields = body["mappings"]["_meta"]["analysis"]["word_fields"]
+    assert example == build_query(SearchRequest(query="疗休养 困难职工", paper="zjgrrb", limit=5), word_fields)
 
 
 def test_the_template_maps_every_field_a_document_has():

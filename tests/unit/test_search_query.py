@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from ingest.errors import InputError
-from ingest.search import SearchRequest, _join_marks, build_query, query_terms
+from ingest.search import SearchRequest, _join_marks, build_query, default_ranking, query_terms
 
 
 def test_query_terms_fold_width_and_split_on_ascii_and_ideographic_spaces():
@@ -80,3 +80,19 @@ def test_index_words_add_nothing_where_the_index_has_no_word_sub_fields():
 def test_an_unknown_ranking_signal_is_refused_naming_the_known_ones():
     with pytest.raises(InputError, match="unknown ranking signals.*bigrams"):
         build_query(SearchRequest(query="工会", ranking=frozenset({"tfidf"})))
+
+
+def test_default_ranking_is_the_word_sub_fields_where_the_index_has_them_else_bigrams():
+    assert default_ranking(["title.words", "body.words"]) == {"index_words"}
+    assert default_ranking([]) == {"bigrams"}
+    assert default_ranking(["author.words"]) == {"bigrams"}  # no boost known for it: nothing would rank
+    with_words = build_query(SearchRequest(query="疗休养"), ["title.words"])["query"]["bool"]["should"]
+    without = build_query(SearchRequest(query="疗休养"))["query"]["bool"]["should"]
+    assert [c["multi_match"]["fields"] for c in with_words] == [["title.words^2.0"]]
+    assert [c["multi_match"]["fields"][0] for c in without] == ["title.bigrams^3.0"]
+
+
+def test_each_term_ranks_as_a_phrase_of_its_own_words():
+    should = build_query(SearchRequest(query="疗休养 困难职工"), ["body.words"])["query"]["bool"]["should"]
+    assert [(c["multi_match"]["query"], c["multi_match"]["type"]) for c in should] == \
+        [("疗休养", "phrase"), ("困难职工", "phrase")]
