@@ -12,6 +12,7 @@ serve, alias, content_type, hold (404 until released: a page published late). Ev
 from __future__ import annotations
 
 import hashlib
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -21,6 +22,16 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 SITES = Path(__file__).resolve().parent / "fixtures" / "sites"
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A client that hangs up mid-response (a size cap, a timeout) is expected here, not an error to print."""
+
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:  # noqa: ANN001 (socketserver's signature)
+        if not isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            super().handle_error(request, client_address)
 
 
 @dataclass
@@ -48,7 +59,7 @@ class FixtureSite:
         self._behaviours: dict[str, _Behaviour] = {}
         self._aliases: dict[str, str] = {}
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = _QuietServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, name="fixture-site", daemon=True)
 
