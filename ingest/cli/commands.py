@@ -59,7 +59,7 @@ def add(paths: Annotated[list[Path], typer.Argument(help="Edition files or folde
         problems = []
         for f in files:  # parse locally: bad input is refused here, not discovered later by a worker
             try:
-                parse_file(f, ParseHints(name=str(f), paper=the_paper, date=day, page=page))
+                parse_file(f, ParseHints(name=str(f), paper=the_paper, date=day, page=page, url=f.resolve().as_uri()))
             except InputError as e:
                 problems.append(str(e))
         if problems:
@@ -71,7 +71,8 @@ def add(paths: Annotated[list[Path], typer.Argument(help="Edition files or folde
         celery = make_celery(s)
         results = []
         for f in files:
-            hints = make_hints(f.name, paper=paper, day=day.isoformat() if day else None, page=page)
+            hints = make_hints(f.name, paper=paper, day=day.isoformat() if day else None, page=page,
+                               url=f.resolve().as_uri())
             results.append((f, enqueue(file_flow(celery, str(f.resolve()), hints), s.broker_url)))
         err.print(f"queued {len(results)} file(s) for {the_paper.name} ({paper})")
         if wait:
@@ -108,8 +109,9 @@ def parse(path: Path, paper: PaperOpt = None, date: DateOpt = None, page: PageOp
           ) -> None:
     """Parse one input offline (no services) and print the edition."""
     with operator_errors():
+        # A saved page's relative links resolve against where it is saved.
         hints = ParseHints(name=str(path), paper=get_paper(paper) if paper else None, date=parse_date(date),
-                           page=page)
+                           page=page, url=path.resolve().as_uri())
         if explain:
             _explain(path, hints)
             return
