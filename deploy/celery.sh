@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# The Celery worker(s) and the one beat scheduler, as background processes.
+# The Celery worker(s), the one beat scheduler and, when a mailbox is configured, the IMAP IDLE watcher,
+# as background processes.
 # usage: deploy/celery.sh up|down|status
 source "$(dirname "$0")/lib.sh"
 
 CELERY="$VENV/bin/celery"
 WORKER_PID="$RUN_DIR/worker.pid"
 BEAT_PID="$RUN_DIR/beat.pid"
+WATCH_PID="$RUN_DIR/mail-watch.pid"
 CONCURRENCY="${INGEST_WORKER_CONCURRENCY:-2}"
 
 worker_ready() { "$CELERY" -A tasks.app inspect ping --timeout 2 >/dev/null 2>&1; }
@@ -24,15 +26,29 @@ up() {
       --logfile "$LOG_DIR/beat.log" --pidfile "$BEAT_PID" --detach
     wait_for "Celery beat" 30 pid_alive "$BEAT_PID" || die "beat did not start (see $LOG_DIR/beat.log)"
   fi
+  # New mail is taken as it arrives (IDLE); the beat's poll stays as the safety net.
+  if pid_alive "$WATCH_PID"; then log "mail watcher already running"
+  elif mailbox_configured; then
+    nohup "$VENV/bin/ingest" mail watch >>"$LOG_DIR/mail-watch.log" 2>&1 </dev/null &
+    echo $! >"$WATCH_PID"
+    log "mail watcher started (log: $LOG_DIR/mail-watch.log)"
+  else
+    log "no mailbox configured: mail watcher not started"
+  fi
+}
+
+mailbox_configured() {
+  "$VENV/bin/python" -c 'from ingest.sources.mail import MailboxSettings; MailboxSettings.from_env()' >/dev/null 2>&1
 }
 
 case "${1:-}" in
   up) up ;;
-  down) stop_pid "$BEAT_PID" beat; stop_pid "$WORKER_PID" worker ;;
+  down) stop_pid "$WATCH_PID" "mail watcher"; stop_pid "$BEAT_PID" beat; stop_pid "$WORKER_PID" worker ;;
   status)
     rc=0
     if pid_alive "$WORKER_PID"; then log "worker running (pid $(cat "$WORKER_PID"))"; else log "worker down"; rc=1; fi
     if pid_alive "$BEAT_PID"; then log "beat running (pid $(cat "$BEAT_PID"))"; else log "beat down"; rc=1; fi
+    if pid_alive "$WATCH_PID"; then log "mail watcher running (pid $(cat "$WATCH_PID"))"; fi
     exit $rc ;;
   *) echo "usage: $0 up|down|status" >&2; exit 2 ;;
 esac
