@@ -205,6 +205,23 @@ def count(es: Elasticsearch, alias: str, query: dict[str, Any] | None = None) ->
             raise
 
 
+def last_editions(es: Elasticsearch, alias: str) -> dict[str, dict[str, Any]]:
+    """{paper: {"date", "articles"}} of the newest edition date indexed for each paper ({} without an index)."""
+    with service_errors(f"reading the last editions in {alias}"):
+        try:
+            resp = es.search(index=alias, size=0, aggs={"papers": {"terms": {"field": "paper", "size": 1000}, "aggs": {
+                "last": {"terms": {"field": "date", "size": 1, "order": {"_key": "desc"}}}}}})
+        except ApiError as e:
+            if e.meta.status == 404:
+                return {}
+            raise
+    editions = {}
+    for b in resp["aggregations"]["papers"]["buckets"]:
+        if last := b["last"]["buckets"]:
+            editions[b["key"]] = {"date": last[0]["key_as_string"][:10], "articles": last[0]["doc_count"]}
+    return editions
+
+
 def index_meta(es: Elasticsearch, alias: str) -> dict[str, Any]:
     """The _meta of the index behind `alias` (template, analysis profile), or {} when there is none."""
     with service_errors(f"reading the mapping of {alias}"):

@@ -15,7 +15,7 @@ from ingest import ledger
 from ingest.cli.app import EXIT_INPUT, EXIT_SERVICE, command, err, operator_errors, out, parse_date, print_json
 from ingest.config import settings
 from ingest.errors import InputError
-from ingest.index import client, count, index_meta, reindex as reindex_index, service_errors
+from ingest.index import client, count, index_meta, last_editions, reindex as reindex_index, service_errors
 from ingest.papers import get_paper
 from ingest.parse import ParseHints, parse_file, read_input
 from ingest.pipeline import make_hints
@@ -200,7 +200,7 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
             report["elasticsearch_ok"] = True
             report["documents"] = count(es, s.index)
             report["index_meta"] = index_meta(es, s.index)
-            report["last_editions"] = _last_editions(es, s.index)
+            report["last_editions"] = last_editions(es, s.index)
             report["ledger"] = ledger.count_by_status(es, s.ledger_index)
     except Exception as e:  # status reports outages instead of failing on them
         report["elasticsearch_ok"], report["elasticsearch_error"] = False, str(e)
@@ -244,20 +244,6 @@ def _queue_depth(broker_url: str, queue: str) -> tuple[bool, int | None]:
         return True, int(r.llen(queue))
     except redis.RedisError:
         return False, None
-
-
-def _last_editions(es: Any, alias: str) -> dict[str, dict[str, Any]]:
-    try:
-        resp = es.search(index=alias, size=0, aggs={"papers": {"terms": {"field": "paper", "size": 100}, "aggs": {
-            "last": {"terms": {"field": "date", "size": 1, "order": {"_key": "desc"}}}}}})
-    except Exception:
-        return {}
-    editions = {}
-    for b in resp["aggregations"]["papers"]["buckets"]:
-        last = b["last"]["buckets"]
-        if last:
-            editions[b["key"]] = {"date": last[0]["key_as_string"][:10], "articles": last[0]["doc_count"]}
-    return editions
 
 
 @command

@@ -12,7 +12,8 @@ from rich.table import Table
 
 from ingest.cli.app import EXIT_INPUT, EXIT_SERVICE, command, err, operator_errors, out, parse_date, print_json
 from ingest.config import settings
-from ingest.errors import ConfigError, IngestError, InputError
+from ingest.errors import ConfigError, IngestError, InputError, ServiceError
+from ingest.index import client, last_editions
 from ingest.papers import all_papers, get_paper
 from ingest.queue import archive_flow, enqueue, make_celery
 
@@ -23,7 +24,12 @@ DateOpt = Annotated[str | None, typer.Option("--date", help="Edition date YYYY-M
 def papers(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """The configured papers: source, schedule (in the paper's time zone) and last edition indexed."""
     with operator_errors():
-        last = _last_editions()
+        s = settings()
+        try:
+            last = last_editions(client(s), s.index)
+        except ServiceError as e:  # the list of papers is still worth showing
+            err.print(f"[yellow]warning:[/yellow] last editions unknown: {e}")
+            last = None
         rows = []
         for p in sorted(all_papers().values(), key=lambda p: p.id):
             site = p.site
@@ -31,7 +37,7 @@ def papers(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
                 "id": p.id, "name": p.name, "timezone": p.timezone, "schedule": p.schedule,
                 "site": {"family": site.get("family"), "base_url": site.get("base_url")} if site else None,
                 "mail": p.mail.get("address") if p.mail else None,
-                "last_edition": last.get(p.id), "config": p.config_path})
+                "last_edition": (last or {}).get(p.id), "config": p.config_path})
         if as_json:
             print_json(rows)
             return
@@ -45,14 +51,6 @@ def papers(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
                           f"{edition['date']} ({edition['articles']} articles)" if edition else
                           ("?" if last is None else "none"))
         out.print(table)
-
-
-def _last_editions() -> dict[str, Any]:
-    from ingest.cli.commands import _last_editions as last_editions
-    from ingest.index import client
-
-    s = settings()
-    return last_editions(client(s), s.index)
 
 
 def _site_paper(paper_id: str):
