@@ -27,17 +27,22 @@ from ingest.neardup import Candidate, Signature
 # Candidates verified per article: the band query ranks true near-duplicates first, and a group
 # needs only one verified member to be joined.
 MAX_CANDIDATES = 20
+# Reprints, PDF and HTML copies and corrections appear within days of each other: candidates are looked up
+# among the articles dated this many days around the new one, so the lookup stays small as the index grows.
+WINDOW_DAYS = 31
 _SHARD_START_TRIES = 10
 
 Doc = tuple[str, dict[str, Any]]
 
 
-def _candidate_search(doc_id: str, bands: list[str]) -> dict[str, Any]:
+def _candidate_search(doc_id: str, bands: list[str], day: str | None) -> dict[str, Any]:
+    window = [{"range": {"date": {"gte": f"{day}||-{WINDOW_DAYS}d", "lte": f"{day}||+{WINDOW_DAYS}d"}}}] if day else []
     return {
         "query": {"bool": {
             "should": [{"constant_score": {"filter": {"term": {"dup_bands": band}}}} for band in bands],
             "minimum_should_match": 1,
             "must_not": [{"ids": {"values": [doc_id]}}],
+            "filter": window,
         }},
         "size": MAX_CANDIDATES,
         "seq_no_primary_term": True,
@@ -62,7 +67,7 @@ def _lookup(es: Elasticsearch, alias: str, docs: list[Doc]) -> dict[str, list[di
         return {}
     searches: list[dict[str, Any]] = []
     for doc_id, doc in wanted:
-        searches += [{"index": alias}, _candidate_search(doc_id, doc["dup_bands"])]
+        searches += [{"index": alias}, _candidate_search(doc_id, doc["dup_bands"], doc.get("date"))]
     with service_errors(f"looking up near-duplicate candidates in {alias}"):
         ensure_index(es, alias)
         for attempt in range(_SHARD_START_TRIES):

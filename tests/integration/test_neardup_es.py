@@ -88,6 +88,17 @@ def test_a_reprint_in_another_paper_joins_the_group_of_the_original(index):
     assert {d["dup_group"] for d in stored.values()} == {original}
 
 
+def test_a_reprint_months_later_is_not_looked_up_as_a_candidate(index):
+    from ingest.dup_groups import WINDOW_DAYS
+
+    run_index_step(index, payload("zjgrrb", "2020-06-25", [article("hongchuan")], "file", "file:///a/p1.txt", "a" * 64))
+    later = date.fromordinal(date(2020, 6, 25).toordinal() + WINDOW_DAYS + 1).isoformat()
+    run_index_step(index, payload("jxrb", later, [traditional_reprint("hongchuan", "嘉興百名勞模工匠進百企宣講")],
+                                  "file", "file:///b/p3.txt", "b" * 64))
+    stored = docs(index)
+    assert len(stored) == 2 and all(d["dup_group"] == i for i, d in stored.items())
+
+
 def test_same_day_union_stories_stay_in_groups_of_their_own(index):
     names = ["hongchuan", "dangyizhou", "pengyouquan"]
     run_index_step(index, payload("zjgrrb", "2020-06-25", [article(n) for n in names], "file", "file:///a.txt", "a" * 64))
