@@ -12,6 +12,7 @@ serve, alias, content_type, hold (404 until released: a page published late). Ev
 from __future__ import annotations
 
 import hashlib
+import ssl
 import sys
 import threading
 import time
@@ -53,13 +54,18 @@ class _Behaviour:
 
 
 class FixtureSite:
-    def __init__(self, root: Path = SITES) -> None:
+    def __init__(self, root: Path = SITES, host: str = "127.0.0.1", port: int = 0,
+                 tls: ssl.SSLContext | None = None) -> None:
         self.root = root
+        self.host = host
+        self.scheme = "https" if tls else "http"
         self.requests: list[Request] = []
         self._behaviours: dict[str, _Behaviour] = {}
         self._aliases: dict[str, str] = {}
         self._lock = threading.Lock()
-        self._server = _QuietServer(("127.0.0.1", 0), self._handler())
+        self._server = _QuietServer((host, port), self._handler())
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, name="fixture-site", daemon=True)
 
@@ -78,7 +84,7 @@ class FixtureSite:
         return self._server.server_address[1]
 
     def url(self, path: str = "") -> str:
-        return f"http://127.0.0.1:{self.port}/{path.lstrip('/')}"
+        return f"{self.scheme}://{self.host}:{self.port}/{path.lstrip('/')}"
 
     # ---- behaviours ----------------------------------------------------------------------------
 

@@ -4,7 +4,9 @@ Politeness: one request rate per host shared by all workers (`ratelimit.py`), ro
 retries with exponential backoff that honour `Retry-After` on 429/503, conditional GETs with the
 validators of the last answer remembered in Redis, and a User-Agent an operator can set.
 Safety: only the hosts a paper's config allows, never private, loopback or link-local addresses unless
-the config names them, a cap on the body size and on redirects, timeouts on every phase.
+the config names them, a cap on the body size and on redirects, timeouts on every phase. Each hop's host
+is resolved once and the connection goes to the address that was checked (`pinning.py`), so a DNS answer
+that changes between the check and the connection (DNS rebinding) cannot reach a private address.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import json
 import os
 import random
 import socket
+import ssl
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -26,6 +29,7 @@ import redis
 
 from ingest import __version__
 from ingest.errors import ConfigError, IngestError, ServiceError
+from ingest.sources.pinning import PinnedTransport, PinningBackend
 from ingest.sources.ratelimit import HostRateLimit
 from ingest.sources.robots import Robots, RobotsAnswer
 
@@ -147,18 +151,21 @@ class Fetcher:
     prefix: str = "ingest"
     sleep: Callable[[float], None] = time.sleep
     resolve: Callable[[str], list[str]] = field(default=None)  # type: ignore[assignment]
-    client: httpx.Client = field(default=None)  # type: ignore[assignment]
+    # TLS verification: True (the system's CAs), or a context that trusts a test's own CA.
+    verify: ssl.SSLContext | bool = True
+    client: httpx.Client = field(init=False)
 
     def __post_init__(self) -> None:
         if self.resolve is None:
             self.resolve = _resolve
-        if self.client is None:
-            self.client = httpx.Client(
-                follow_redirects=False,
-                timeout=httpx.Timeout(self.policy.read_timeout, connect=self.policy.connect_timeout),
-                headers={"User-Agent": self.policy.user_agent},
-                trust_env=False,  # a proxy from the environment would bypass the address checks
-            )
+        self._pins = PinningBackend(self.resolve, self._check_ips)
+        self.client = httpx.Client(
+            transport=PinnedTransport(self._pins, self.verify),
+            follow_redirects=False,
+            timeout=httpx.Timeout(self.policy.read_timeout, connect=self.policy.connect_timeout),
+            headers={"User-Agent": self.policy.user_agent},
+            trust_env=False,  # a proxy from the environment would bypass the address checks
+        )
         self._rate = HostRateLimit(self.redis_client, f"{self.prefix}:rate", sleep=self.sleep)
         self._robots = Robots(self.redis_client, self._get_robots, self.policy.user_agent, f"{self.prefix}:robots")
 
@@ -276,19 +283,24 @@ class Fetcher:
                                f"(allowed_hosts: {', '.join(sorted(self.policy.allowed_hosts))})")
 
     def _check_address(self, url: str) -> None:
+        """Resolve the host of `url` and check its addresses; the connection is pinned to them."""
         host = urlsplit(url).hostname or ""
         try:
-            addresses = self.resolve(host)
+            self._pins.pin(host)
         except OSError as e:
             raise _Retryable(f"cannot resolve {host} ({e})", None, None) from None
+        except Refused as e:
+            raise Refused(url, e.reason) from None
+
+    def _check_ips(self, host: str, addresses: list[str]) -> None:
         for address in addresses:
             ip = ipaddress.ip_address(address.split("%")[0])
             if ip.is_global and not ip.is_multicast:
                 continue
             if self._private_allowed(ip):
                 continue
-            raise Refused(url, f"{host} is {ip}, a private, loopback or reserved address; "
-                               "allow it with [site] allow_private only for tests")
+            raise Refused(host, f"{host} is {ip}, a private, loopback or reserved address; "
+                                "allow it with [site] allow_private only for tests")
 
     def _private_allowed(self, ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
         allow = self.policy.allow_private

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import ssl
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import redis
@@ -62,11 +64,12 @@ class Sleeps(list):
         time.sleep(seconds * self.scale)
 
 
-def fetcher(client, prefix, sleep=None, **policy) -> Fetcher:
+def fetcher(client, prefix, sleep=None, resolve=None, **policy) -> Fetcher:
     defaults = dict(allowed_hosts=frozenset({"127.0.0.1"}), allow_private=("127.0.0.1/32",), rate=50.0, burst=50,
                     backoff=0.05, read_timeout=5.0, retries=3)
     defaults.update(policy)
-    return Fetcher(FetchPolicy(**defaults), client, prefix=prefix, sleep=sleep if sleep is not None else Sleeps())
+    return Fetcher(FetchPolicy(**defaults), client, prefix=prefix, sleep=sleep if sleep is not None else Sleeps(),
+                   resolve=resolve)
 
 
 def test_fetches_bytes_as_served_and_then_asks_conditionally(site, client, prefix):
@@ -214,3 +217,89 @@ def test_header_charset_is_handed_back_with_the_bytes(site, client, prefix):
     site.content_type(PAGE, "text/html; charset=GBK")
     result = fetcher(client, prefix).get(site.url(PAGE))
     assert result.content_type == "text/html; charset=GBK"
+
+
+class Rebinding:
+    """A hostile DNS server: its first answer is `first`, every later one `then` (DNS rebinding)."""
+
+    def __init__(self, first: str, then: str) -> None:
+        self.first, self.then = first, then
+        self.asked: list[str] = []
+
+    def __call__(self, host: str) -> list[str]:
+        answer = [self.first if not self.asked else self.then]
+        self.asked.append(host)
+        return answer
+
+
+def test_the_connection_goes_to_the_checked_address_not_to_a_rebound_one(site, client, prefix):
+    # The rebinding target listens on the same port of another loopback address, not allowed by the policy:
+    # a client that resolved the name again to connect would reach it (or fail to resolve paper.test).
+    with FixtureSite(host="127.0.0.2", port=site.port) as target:
+        dns = Rebinding("127.0.0.1", "127.0.0.2")
+        f = fetcher(client, prefix, resolve=dns, allowed_hosts=frozenset({"paper.test"}), obey_robots=False)
+        result = f.get(f"http://paper.test:{site.port}/{PAGE}")
+        assert target.requests == []
+    assert result.status == 200 and result.content == (site.root / PAGE).read_bytes()
+    assert [h.headers["Host"] for h in site.hits(PAGE)] == [f"paper.test:{site.port}"]
+    assert dns.asked == ["paper.test"]
+
+
+def test_a_rebound_answer_at_the_next_request_is_checked_again_and_refused(site, client, prefix):
+    dns = Rebinding("127.0.0.1", "10.11.12.13")
+    f = Fetcher(FetchPolicy(allowed_hosts=frozenset({"paper.test"}), allow_private=("127.0.0.1/32",),
+                            obey_robots=False, rate=50.0, burst=50), client, prefix=prefix, resolve=dns)
+    assert f.get(f"http://paper.test:{site.port}/{PAGE}").status == 200
+    with pytest.raises(Refused, match="paper.test is 10.11.12.13, a private"):
+        f.get(f"http://paper.test:{site.port}/{ARTICLE}")
+    assert site.hits(ARTICLE) == []
+
+
+def _self_signed(name: str, directory: Path) -> tuple[Path, Path]:
+    """A certificate for `name` (and its key), signed by itself: the test's own CA."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
+            .not_valid_after(now + dt.timedelta(days=1))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_file, key_file = directory / f"{name}.crt", directory / f"{name}.key"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return cert_file, key_file
+
+
+@pytest.mark.parametrize("certified, fetched", [("paper.test", True), ("other.test", False)],
+                         ids=["certificate-of-the-name", "certificate-of-another-name"])
+def test_tls_to_the_pinned_address_sends_and_verifies_the_original_name(client, prefix, tmp_path, certified,
+                                                                         fetched):
+    cert_file, key_file = _self_signed(certified, tmp_path)
+    server_tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_tls.load_cert_chain(cert_file, key_file)
+    sni: list[str | None] = []
+    server_tls.sni_callback = lambda sock, name, ctx: sni.append(name)
+    client_tls = ssl.create_default_context(cafile=str(cert_file))
+    with FixtureSite(tls=server_tls) as secure:
+        f = Fetcher(FetchPolicy(allowed_hosts=frozenset({"paper.test"}), allow_private=("127.0.0.1/32",),
+                                obey_robots=False, rate=50.0, burst=50, retries=0),
+                    client, prefix=prefix, resolve=lambda host: ["127.0.0.1"], verify=client_tls)
+        url = f"https://paper.test:{secure.port}/{PAGE}"
+        if fetched:
+            assert f.get(url).content == (secure.root / PAGE).read_bytes()
+            assert secure.hits(PAGE)[0].headers["Host"] == f"paper.test:{secure.port}"
+        else:
+            with pytest.raises(RetryLater, match="CERTIFICATE_VERIFY_FAILED|certificate"):
+                f.get(url)
+            assert secure.hits(PAGE) == []
+    assert sni and set(sni) == {"paper.test"}
