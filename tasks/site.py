@@ -1,5 +1,5 @@
 """E-paper site tasks: discover (on each paper's beat schedule, in its time zone) → fetch_page →
-fetch_article → the pipeline flow (parse → normalize → dedup → index).
+fetch_article (and fetch_pdf, the page's PDF) → the pipeline flow (parse → normalize → dedup → index).
 
 Each task is idempotent: fetches are conditional and archived by content, an article already indexed
 with the same bytes is not sent again, and the pipeline itself overwrites by stable ids. A busy site
@@ -71,12 +71,14 @@ def discover(self: Task, paper: str, day: str | None = None, mode: str = "condit
 def fetch_page(self: Task, paper: str, day: str, url: str, number: int | None = None,
                mode: str = "conditional") -> int:
     try:
-        articles = runner(paper, mode).page(date.fromisoformat(day), url, number)
+        work = runner(paper, mode).page(date.fromisoformat(day), url, number)
     except RetryLater as e:
         _retry_later(self, e)
-    for a in articles:
+    for a in work.articles:
         fetch_article.delay(paper, day, a["url"], a["page"], mode)
-    return len(articles)
+    if work.pdf:
+        fetch_pdf.delay(paper, day, work.pdf["url"], work.pdf["page"], work.pdf["parse"], mode)
+    return len(work.articles)
 
 
 @app.task(name="ingest.site.fetch_article", base=SiteTask, bind=True)
@@ -84,6 +86,20 @@ def fetch_article(self: Task, paper: str, day: str, url: str, page: int | None =
                   mode: str = "conditional") -> bool:
     try:
         payload = runner(paper, mode).article(date.fromisoformat(day), url, page)
+    except RetryLater as e:
+        _retry_later(self, e)
+    if payload is None:
+        return False
+    archive_flow(app, payload["source"], payload["hints"]).apply_async()
+    return True
+
+
+@app.task(name="ingest.site.fetch_pdf", base=SiteTask, bind=True)
+def fetch_pdf(self: Task, paper: str, day: str, url: str, page: int | None = None, parse: bool = False,
+              mode: str = "conditional") -> bool:
+    """Fetch and archive a page's PDF; parse it only for a page without article links."""
+    try:
+        payload = runner(paper, mode).pdf(date.fromisoformat(day), url, page, parse)
     except RetryLater as e:
         _retry_later(self, e)
     if payload is None:

@@ -187,8 +187,8 @@ class FixtureSite:
                 data = target.read_bytes()
                 etag = '"' + hashlib.sha1(data).hexdigest()[:16] + '"'
                 modified = formatdate(target.stat().st_mtime, usegmt=True)
-                headers = {"ETag": etag, "Last-Modified": modified,
-                           "Content-Type": "text/plain" if target.suffix == ".txt" else "text/html"}
+                kind = {".txt": "text/plain", ".pdf": "application/pdf"}.get(target.suffix, "text/html")
+                headers = {"ETag": etag, "Last-Modified": modified, "Content-Type": kind}
                 headers.update(extra)
                 if self.headers.get("If-None-Match") == etag:
                     return self._send(304, b"", headers)

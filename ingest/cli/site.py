@@ -165,6 +165,8 @@ def reingest(paper: Annotated[str, typer.Argument(help="Paper id (see `ingest pa
 
 
 def _reingest_day(runner, celery, s, day: date, counts: dict[str, int], progress: Progress) -> None:
+    from ingest.sources.epaper.runner import PageWork
+
     try:
         found = runner.discover(day, force=True)
     except IngestError as e:
@@ -178,17 +180,21 @@ def _reingest_day(runner, celery, s, day: date, counts: dict[str, int], progress
     pages = progress.add_task(f"  {day} pages", total=len(found.pages))
     for p in found.pages:
         try:
-            articles = runner.page(day, p["url"], p["number"])
+            work = runner.page(day, p["url"], p["number"])
         except IngestError as e:
             err.print(f"[yellow]{p['url']}[/yellow]: {e}")
             counts["problems"] += 1
-            articles = []
+            work = PageWork()
         counts["pages"] += 1
-        for a in articles:
+        jobs = [(a["url"], lambda a=a: runner.article(day, a["url"], a["page"], force=True)) for a in work.articles]
+        if work.pdf:
+            pdf = work.pdf
+            jobs.append((pdf["url"], lambda: runner.pdf(day, pdf["url"], pdf["page"], pdf["parse"], force=True)))
+        for url, fetch in jobs:
             try:
-                payload = runner.article(day, a["url"], a["page"], force=True)
+                payload = fetch()
             except IngestError as e:
-                err.print(f"[yellow]{a['url']}[/yellow]: {e}")
+                err.print(f"[yellow]{url}[/yellow]: {e}")
                 counts["problems"] += 1
                 continue
             if payload:

@@ -78,6 +78,7 @@ class FetchPolicy:
     read_timeout: float = 30.0
     total_timeout: float = 120.0  # a slow drip of bytes must end too
     max_bytes: int = 20 * 1024 * 1024
+    max_pdf_bytes: int = 60 * 1024 * 1024  # a page's PDF: print-resolution images make it much larger than HTML
     max_redirects: int = 5
     retries: int = 4
     backoff: float = 1.0  # first wait; doubled at each retry, with jitter
@@ -106,7 +107,7 @@ class FetchPolicy:
                 except ValueError as err:
                     raise ConfigError(f"[site] allow_private: {network!r} is not a network ({err})") from None
         numbers = {k: site[k] for k in ("connect_timeout", "read_timeout", "total_timeout", "max_bytes",
-                                        "max_redirects", "retries", "backoff", "max_backoff", "max_retry_after",
+                                        "max_pdf_bytes", "max_redirects", "retries", "backoff", "max_backoff", "max_retry_after",
                                         "rate", "burst") if k in site}
         return cls(
             allowed_hosts=frozenset(h.lower() for h in hosts),
@@ -180,8 +181,9 @@ class Fetcher:
 
     # ---- the one public operation -----------------------------------------------------------
 
-    def get(self, url: str, conditional: bool = True) -> FetchResult:
-        """GET `url` politely. Raises NotFound, Refused (TooLarge), RetryLater or FetchError."""
+    def get(self, url: str, conditional: bool = True, max_bytes: int | None = None) -> FetchResult:
+        """GET `url` politely; `max_bytes` replaces the policy's cap (a PDF's is larger).
+        Raises NotFound, Refused (TooLarge), RetryLater or FetchError."""
         self._check_url(url)
         if self.policy.obey_robots and not self._robots.allowed(url):
             if self._robots.unreachable(url):
@@ -194,7 +196,7 @@ class Fetcher:
         while True:
             attempt += 1
             try:
-                result = self._attempt(url, known, attempt)
+                result = self._attempt(url, known, max_bytes or self.policy.max_bytes)
             except _Retryable as r:
                 wait = r.after if r.after is not None else self._backoff(attempt)
                 if wait > self.policy.max_retry_after:
@@ -207,7 +209,7 @@ class Fetcher:
 
     # ---- one attempt: redirects, status, body -----------------------------------------------
 
-    def _attempt(self, url: str, known: _Validators | None, attempt: int) -> FetchResult:
+    def _attempt(self, url: str, known: _Validators | None, cap: int) -> FetchResult:
         current = url
         redirects: list[str] = []
         while True:
@@ -241,7 +243,7 @@ class Fetcher:
                         raise NotFound(current, f"HTTP {status} (not published, or no such page)", status)
                     if status != 200:
                         raise FetchError(current, f"HTTP {status}", status)
-                    body = self._read_capped(current, response)
+                    body = self._read_capped(current, response, cap)
                     etag = response.headers.get("etag")
                     modified = response.headers.get("last-modified")
                     content_type = response.headers.get("content-type")
@@ -254,8 +256,7 @@ class Fetcher:
             return FetchResult(url, current, 200, body, content_type, digest, etag, modified,
                                redirects=tuple(redirects))
 
-    def _read_capped(self, url: str, response: httpx.Response) -> bytes:
-        cap = self.policy.max_bytes
+    def _read_capped(self, url: str, response: httpx.Response, cap: int) -> bytes:
         declared = response.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > cap:
             raise TooLarge(url, f"{declared} bytes announced, more than the {cap} bytes allowed", response.status_code)

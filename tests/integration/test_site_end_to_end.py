@@ -24,6 +24,11 @@ from tests.integration.conftest import run_cli, start_worker, stop_worker
 
 pytestmark = pytest.mark.integration
 
+# What lands at first: 12 HTML articles less the broken one and the one of the late page 04, and the two
+# stories of page 09, a page published as a PDF only.
+LANDED = 12
+PDF_ONLY = "founder-gbk/images/2020-06/25/z2020062500009.pdf"
+
 PAPER_TOML = """
 id = "zjgrrb"
 name = "浙江工人日报"
@@ -139,8 +144,7 @@ def search(env, query: str) -> dict:
 
 
 def test_beat_discovers_todays_edition_and_its_articles_become_searchable(env, site, running):
-    # 12 articles: less the broken one and the one of the late page 04.
-    wait_for("10 articles indexed", lambda: count(env, paper="zjgrrb") >= 10, timeout=240)
+    wait_for(f"{LANDED} articles indexed", lambda: count(env, paper="zjgrrb") >= LANDED, timeout=240)
     hits = search(env, "疗休养")["hits"]
     assert hits and hits[0]["title"] == "小康路上“工”字闪亮"
     assert hits[0]["date"] in [d.isoformat() for d in days()]
@@ -172,12 +176,12 @@ def test_a_broken_article_is_recorded_with_its_archived_bytes_and_the_rest_lands
 
 
 def test_a_late_page_is_picked_up_by_the_next_discovery_and_nothing_else_is_fetched_again(env, site, running):
-    wait_for("10 articles indexed", lambda: count(env, paper="zjgrrb") >= 10, timeout=240)
+    wait_for(f"{LANDED} articles indexed", lambda: count(env, paper="zjgrrb") >= LANDED, timeout=240)
     articles_before = len([r for r in site.requests if "content_" in r.path])
     on_every_day(site.release, "node_5.htm")
     r = run_cli("discover", "zjgrrb", "--wait", env=env)
     assert r.returncode == 0, r.stderr
-    wait_for("page 04's article", lambda: count(env, paper="zjgrrb") >= 11, timeout=120)
+    wait_for("page 04's article", lambda: count(env, paper="zjgrrb") >= LANDED + 1, timeout=120)
     assert search(env, "机关干部要把一周的体验")["total"] == 1
     time.sleep(3)  # let the other pages' tasks finish
     fetched_again = [r.path for r in site.requests if "content_" in r.path][articles_before:]
@@ -187,7 +191,7 @@ def test_a_late_page_is_picked_up_by_the_next_discovery_and_nothing_else_is_fetc
 
 
 def test_papers_lists_the_last_edition(env, running):
-    wait_for("10 articles indexed", lambda: count(env, paper="zjgrrb") >= 10, timeout=240)
+    wait_for(f"{LANDED} articles indexed", lambda: count(env, paper="zjgrrb") >= LANDED, timeout=240)
     r = run_cli("papers", "--json", env=env)
     assert r.returncode == 0, r.stderr
     [paper] = [p for p in json.loads(r.stdout) if p["id"] == "zjgrrb"]
@@ -196,7 +200,7 @@ def test_papers_lists_the_last_edition(env, running):
 
 
 def test_reingest_reuses_the_archive_and_refetch_asks_the_site_again(env, site, running):
-    wait_for("10 articles indexed", lambda: count(env, paper="zjgrrb") >= 10, timeout=240)
+    wait_for(f"{LANDED} articles indexed", lambda: count(env, paper="zjgrrb") >= LANDED, timeout=240)
     day = days()[0].isoformat()
     before = len(site.requests)
     r = run_cli("reingest", "zjgrrb", "--from", day, "--to", day, env=env)
@@ -214,3 +218,35 @@ def test_reingest_reuses_the_archive_and_refetch_asks_the_site_again(env, site, 
 def test_reingest_refuses_a_backwards_range(env, running):
     r = run_cli("reingest", "zjgrrb", "--from", "2020-06-26", "--to", "2020-06-25", env=env)
     assert r.returncode == 1 and "after --to" in r.stderr
+
+
+def pdf_fetches(env) -> list[dict]:
+    return [f for f in ledger(env, step="fetch") if f["subject"].endswith(".pdf")]
+
+
+def test_every_fetched_pages_pdf_is_archived_and_recorded(env, site, running):
+    # Seven pages are up at first (page 04 is late); each one's PDF is fetched once its page list is.
+    fetches = wait_for("seven PDFs in the ledger", lambda: len(pdf_fetches(env)) >= 7 and pdf_fetches(env))
+    from ingest.archive import Archive
+
+    archive = Archive(Path(env["INGEST_ARCHIVE_DIR"]))
+    numbers = set()
+    for f in fetches:
+        assert f["status"] == "ok" and "PDF of page" in f["detail"], f
+        name = f["subject"].rsplit("/", 1)[-1]
+        served = (site.root / "founder-gbk/images/2020-06/25" / name).read_bytes()
+        assert archive.get(f["archive_hash"]) == served and served.startswith(b"%PDF-")
+        numbers.add(int(name[-6:-4]))
+    # Page 04's PDF too once the late page is up (that test may have run first).
+    assert {1, 2, 3, 5, 6, 8, 9} <= numbers <= {1, 2, 3, 4, 5, 6, 8, 9}
+
+
+def test_a_pdf_only_pages_articles_become_searchable_and_no_other_pdf_is_parsed(env, running):
+    wait_for(f"{LANDED} articles indexed", lambda: count(env, paper="zjgrrb") >= LANDED, timeout=240)
+    hits = search(env, "创新工作室联盟")["hits"]
+    assert hits and hits[0]["title"] == "劳模创新工作室联盟成立" and hits[0]["page"] == 9
+    [heat] = [h for h in search(env, "高温津贴")["hits"] if h["title"] == "夏季高温津贴发放提醒"]
+    assert heat["page"] == 9
+    # Pages with article links keep their HTML articles: their PDFs are archived, never parsed.
+    parsed = [e["subject"] for e in ledger(env, step="index") if e["subject"].endswith(".pdf")]
+    assert [u.split("/", 3)[-1] for u in parsed] == [PDF_ONLY]

@@ -87,8 +87,8 @@ def fetch_edition(site: Site, get: Get, found: FoundEdition,
     return result
 
 
-def archiving_get(fetcher, archive, mode: str = "conditional") -> Get:
-    """A `get` that keeps every fetched body in the archive.
+def archiving_get(fetcher, archive, mode: str = "conditional", max_bytes: int | None = None) -> Get:
+    """A `get` that keeps every fetched body in the archive; `max_bytes` replaces the fetcher's size cap.
 
     mode "conditional": conditional GETs; a 304 is answered with the archived bytes.
     mode "reuse": no request at all for a URL whose last body is in the archive (an operator re-ingest).
@@ -104,11 +104,11 @@ def archiving_get(fetcher, archive, mode: str = "conditional") -> Get:
             digest = fetcher.remembered(url)
             if digest and digest in archive:
                 return FetchResult(url, url, 304, archive.get(digest), None, digest)
-        result = fetcher.get(url, conditional=mode != "refetch")
+        result = fetcher.get(url, conditional=mode != "refetch", max_bytes=max_bytes)
         if result.not_modified:
             if result.sha256 and result.sha256 in archive:
                 return replace(result, content=archive.get(result.sha256))
-            result = fetcher.get(url, conditional=False)  # remembered, but the archive lost the bytes
+            result = fetcher.get(url, conditional=False, max_bytes=max_bytes)  # the archive lost the bytes
         archive.put(result.content or b"")
         return result
 

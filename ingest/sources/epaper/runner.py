@@ -1,5 +1,9 @@
 """The site steps the Celery tasks and the operator CLI share: discover an edition, fetch a page list,
-fetch an article and hand it to the pipeline (archive → parse → normalize → dedup → index).
+fetch an article or a page's PDF and hand it to the pipeline (archive → parse → normalize → dedup → index).
+
+A page's PDF (when the paper's `fetch_pdfs` is on) is always fetched and archived, under its own size
+cap; it goes to the pipeline only when the page list links no article, as on sites that publish some
+pages as PDF only: otherwise its articles would duplicate the HTML ones.
 
 Every fetch is archived and written to the ledger (step "fetch", the URL as subject, the archive hash
 in the detail). What an edition is expected to hold (its pages and articles) is kept in Redis, so
@@ -44,6 +48,15 @@ class Discovery:
         return self.__dict__ | {"tried": [list(t) for t in self.tried]}
 
 
+@dataclass
+class PageWork:
+    """What a page list leaves to fetch: its articles as {"url", "page"}, and its PDF as
+    {"url", "page", "parse"} ("parse": the page has no article links, so the PDF is its text)."""
+
+    articles: list[dict[str, Any]] = field(default_factory=list)
+    pdf: dict[str, Any] | None = None
+
+
 class SiteRunner:
     def __init__(self, s: Settings, paper: Paper, mode: str = "conditional",
                  redis_client: redis.Redis | None = None) -> None:
@@ -59,6 +72,8 @@ class SiteRunner:
         self.archive = Archive(s.archive_dir)
         self.fetcher = Fetcher(FetchPolicy.for_paper(paper.site), self.redis, prefix=self.prefix)
         self.get = archiving_get(self.fetcher, self.archive, mode)
+        self.get_pdf = archiving_get(self.fetcher, self.archive, mode, self.fetcher.policy.max_pdf_bytes)
+        self.fetch_pdfs = bool(paper.site.get("fetch_pdfs", True))
         self._es = None
 
     @property
@@ -102,8 +117,8 @@ class SiteRunner:
 
     # ---- one page list ---------------------------------------------------------------------------
 
-    def page(self, day: date, url: str, number: int | None) -> list[dict[str, Any]]:
-        """Fetch one page list; the articles still to fetch, as {"url", "page"}."""
+    def page(self, day: date, url: str, number: int | None) -> PageWork:
+        """Fetch one page list; the articles and the PDF still to fetch."""
         key = self._key(day)
         try:
             fetched = self.get(url)
@@ -113,7 +128,7 @@ class SiteRunner:
             self.redis.hset(f"{key}:pages", url, status)
             if isinstance(e, RetryLater):
                 raise
-            return []
+            return PageWork()
         self._record_fetch("ok", url, fetched, f"page list of page {number}", day)
         try:
             listing = read_listing(self.site, fetched)
@@ -122,18 +137,59 @@ class SiteRunner:
                          replay={"task": "ingest.site.fetch_page",
                                  "args": [self.paper.id, day.isoformat(), url, number]})
             self.redis.hset(f"{key}:pages", url, "failed")
-            return []
+            return PageWork()
         self.redis.hset(f"{key}:pages", url, "ok")
         page_no = listing.page.number if listing.page.number is not None else number
         articles = [{"url": a.url, "page": page_no} for a in listing.articles]
-        if fetched.not_modified and self.mode == "conditional" and all(self._indexed(a["url"], None)
-                                                                        for a in articles):
-            return []  # an unchanged page whose articles are all in: nothing to do
-        if articles:
-            self.redis.hset(f"{key}:articles", mapping={a["url"]: json.dumps(a) for a in articles})
-        self.redis.expire(f"{key}:articles", 400 * 86400)
-        self.redis.expire(f"{key}:pages", 400 * 86400)
-        return articles
+        pdf = None
+        if self.fetch_pdfs and listing.page.pdf_url:
+            pdf = {"url": listing.page.pdf_url, "page": page_no, "parse": not articles}
+        if fetched.not_modified and self.mode == "conditional" and self._page_done(key, articles, pdf):
+            return PageWork()  # an unchanged page whose articles and PDF are all in: nothing to do
+        if pdf and pdf["parse"]:
+            # A PDF-only page's articles come from its PDF: the edition is complete once that is indexed.
+            articles_expected = [{"url": pdf["url"], "page": page_no}]
+        else:
+            articles_expected = articles
+        if articles_expected:
+            self.redis.hset(f"{key}:articles", mapping={a["url"]: json.dumps(a) for a in articles_expected})
+        if pdf and not self.redis.hexists(f"{key}:pdfs", pdf["url"]):
+            self.redis.hset(f"{key}:pdfs", pdf["url"], "pending")
+        for part in ("articles", "pages", "pdfs"):
+            self.redis.expire(f"{key}:{part}", 400 * 86400)
+        return PageWork(articles, pdf)
+
+    def _page_done(self, key: str, articles: list[dict[str, Any]], pdf: dict[str, Any] | None) -> bool:
+        if not all(self._indexed(a["url"], None) for a in articles):
+            return False
+        if pdf is None:
+            return True
+        if self.redis.hget(f"{key}:pdfs", pdf["url"]) not in (b"ok", b"refused"):
+            return False  # a refused PDF (too large, robots.txt) would only be refused again
+        return not pdf["parse"] or self._indexed(pdf["url"], None)
+
+    # ---- one page's PDF ---------------------------------------------------------------------------
+
+    def pdf(self, day: date, url: str, page: int | None, parse: bool, force: bool = False) -> dict[str, Any] | None:
+        """Fetch and archive a page's PDF; when `parse` (a page without article links), the pipeline payload
+        {"source", "hints"}, or None when these bytes are already indexed (unless `force`)."""
+        key = self._key(day)
+        try:
+            fetched = self.get_pdf(url)
+        except FetchError as e:
+            status = outcome_of_error(url, "pdf", e).status
+            self._record_fetch(status, url, None, str(e), day)
+            self.redis.hset(f"{key}:pdfs", url, status)
+            if isinstance(e, RetryLater):
+                raise
+            return None
+        self._record_fetch("ok", url, fetched, f"PDF of page {page}", day)
+        self.redis.hset(f"{key}:pdfs", url, "ok")
+        if not parse or (not force and self.mode != "refetch" and self._indexed(url, fetched.sha256)):
+            return None
+        source = Source(kind="site", uri=url, archive_hash=fetched.sha256 or "")
+        hints = make_hints(url, paper=self.paper.id, day=day.isoformat(), page=page, url=fetched.final_url)
+        return {"source": source.to_dict(), "hints": hints}
 
     # ---- one article ------------------------------------------------------------------------------
 
@@ -157,11 +213,14 @@ class SiteRunner:
     # ---- completeness -------------------------------------------------------------------------------
 
     def complete(self, day: date) -> bool:
-        """Every page of the edition fetched and every article indexed."""
+        """Every page of the edition fetched, every article (and PDF-only page) indexed, and no PDF still
+        to fetch (one the site does not have, or refuses, stays as it is)."""
         key = self._key(day)
         pages = self.redis.hgetall(f"{key}:pages")
         articles = self.redis.hgetall(f"{key}:articles")
         if not pages or not articles or any(v != b"ok" for v in pages.values()):
+            return False
+        if any(v in (b"pending", b"retry") for v in self.redis.hvals(f"{key}:pdfs")):
             return False
         return all(self._indexed(u.decode(), None) for u in articles)
 

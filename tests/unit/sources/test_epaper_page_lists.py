@@ -73,9 +73,9 @@ def test_founder_page_list_in_gbk_gives_page_one_of_zjgrrb():
 def test_founder_page_directory_tolerates_a_missing_page():
     url = FOUNDER_URL + "html/2020-06/25/node_2.htm"
     listing = parse_page_list(text_of(FOUNDER / "html/2020-06/25/node_2.htm"), url, get_family("founder"))
-    assert [p.number for p in listing.pages] == [1, 2, 3, 4, 5, 6, 8]
-    assert listing.pages[-1].url == FOUNDER_URL + "html/2020-06/25/node_9.htm"
-    assert listing.pages[-1].pdf_url == FOUNDER_URL + "images/2020-06/25/z2020062500008.pdf"
+    assert [p.number for p in listing.pages] == [1, 2, 3, 4, 5, 6, 8, 9]
+    assert listing.pages[-1].url == FOUNDER_URL + "html/2020-06/25/node_10.htm"
+    assert listing.pages[-1].pdf_url == FOUNDER_URL + "images/2020-06/25/z2020062500009.pdf"
 
 
 def test_pclayout_page_list_gives_the_same_edition():

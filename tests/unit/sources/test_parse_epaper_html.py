@@ -18,7 +18,7 @@ def test_saved_founder_page_list_gives_pages_and_article_links():
     d = edition.to_dict()
     assert set(d) == CONTRACT
     assert (d["paper"], d["date"], d["issue_number"]) == ("zjgrrb", "2020-06-25", 11557)
-    assert [p["number"] for p in d["pages"]] == [1, 2, 3, 4, 5, 6, 8]
+    assert [p["number"] for p in d["pages"]] == [1, 2, 3, 4, 5, 6, 8, 9]
     assert [a["title"] for a in d["articles"]] == page_one_titles()
     assert all(a["url"] and a["page"] == 1 for a in d["articles"])
 
