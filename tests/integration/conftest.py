@@ -17,6 +17,7 @@ import redis
 from elasticsearch import Elasticsearch
 
 from tests.conftest import REPO
+from tests.fixture_site import FixtureSite
 
 ES_URL = os.environ.get("INGEST_ES_URL", "http://127.0.0.1:9200")
 REDIS_BASE = os.environ.get("INGEST_TEST_REDIS", "redis://127.0.0.1:6379")
@@ -102,6 +103,20 @@ def worker(service_env, tmp_path_factory) -> Iterator[subprocess.Popen]:
 def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "ingest", *args], cwd=REPO, env=os.environ | (env or {}),
                           capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="module")
+def fixture_site() -> Iterator[FixtureSite]:
+    """The fixture sites, served over real HTTP on 127.0.0.1: one server per test module."""
+    with FixtureSite() as s:
+        yield s
+
+
+@pytest.fixture
+def site(fixture_site: FixtureSite) -> FixtureSite:
+    """The fixture site with nothing left programmed by an earlier test (a module may override this)."""
+    fixture_site.reset()
+    return fixture_site
 
 
 @pytest.fixture

@@ -26,17 +26,6 @@ EDITION = json.loads((SITES / "zjgrrb-2020-06-25.json").read_text(encoding="utf-
 SHANGHAI_MORNING = datetime(2020, 6, 27, 0, 30, tzinfo=timezone.utc)  # 08:30 on the 27th in Shanghai
 
 
-@pytest.fixture(scope="module")
-def site() -> Iterator[FixtureSite]:
-    with FixtureSite() as s:
-        yield s
-
-
-@pytest.fixture(autouse=True)
-def _clean_site(site):
-    site.reset()
-
-
 @pytest.fixture
 def client() -> Iterator[redis.Redis]:
     c = redis.Redis.from_url(REDIS_URL)

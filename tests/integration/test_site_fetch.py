@@ -22,17 +22,6 @@ PAGE = "founder-gbk/html/2020-06/25/node_2.htm"
 ARTICLE = "founder-gbk/html/2020-06/25/content_2713181.htm"
 
 
-@pytest.fixture(scope="module")
-def site() -> Iterator[FixtureSite]:
-    with FixtureSite() as s:
-        yield s
-
-
-@pytest.fixture(autouse=True)
-def _clean_site(site):
-    site.reset()
-
-
 @pytest.fixture
 def client() -> Iterator[redis.Redis]:
     c = redis.Redis.from_url(REDIS_URL)

@@ -16,24 +16,12 @@ from ingest.config import settings
 from ingest.papers import Paper
 from ingest.parse import ParseHints, parse_bytes
 from ingest.sources.epaper.runner import SiteRunner
-from tests.fixture_site import FixtureSite
 
 pytestmark = pytest.mark.integration
 
 DAY = date(2020, 6, 25)
 HTML = "founder-gbk/html/2020-06/25/"
 PDFS = "founder-gbk/images/2020-06/25/"
-
-
-@pytest.fixture(scope="module")
-def site() -> Iterator[FixtureSite]:
-    with FixtureSite() as s:
-        yield s
-
-
-@pytest.fixture(autouse=True)
-def _clean_site(site):
-    site.reset()
 
 
 @pytest.fixture
