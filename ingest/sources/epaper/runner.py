@@ -120,16 +120,9 @@ class SiteRunner:
     def page(self, day: date, url: str, number: int | None) -> PageWork:
         """Fetch one page list; the articles and the PDF still to fetch."""
         key = self._key(day)
-        try:
-            fetched = self.get(url)
-        except FetchError as e:
-            status = outcome_of_error(url, "page_list", e).status
-            self._record_fetch(status, url, None, str(e), day)
-            self.redis.hset(f"{key}:pages", url, status)
-            if isinstance(e, RetryLater):
-                raise
+        fetched = self._fetch(self.get, url, "page_list", day, f"page list of page {number}", f"{key}:pages")
+        if fetched is None:
             return PageWork()
-        self._record_fetch("ok", url, fetched, f"page list of page {number}", day)
         try:
             listing = read_listing(self.site, fetched)
         except InputError as e:
@@ -174,36 +167,45 @@ class SiteRunner:
         """Fetch and archive a page's PDF; when `parse` (a page without article links), the pipeline payload
         {"source", "hints"}, or None when these bytes are already indexed (unless `force`)."""
         key = self._key(day)
-        try:
-            fetched = self.get_pdf(url)
-        except FetchError as e:
-            status = outcome_of_error(url, "pdf", e).status
-            self._record_fetch(status, url, None, str(e), day)
-            self.redis.hset(f"{key}:pdfs", url, status)
-            if isinstance(e, RetryLater):
-                raise
+        fetched = self._fetch(self.get_pdf, url, "pdf", day, f"PDF of page {page}", f"{key}:pdfs")
+        if fetched is None:
             return None
-        self._record_fetch("ok", url, fetched, f"PDF of page {page}", day)
         self.redis.hset(f"{key}:pdfs", url, "ok")
-        if not parse or (not force and self.mode != "refetch" and self._indexed(url, fetched.sha256)):
+        if not parse:
             return None
-        source = Source(kind="site", uri=url, archive_hash=fetched.sha256 or "")
-        hints = make_hints(url, paper=self.paper.id, day=day.isoformat(), page=page, url=fetched.final_url)
-        return {"source": source.to_dict(), "hints": hints}
+        return self._payload(day, url, page, fetched, force)
 
     # ---- one article ------------------------------------------------------------------------------
 
     def article(self, day: date, url: str, page: int | None, force: bool = False) -> dict[str, Any] | None:
         """Fetch one article page; the pipeline payload {"source", "hints"}, or None when these bytes are
         already indexed (unless `force`: an operator's re-ingest parses again)."""
+        fetched = self._fetch(self.get, url, "article", day, f"article of page {page}")
+        if fetched is None:
+            return None
+        return self._payload(day, url, page, fetched, force)
+
+    # ---- shared by page lists, PDFs and articles -----------------------------------------------------
+
+    def _fetch(self, get: Any, url: str, kind: str, day: date, what: str, state: str | None = None) -> Any:
+        """`get(url)` with its outcome in the ledger (and, failed, in the edition's `state` hash): the fetched
+        page, or None when it failed for good. RetryLater propagates: the task tries again later."""
         try:
-            fetched = self.get(url)
+            fetched = get(url)
         except FetchError as e:
-            self._record_fetch(outcome_of_error(url, "article", e).status, url, None, str(e), day)
+            status = outcome_of_error(url, kind, e).status
+            self._record_fetch(status, url, None, str(e), day)
+            if state:
+                self.redis.hset(state, url, status)
             if isinstance(e, RetryLater):
                 raise
             return None
-        self._record_fetch("ok", url, fetched, f"article of page {page}", day)
+        self._record_fetch("ok", url, fetched, what, day)
+        return fetched
+
+    def _payload(self, day: date, url: str, page: int | None, fetched: Any, force: bool) -> dict[str, Any] | None:
+        """The pipeline payload {"source", "hints"} of fetched bytes, or None when these very bytes are already
+        indexed (unless `force`, or refetch mode: an operator's re-ingest parses again)."""
         if not force and self.mode != "refetch" and self._indexed(url, fetched.sha256):
             return None
         source = Source(kind="site", uri=url, archive_hash=fetched.sha256 or "")
