@@ -20,7 +20,7 @@ from typing import Any
 from elasticsearch import ApiError, Elasticsearch
 
 from ingest.errors import InputError
-from ingest.index import service_errors
+from ingest.index import index_meta, service_errors
 from ingest.normalize import fold_width, to_simplified
 
 # Where a term may match, and how much a match there counts.
@@ -152,17 +152,7 @@ def _join_marks(fragment: str) -> str:
 def index_word_fields(es: Elasticsearch, alias: str) -> list[str]:
     """The in-Elasticsearch word sub-fields of the index behind `alias`, as its analysis profile recorded
     them in the index _meta (none for the bare profile, for indices older than the profiles, or no index)."""
-    with service_errors(f"reading the mapping of {alias}"):
-        try:
-            mappings = es.indices.get_mapping(index=alias, filter_path="*.mappings._meta.analysis.word_fields")
-        except ApiError as e:
-            if e.meta.status == 404:
-                return []
-            raise
-    fields: set[str] = set()
-    for m in dict(mappings).values():
-        fields.update(m.get("mappings", {}).get("_meta", {}).get("analysis", {}).get("word_fields", []))
-    return sorted(fields)
+    return sorted(index_meta(es, alias).get("analysis", {}).get("word_fields", []))
 
 
 def search(es: Elasticsearch, alias: str, req: SearchRequest) -> dict[str, Any]:
