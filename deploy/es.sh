@@ -21,17 +21,6 @@ ES_PID="$ES_BASE/elasticsearch.pid"
 
 healthy() { curl -fsS "$ES_URL/_cluster/health?wait_for_status=yellow&timeout=1s" >/dev/null 2>&1; }
 
-find_java() {
-  if [[ -n "${ES_JAVA_HOME:-}" ]]; then echo "$ES_JAVA_HOME"; return; fi
-  local jdk ver
-  for jdk in /usr/lib/jvm/temurin-*-jdk* /usr/lib/jvm/java-2[1-9]-* /usr/lib/jvm/java-[3-9][0-9]-*; do
-    [[ -x "$jdk/bin/java" ]] || continue
-    ver="$("$jdk/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')"
-    if [[ "${ver%%.*}" -ge 21 ]]; then echo "$jdk"; return; fi
-  done
-  die "Elasticsearch $ES_VERSION needs a JDK 21+; none found under /usr/lib/jvm (set ES_JAVA_HOME)"
-}
-
 fetch_zip() {
   [[ -s "$ES_ZIP" ]] && return
   command -v mvn >/dev/null || die "maven (mvn) is needed to fetch $ES_ARTIFACT"
@@ -86,7 +75,7 @@ install_plugins() {
 up() {
   if healthy; then log "Elasticsearch already up at $ES_URL"; return; fi
   pid_alive "$ES_PID" && { wait_for Elasticsearch 120 healthy && return; die "Elasticsearch (pid $(cat "$ES_PID")) is running but not healthy"; }
-  local java; java="$(find_java)"
+  local java; java="$(find_jdk java)"
   fetch_zip; unpack; configure; install_plugins
   log "starting Elasticsearch $ES_VERSION on $ES_URL (heap $ES_HEAP, java $java)"
   run_as_user env ES_JAVA_HOME="$java" ES_PATH_CONF="$ES_HOME/config" \

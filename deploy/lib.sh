@@ -47,6 +47,18 @@ wait_for() {
   log "$what is up"
 }
 
+# find_jdk TOOL: the home of a JDK 21+ that has bin/TOOL (java to run, javac to build): ES_JAVA_HOME if it
+# fits, else the first one found under /usr/lib/jvm (Temurin first: Debian's default JDK may be older).
+find_jdk() {
+  local tool="${1:-java}" jdk ver
+  for jdk in ${ES_JAVA_HOME:-} /usr/lib/jvm/temurin-*-jdk* /usr/lib/jvm/java-2[1-9]-* /usr/lib/jvm/java-[3-9][0-9]-*; do
+    [[ -x "$jdk/bin/$tool" ]] || continue
+    ver="$("$jdk/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')"
+    if [[ "${ver%%.*}" -ge 21 ]]; then echo "$jdk"; return; fi
+  done
+  die "a JDK 21+ with $tool is needed; none found under /usr/lib/jvm (set ES_JAVA_HOME)"
+}
+
 # apt_install PKG...: install Debian packages that are missing (root only; otherwise say what to install).
 apt_install() {
   local missing=()

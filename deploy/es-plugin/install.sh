@@ -11,8 +11,8 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "$0")" && pwd)"
-# shellcheck source=../versions.env
-source "$HERE/../versions.env"
+# shellcheck source=../lib.sh
+source "$HERE/../lib.sh"  # versions, find_jdk
 
 NAME=zh-analysis
 TARGET="$HERE/target"
@@ -23,16 +23,6 @@ BUILD_LOG="$TARGET/build.log"
 log() { printf '[es-plugin] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-find_jdk() {
-  local jdk ver
-  for jdk in ${ES_JAVA_HOME:-} /usr/lib/jvm/temurin-*-jdk* /usr/lib/jvm/java-2[1-9]-* /usr/lib/jvm/java-[3-9][0-9]-*; do
-    [[ -x "$jdk/bin/javac" ]] || continue
-    ver="$("$jdk/bin/java" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ {print $2}')"
-    if [[ "${ver%%.*}" -ge 21 ]]; then echo "$jdk"; return; fi
-  done
-  die "building the plugin needs a JDK 21+ (with javac); none found under /usr/lib/jvm (set ES_JAVA_HOME)"
-}
-
 stale() {
   [[ -s "$ZIP" && -d "$STAGE" ]] || return 0
   [[ -n "$(find "$HERE/pom.xml" "$HERE/src" "$HERE/../versions.env" -newer "$ZIP" -print -quit)" ]]
@@ -41,7 +31,7 @@ stale() {
 build() {
   stale || return 0
   command -v mvn >/dev/null || die "Maven (mvn) is needed to build the plugin"
-  local jdk; jdk="$(find_jdk)"
+  local jdk; jdk="$(find_jdk javac)"
   local args=(-B -q package
     -Drevision="$ZH_PLUGIN_VERSION" -Des.version="$ES_VERSION"
     -Dlucene.version="$LUCENE_VERSION" -Dsmartcn.version="$SMARTCN_VERSION")
