@@ -92,6 +92,8 @@ def entries(es: Elasticsearch, name: str, *, status: str | None = None, paper: s
     with service_errors(f"reading ledger {name}"):
         if not es.indices.exists(index=name):
             return []
+        # Writes skip the refresh to stay cheap; an operator's read must still see every acknowledged one.
+        es.indices.refresh(index=name)
         resp = es.search(index=name, query={"bool": {"filter": filters}}, size=limit, sort=[{"at": "desc"}])
     return [h["_source"] | {"id": h["_id"]} for h in resp["hits"]["hits"]]
 
@@ -110,5 +112,6 @@ def count_by_status(es: Elasticsearch, name: str) -> dict[str, int]:
     with service_errors(f"reading ledger {name}"):
         if not es.indices.exists(index=name):
             return {}
+        es.indices.refresh(index=name)
         resp = es.search(index=name, size=0, aggs={"s": {"terms": {"field": "status"}}})
     return {b["key"]: b["doc_count"] for b in resp["aggregations"]["s"]["buckets"]}
