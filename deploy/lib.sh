@@ -19,19 +19,33 @@ mkdir -p "$CACHE_DIR" "$LOG_DIR" "$RUN_DIR"
 log() { printf '[%s] %s\n' "$(basename "$0" .sh)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-# pid_alive FILE: true when FILE names a running process.
-pid_alive() {
-  [[ -f "$1" ]] && kill -0 "$(cat "$1")" 2>/dev/null
+# proc_alive PID [PATTERN]: true when PID is a live process (not a zombie: `kill -0` succeeds on a dead
+# process nobody has reaped yet) and, given PATTERN, its command line matches it (a pid the system handed
+# to another program after ours died is not ours).
+proc_alive() {
+  local pid="$1" pattern="${2:-}" state cmdline
+  [[ "$pid" =~ ^[0-9]+$ && -r "/proc/$pid/stat" ]] || return 1
+  # Field 3 of /proc/PID/stat is the state; the command name before it may hold spaces, so cut after ')'.
+  state="$(sed -e 's/^.*) //' "/proc/$pid/stat" 2>/dev/null | cut -d' ' -f1)" || return 1
+  [[ -n "$state" && "$state" != Z && "$state" != X && "$state" != x ]] || return 1
+  [[ -z "$pattern" ]] && return 0
+  cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" || return 1
+  [[ "$cmdline" == *$pattern* ]]
 }
 
-# stop_pid FILE NAME: TERM, wait up to 30 s, then KILL.
+# pid_alive FILE [PATTERN]: true when FILE names a live process (whose command line matches PATTERN).
+pid_alive() {
+  [[ -f "$1" ]] && proc_alive "$(cat "$1")" "${2:-}"
+}
+
+# stop_pid FILE NAME [PATTERN]: TERM, wait up to 30 s, then KILL (only a live process matching PATTERN).
 stop_pid() {
-  local file="$1" name="$2" pid
-  if ! pid_alive "$file"; then rm -f "$file"; log "$name not running"; return 0; fi
+  local file="$1" name="$2" pattern="${3:-}" pid
+  if ! pid_alive "$file" "$pattern"; then rm -f "$file"; log "$name not running"; return 0; fi
   pid="$(cat "$file")"
   kill "$pid" 2>/dev/null || true
-  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-  kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+  for _ in $(seq 1 60); do proc_alive "$pid" || break; sleep 0.5; done
+  proc_alive "$pid" && kill -9 "$pid" 2>/dev/null || true
   rm -f "$file"
   log "$name stopped"
 }
