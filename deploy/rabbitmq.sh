@@ -46,7 +46,8 @@ disk_free_limit.absolute = 200MB
 log.file.level = warning
 log.console = false
 CONF
-  [[ -f "$RMQ_HOME/advanced.config" ]] || printf '[].\n' >"$RMQ_HOME/advanced.config"
+  # Node-to-node distribution (used by rabbitmqctl) on the loopback interface too.
+  printf '[{kernel, [{inet_dist_use_interface, {127,0,0,1}}]}].\n' >"$RMQ_HOME/advanced.config"
 }
 
 up() {

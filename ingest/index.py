@@ -19,19 +19,15 @@ from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 
-from ingest.config import Settings, settings
+from ingest.config import Settings, safe_url, settings
 from ingest.dedup import merge_sources, near_dup_fields
 from ingest.documents import Source, derived_fields
+from ingest.es_client import client  # noqa: F401 (the library's callers build their client through ingest.index)
 from ingest.errors import ServiceError
 
 MAPPINGS_DIR = Path(__file__).resolve().parents[1] / "mappings"
 CURRENT_TEMPLATE = "articles-v1"
 _MAX_CONFLICT_ROUNDS = 8
-
-
-def client(s: Settings | None = None) -> Elasticsearch:
-    s = s or settings()
-    return Elasticsearch(s.es_url, request_timeout=30, retry_on_timeout=True, max_retries=2)
 
 
 @contextmanager
@@ -40,7 +36,7 @@ def service_errors(what: str) -> Iterator[None]:
     try:
         yield
     except (TransportError, ConnectionError) as e:
-        raise ServiceError(f"Elasticsearch unreachable while {what} ({settings().es_url}): {e}") from e
+        raise ServiceError(f"Elasticsearch unreachable while {what} ({safe_url(settings().es_url)}): {e}") from e
     except ApiError as e:
         if e.meta.status >= 500 or e.meta.status == 429:
             raise ServiceError(f"Elasticsearch refused {what}: {e}") from e
@@ -294,5 +290,5 @@ def wait_until_healthy(es: Elasticsearch, timeout_s: float = 30) -> None:
             return
         except (TransportError, ApiError) as e:
             if time.monotonic() > deadline:
-                raise ServiceError(f"Elasticsearch at {settings().es_url} is not healthy: {e}") from e
+                raise ServiceError(f"Elasticsearch at {safe_url(settings().es_url)} is not healthy: {e}") from e
             time.sleep(1)

@@ -1,30 +1,94 @@
-"""The Celery configuration, and the pipeline flows by task name.
+"""The Celery configuration and the broker's queues, and the pipeline flows by task name.
 
 Both the worker (tasks/app.py) and the operator CLI build their Celery app here, so producer and
-consumer always agree; flows name tasks instead of importing them, so the library never imports tasks/.
+consumer always agree on the queue's type and arguments (RabbitMQ refuses a declaration that differs);
+flows name tasks instead of importing them, so the library never imports tasks/.
+
+On RabbitMQ the work queue is a durable quorum queue: a worker's unacknowledged messages come back the
+moment its connection drops, a message is delivered at most DELIVERY_LIMIT times before the broker
+dead-letters it (a poison message cannot loop forever), and dead letters go to a queue of their own that
+`ingest failures` lists and `ingest replay` re-runs (ingest.deadletter). On Redis the queue is a list:
+unacknowledged messages return only after the visibility timeout, and there is no delivery limit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from celery import Celery, chain, signature
+from celery.canvas import Signature
 from celery.result import AsyncResult
+from kombu import Connection, Exchange, Queue
 from kombu.exceptions import OperationalError
 
-from ingest.config import Settings
+from ingest.config import Settings, safe_url
 from ingest.errors import ServiceError
 
 FROM_FILE = ("ingest.archive_file", "ingest.parse", "ingest.normalize", "ingest.dedup", "ingest.index")
 FROM_ARCHIVE = FROM_FILE[1:]
 # How long `ingest add` keeps trying a broker that is down before it says so.
 PUBLISH_RETRY = {"max_retries": 4, "interval_start": 0.5, "interval_step": 1.0, "interval_max": 3.0}
+# Deliveries of one message before RabbitMQ dead-letters it. Above the few redeliveries a crash or a
+# restart causes, low enough that a message killing its worker every time stops within minutes. Part
+# of the queue's declaration: changing it means deleting the queue (or overriding it by a policy).
+DELIVERY_LIMIT = 5
+# With the Redis broker an unacked task is redelivered after this: above the longest task plus the
+# longest retry countdown.
+REDIS_VISIBILITY_TIMEOUT = 3600
+
+
+def is_amqp(broker_url: str) -> bool:
+    return broker_url.split("://", 1)[0] in ("amqp", "amqps", "pyamqp")
+
+
+def dead_letter_names(queue: str) -> tuple[str, str]:
+    """The dead-letter exchange and queue of a work queue."""
+    return f"{queue}.dead-letter", f"{queue}.dead"
+
+
+def work_queue(name: str, broker_url: str) -> Queue:
+    if not is_amqp(broker_url):
+        return Queue(name)
+    dlx, dlq = dead_letter_names(name)
+    # A topic exchange, not a direct one: Celery sends countdowns and ETAs (the retries' backoff) on
+    # quorum queues through RabbitMQ-side delay queues, which route back by topic.
+    return Queue(name, Exchange(name, type="topic", durable=True), routing_key=name, durable=True,
+                 queue_arguments={
+                     "x-queue-type": "quorum",
+                     "x-delivery-limit": DELIVERY_LIMIT,
+                     "x-dead-letter-exchange": dlx,
+                     "x-dead-letter-routing-key": dlq,
+                     # At-least-once dead-lettering: the broker keeps a message until the dead-letter
+                     # queue has confirmed it (needs reject-publish overflow).
+                     "x-dead-letter-strategy": "at-least-once",
+                     "x-overflow": "reject-publish",
+                 })
+
+
+def dead_letter_queue(name: str, broker_url: str) -> Queue:
+    dlx, dlq = dead_letter_names(name)
+    # A classic queue: listing dead letters takes them and gives them back, which on a quorum queue
+    # counts as deliveries (and RabbitMQ 4 limits those by default).
+    args = {"x-queue-type": "classic"} if is_amqp(broker_url) else {}
+    return Queue(dlq, Exchange(dlx, type="direct", durable=True), routing_key=dlq, durable=True, queue_arguments=args)
 
 
 def make_celery(s: Settings, include: list[str] | None = None) -> Celery:
     app = Celery("ingest", broker=s.broker_url, backend=s.result_backend, include=include or [])
+    queue = work_queue(s.queue, s.broker_url)
+    transport: dict[str, Any] = (
+        # Publisher confirms: a publish returns only once the broker has the message.
+        {"confirm_publish": True} if is_amqp(s.broker_url)
+        else {"visibility_timeout": REDIS_VISIBILITY_TIMEOUT})
     app.conf.update(
+        task_queues=[queue],
         task_default_queue=s.queue,
+        task_default_exchange=queue.exchange.name or s.queue,
+        task_default_exchange_type=queue.exchange.type or "direct",
+        task_default_routing_key=queue.routing_key or s.queue,
+        task_create_missing_queues=False,
         task_serializer="json",
         result_serializer="json",
         accept_content=["json"],
@@ -32,9 +96,12 @@ def make_celery(s: Settings, include: list[str] | None = None) -> Celery:
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
-        # With the Redis broker an unacked task is redelivered after the visibility timeout: keep it above
-        # the longest task plus the longest retry countdown.
-        broker_transport_options={"visibility_timeout": 3600},
+        # Quorum queues have no global QoS: Celery must see them to set a per-consumer prefetch instead.
+        worker_detect_quorum_queues=True,
+        # A worker that lost its broker connection has had its messages handed to another: stop their
+        # tasks rather than finish them a second time.
+        worker_cancel_long_running_tasks_on_connection_loss=True,
+        broker_transport_options=transport,
         broker_connection_retry_on_startup=True,
         result_expires=7 * 24 * 3600,
         result_extended=True,
@@ -45,22 +112,51 @@ def make_celery(s: Settings, include: list[str] | None = None) -> Celery:
     return app
 
 
-def flow(app: Celery, names: tuple[str, ...], payload: dict[str, Any]):
+def declare_queues(app: Celery) -> None:
+    """Declare the work queue and its dead-letter queue. The dead-letter queue must exist before the work
+    queue takes a message: RabbitMQ drops what it dead-letters to an exchange that does not exist."""
+    name, url = app.conf.task_default_queue, app.conf.broker_url
+    with app.connection_for_write() as conn, conn.channel() as channel:
+        dead_letter_queue(name, url).bind(channel).declare()
+        work_queue(name, url).bind(channel).declare()
+
+
+@contextmanager
+def broker_connection(app: Celery, s: Settings) -> Iterator[Connection]:
+    """A connection to the broker for an operator command, or a ServiceError saying it is unreachable."""
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=2, interval_start=0.5, timeout=5)
+            yield conn
+    except (OperationalError, ConnectionError, OSError) as e:
+        raise ServiceError(f"cannot reach the broker at {safe_url(s.broker_url)}: {e}") from e
+
+
+_declared: set[tuple[str, str]] = set()  # (broker, queue) pairs this process has declared
+
+
+def flow(app: Celery, names: tuple[str, ...], payload: dict[str, Any]) -> Signature:
     first, *rest = names
     return chain(signature(first, args=(payload,), app=app), *(signature(n, app=app) for n in rest))
 
 
-def file_flow(app: Celery, path: str, hints: dict[str, Any]):
+def file_flow(app: Celery, path: str, hints: dict[str, Any]) -> Signature:
     return flow(app, FROM_FILE, {"path": path, "hints": hints})
 
 
-def archive_flow(app: Celery, source: dict[str, str], hints: dict[str, Any]):
+def archive_flow(app: Celery, source: dict[str, str], hints: dict[str, Any]) -> Signature:
     return flow(app, FROM_ARCHIVE, {"source": source, "hints": hints})
 
 
-def enqueue(sig, broker_url: str) -> AsyncResult:
+def enqueue(sig: Signature, broker_url: str) -> AsyncResult:
+    """Publish `sig` (confirmed by the broker) or raise a ServiceError saying that nothing was queued."""
+    app = sig.app
     try:
+        key = (broker_url, app.conf.task_default_queue)
+        if key not in _declared:
+            declare_queues(app)
+            _declared.add(key)
         return sig.apply_async(retry=True, retry_policy=PUBLISH_RETRY)
     except (OperationalError, ConnectionError, OSError) as e:
-        raise ServiceError(f"cannot reach the broker at {broker_url}: {e}. Start it (deploy/local.sh up) and "
+        raise ServiceError(f"cannot reach the broker at {safe_url(broker_url)}: {e}. Start it (deploy/local.sh up) and "
                            "run the command again; nothing was queued.") from e

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from celery.signals import worker_init
+
 from ingest.config import settings
-from ingest.queue import make_celery
+from ingest.queue import declare_queues, make_celery
 from tasks.schedule import build_schedule
 
-app = make_celery(settings(), include=["tasks.pipeline", "tasks.site", "tasks.mail"])
+app = make_celery(settings(), include=["tasks.pipeline", "tasks.site", "tasks.mail", "tasks.control"])
 app.conf.beat_schedule = build_schedule()
+app.conf.worker_consumer = "tasks.consumer:DeadLetteringConsumer"
+
+
+@worker_init.connect
+def _declare_dead_letters(**_: Any) -> None:
+    # Before the worker consumes: the dead-letter queue its work queue routes to must exist first.
+    declare_queues(app)

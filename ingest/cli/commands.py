@@ -11,17 +11,18 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ingest import ledger
+from ingest import deadletter, ledger
 from ingest.cli.app import EXIT_INPUT, EXIT_SERVICE, command, err, operator_errors, out, parse_date, print_json
-from ingest.config import settings
+from ingest.config import Settings, safe_url, settings
 from ingest.errors import InputError
 from ingest.index import client, count, index_meta, last_editions, reindex as reindex_index, service_errors
 from ingest.papers import get_paper
 from ingest.parse import ParseHints, parse_file, read_input
 from ingest.pipeline import make_hints
-from ingest.queue import archive_flow, enqueue, file_flow, make_celery
+from ingest.queue import archive_flow, broker_connection, enqueue, file_flow, make_celery
 from ingest.search import HIGHLIGHT_TAGS, SearchRequest, search as run_search
 from ingest.sources.mail.mailbox import mail_status
+from ingest.workers import BrokerReport, broker_report
 
 PaperOpt = Annotated[str | None, typer.Option("--paper", help="Paper id (see `ingest papers`).")]
 DateOpt = Annotated[str | None, typer.Option("--date", help="Edition date YYYY-MM-DD, when the input lacks it.")]
@@ -189,12 +190,14 @@ def _mark(text: str) -> str:
 
 @command
 def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Services reachable, queue depth, documents indexed, last edition of each paper, failures."""
+    """Services reachable, the workers consuming the queue, queue depth, documents indexed, last edition of
+    each paper, failures. Exits 3 when a service is down or no worker consumes the queue."""
     s = settings()
-    report: dict[str, Any] = {"elasticsearch": s.es_url, "broker": s.broker_url, "index": s.index}
-    report["broker_ok"], report["queue_depth"] = _queue_depth(s.broker_url, s.queue)
-    es = client(s)
+    report: dict[str, Any] = {"elasticsearch": safe_url(s.es_url), "index": s.index, "queue": s.queue}
+    broker = broker_report(make_celery(s), s)
+    report["broker"] = broker.to_dict()
     try:
+        es = client(s)
         with service_errors("reading status"):
             es.cluster.health(timeout="3s")
             report["elasticsearch_ok"] = True
@@ -202,57 +205,64 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
             report["index_meta"] = index_meta(es, s.index)
             report["last_editions"] = last_editions(es, s.index)
             report["ledger"] = ledger.count_by_status(es, s.ledger_index)
-    except Exception as e:  # status reports outages instead of failing on them
+    except Exception as e:  # status reports outages (and a wrong client setting) instead of failing on them
         report["elasticsearch_ok"], report["elasticsearch_error"] = False, str(e)
     report["mailbox"] = mail_status(s.redis_url)
     if as_json:
         print_json(report)
     else:
-        ok = {True: "[green]up[/green]", False: "[red]down[/red]"}
-        out.print(f"Elasticsearch {s.es_url}: {ok[report['elasticsearch_ok']]}"
-                  + (f" — {report.get('elasticsearch_error')}" if not report["elasticsearch_ok"] else ""))
-        out.print(f"Broker {s.broker_url}: {ok[report['broker_ok']]}, queue '{s.queue}' depth "
-                  f"{report['queue_depth'] if report['queue_depth'] is not None else '?'}")
-        if report["elasticsearch_ok"]:
-            meta = report["index_meta"]
-            out.print(f"Index {s.index}: {report['documents']} documents"
-                      + (f" (template {meta.get('template')}, analysis {meta.get('analysis_profile')})" if meta else ""))
-            for paper, last in report["last_editions"].items():
-                out.print(f"  {paper}: last edition {last['date']} ({last['articles']} articles on that date)")
-            failed = report["ledger"].get("failed", 0)
-            out.print(f"Ledger: {', '.join(f'{k} {v}' for k, v in sorted(report['ledger'].items())) or 'empty'}"
-                      + (" — see `ingest failures`" if failed else ""))
-        mail = report["mailbox"]
-        if not mail["configured"]:
-            out.print(f"Mailbox: not configured ({mail['error']})")
-        elif mail["ok"]:
-            out.print(f"Mailbox {mail['account']}: {ok[True]}, {mail['quarantined']} message(s) in quarantine"
-                      + (" — see `ingest mail quarantine`" if mail["quarantined"] else ""))
-        else:
-            out.print(f"Mailbox {mail['account']}: {ok[False]} — {mail['error']}")
-    if not (report["broker_ok"] and report["elasticsearch_ok"]):
+        _print_status(report, broker, s)
+    if not (broker.ok and broker.workers and report["elasticsearch_ok"]):
         raise typer.Exit(EXIT_SERVICE)
 
 
-def _queue_depth(broker_url: str, queue: str) -> tuple[bool, int | None]:
-    import redis
-
-    if not broker_url.startswith(("redis://", "rediss://")):
-        return True, None
-    try:
-        r = redis.Redis.from_url(broker_url, socket_connect_timeout=2, socket_timeout=2)
-        return True, int(r.llen(queue))
-    except redis.RedisError:
-        return False, None
+def _print_status(report: dict[str, Any], broker: BrokerReport, s: Settings) -> None:
+    ok = {True: "[green]up[/green]", False: "[red]down[/red]"}
+    out.print(f"Elasticsearch {report['elasticsearch']}: {ok[report['elasticsearch_ok']]}"
+              + (f" — {report.get('elasticsearch_error')}" if not report["elasticsearch_ok"] else ""))
+    if not broker.ok:
+        out.print(f"Broker {broker.url}: {ok[False]} — {broker.error}")
+    else:
+        out.print(f"Broker {broker.url}: {ok[True]}, queue '{s.queue}': {broker.ready} waiting, "
+                  f"{sum(w.unacknowledged for w in broker.workers)} taken by workers"
+                  + (f", [red]{broker.dead_letters} dead letter(s)[/red] — see `ingest failures`"
+                     if broker.dead_letters else ""))
+        if not broker.workers:
+            out.print(f"Workers: [red]none consuming '{s.queue}'[/red] — start them (deploy/celery.sh up)")
+        for w in broker.workers:
+            oldest = f", oldest unacknowledged {w.oldest_unacked_s:.0f} s" if w.oldest_unacked_s is not None else ""
+            out.print(f"  worker {w.name} pid {w.pid}: {w.active} active of {w.concurrency or '?'}, "
+                      f"{w.unacknowledged} unacknowledged{oldest}")
+    if report["elasticsearch_ok"]:
+        meta = report["index_meta"]
+        out.print(f"Index {s.index}: {report['documents']} documents"
+                  + (f" (template {meta.get('template')}, analysis {meta.get('analysis_profile')})" if meta else ""))
+        for paper, last in report["last_editions"].items():
+            out.print(f"  {paper}: last edition {last['date']} ({last['articles']} articles on that date)")
+        failed = report["ledger"].get("failed", 0)
+        out.print(f"Ledger: {', '.join(f'{k} {v}' for k, v in sorted(report['ledger'].items())) or 'empty'}"
+                  + (" — see `ingest failures`" if failed else ""))
+    mail = report["mailbox"]
+    if not mail["configured"]:
+        out.print(f"Mailbox: not configured ({mail['error']})")
+    elif mail["ok"]:
+        out.print(f"Mailbox {mail['account']}: {ok[True]}, {mail['quarantined']} message(s) in quarantine"
+                  + (" — see `ingest mail quarantine`" if mail["quarantined"] else ""))
+    else:
+        out.print(f"Mailbox {mail['account']}: {ok[False]} — {mail['error']}")
 
 
 @command
 def failures(limit: Annotated[int, typer.Option(help="How many.")] = 50, paper: PaperOpt = None,
              as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """List failed inputs (the dead-letter list) with the reason; `ingest replay ID` re-runs one."""
+    """List failed inputs with the reason: the ledger's failed steps, then the broker's dead letters
+    (messages no worker could complete, ids dl-…); `ingest replay ID` re-runs one."""
     with operator_errors():
         s = settings()
         rows = ledger.entries(client(s), s.ledger_index, status="failed", paper=paper, limit=limit)
+        if paper is None:  # a dead letter's paper is unknown until it runs
+            with broker_connection(make_celery(s), s) as conn:
+                rows += [d.row() for d in deadletter.dead_letters(conn, s.queue, limit)]
         if as_json:
             print_json(rows)
             return
@@ -266,17 +276,19 @@ def failures(limit: Annotated[int, typer.Option(help="How many.")] = 50, paper: 
 
 
 @command
-def replay(entry_ids: Annotated[list[str] | None, typer.Argument(help="Ledger ids from `ingest failures`.")] = None,
-           all_failed: Annotated[bool, typer.Option("--all", help="Replay every failed entry.")] = False,
+def replay(entry_ids: Annotated[list[str] | None, typer.Argument(
+               help="Ids from `ingest failures` (ledger entries, or dead letters dl-…).")] = None,
+           all_failed: Annotated[bool, typer.Option("--all", help="Replay every failure and dead letter.")] = False,
            wait: Annotated[bool, typer.Option("--wait")] = False) -> None:
-    """Run failed inputs again: from the archived bytes when there are any, else the step that failed."""
+    """Run failed inputs again: from the archived bytes when there are any, else the step that failed; a
+    dead letter goes back to the queue as it was."""
     with operator_errors():
         s = settings()
         es = client(s)
+        wanted = set(entry_ids or [])
+        dead_ids = {i for i in wanted if i.startswith(deadletter.ID_PREFIX)}
         rows = ledger.entries(es, s.ledger_index, status="failed", limit=1000) if all_failed else \
-            [r for i in (entry_ids or []) if (r := ledger.get(es, s.ledger_index, i))]
-        if not rows:
-            raise InputError("replay: no such failed entries (see `ingest failures`)")
+            [r for i in sorted(wanted - dead_ids) if (r := ledger.get(es, s.ledger_index, i))]
         celery = make_celery(s)
         results = []
         for r in rows:
@@ -291,6 +303,19 @@ def replay(entry_ids: Annotated[list[str] | None, typer.Argument(help="Ledger id
                 err.print(f"[yellow]skipped[/yellow] {r['id']}: nothing to replay from")
                 continue
             results.append((r["subject"], enqueue(sig, s.broker_url)))
+        if all_failed or dead_ids:
+            with broker_connection(celery, s) as conn:
+                replayed = deadletter.replay(conn, s.queue, None if all_failed else dead_ids)
+            for dead, task_id in replayed:
+                if task_id is None:
+                    err.print(f"[yellow]skipped[/yellow] {dead.id}: cannot be run again ({dead.reason})")
+                else:
+                    results.append((dead.subject, celery.AsyncResult(task_id)))
+            missing = dead_ids - {d.id for d, _ in replayed}
+            for i in sorted(missing):
+                err.print(f"[yellow]skipped[/yellow] {i}: no such dead letter")
+        if not results:
+            raise InputError("replay: no such failed entries (see `ingest failures`)")
         err.print(f"replaying {len(results)} input(s)")
         if wait:
             _wait(results, 600)

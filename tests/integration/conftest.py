@@ -1,5 +1,5 @@
-"""Fixtures for the real services: Elasticsearch and Redis (started by deploy/test.sh), and a real Celery
-worker started here, isolated from a developer's own (and from other test modules) by its own queue,
+"""Fixtures for the real services: Elasticsearch, RabbitMQ and Redis (started by deploy/test.sh), and a real
+Celery worker started here, isolated from a developer's own (and from other test modules) by its own queue,
 index, ledger and archive."""
 
 from __future__ import annotations
@@ -15,12 +15,18 @@ from pathlib import Path
 import pytest
 import redis
 from elasticsearch import Elasticsearch
+from kombu import Connection
+
+from ingest.config import DEFAULT_BROKER_URL
+from ingest.queue import dead_letter_names, is_amqp
 
 from tests.conftest import REPO
 from tests.fixture_site import FixtureSite
 
 ES_URL = os.environ.get("INGEST_ES_URL", "http://127.0.0.1:9200")
 REDIS_BASE = os.environ.get("INGEST_TEST_REDIS", "redis://127.0.0.1:6379")
+BROKER_URL = os.environ.get("INGEST_TEST_BROKER", DEFAULT_BROKER_URL)
+_queues_used: set[str] = set()  # work queues the tests' workers consumed: deleted with their module
 
 
 def _check_services() -> None:
@@ -32,6 +38,31 @@ def _check_services() -> None:
         redis.Redis.from_url(REDIS_BASE).ping()
     except Exception as e:
         pytest.exit(f"Redis is not reachable at {REDIS_BASE} ({e}); run the tests with deploy/test.sh", 3)
+    try:
+        with Connection(BROKER_URL, connect_timeout=5) as conn:
+            conn.ensure_connection(max_retries=1)
+    except Exception as e:
+        pytest.exit(f"the broker is not reachable at {BROKER_URL} ({e}); run the tests with deploy/test.sh", 3)
+
+
+def delete_queues(broker_url: str, names: set[str]) -> None:
+    """Delete work queues and their dead-letter queues and exchanges: quorum queues outlive their users."""
+    with Connection(broker_url) as conn, conn.channel() as channel:
+        for name in names:
+            dlx, dlq = dead_letter_names(name)
+            for q in (name, dlq):
+                channel.queue_delete(q)
+            if is_amqp(broker_url):
+                for ex in (name, dlx):
+                    channel.exchange_delete(ex)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _delete_leftover_queues() -> Iterator[None]:
+    """Queues of modules that built their own environment go at the end of the session."""
+    yield
+    if _queues_used:
+        delete_queues(BROKER_URL, set(_queues_used))
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +74,7 @@ def service_env(tmp_path_factory) -> Iterator[dict[str, str]]:
     var = tmp_path_factory.mktemp("var")
     env = {
         "INGEST_ES_URL": ES_URL,
-        "INGEST_BROKER_URL": f"{REDIS_BASE}/5",
+        "INGEST_BROKER_URL": BROKER_URL,
         "INGEST_RESULT_BACKEND": f"{REDIS_BASE}/6",
         "INGEST_REDIS_URL": f"{REDIS_BASE}/7",
         "INGEST_INDEX": f"test-articles-{run}",
@@ -65,20 +96,26 @@ def service_env(tmp_path_factory) -> Iterator[dict[str, str]]:
     es = Elasticsearch(ES_URL)
     es.indices.delete(index=f"test-articles-{run}-*,test-ledger-{run}", ignore_unavailable=True,
                       allow_no_indices=True)
+    mine = {q for q in _queues_used if q.startswith(env["INGEST_QUEUE"])} | {env["INGEST_QUEUE"]}
+    delete_queues(env["INGEST_BROKER_URL"], mine)
+    _queues_used.difference_update(mine)
 
 
 def start_worker(env: dict[str, str], name: str, log: Path, extra_env: dict[str, str] | None = None,
-                 concurrency: int = 2) -> subprocess.Popen:
+                 concurrency: int = 2, include: tuple[str, ...] = ()) -> subprocess.Popen:
     full_env = os.environ | env | (extra_env or {})
+    _queues_used.add(full_env["INGEST_QUEUE"])
+    start = log.stat().st_size if log.exists() else 0  # a restarted worker appends to its log
     proc = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "tasks.app", "worker", "--queues", full_env["INGEST_QUEUE"], "--loglevel", "INFO",
-         "--concurrency", str(concurrency), "--hostname", f"{name}@%h", "--without-mingle", "--without-gossip"],
-        cwd=REPO, env=full_env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+         "--concurrency", str(concurrency), "--hostname", f"{name}@%h", "--without-mingle", "--without-gossip",
+         *(f"--include={m}" for m in include)],
+        cwd=REPO, env=full_env, stdout=log.open("ab"), stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"worker {name} exited: {log.read_text(errors='replace')[-2000:]}")
-        if b"ready." in log.read_bytes():
+        if b"ready." in log.read_bytes()[start:]:
             return proc
         time.sleep(0.3)
     proc.kill()
