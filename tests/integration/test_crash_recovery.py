@@ -1,0 +1,110 @@
+"""A worker SIGKILLed (main process and pool children) at random moments of a batch, again and again, loses
+nothing on RabbitMQ: its unacknowledged messages go back to the queue at once, the restarted worker
+finishes the batch, nothing is written twice, and the ledger has one outcome per input."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from elasticsearch import Elasticsearch
+
+from ingest.config import settings
+from ingest.pipeline import make_hints
+from ingest.queue import enqueue, file_flow, make_celery
+from tests.conftest import SAMPLE_PAGE
+from tests.integration.conftest import start_worker, stop_worker
+
+pytestmark = pytest.mark.integration
+
+INPUTS = 24  # editions of 7 articles each
+ARTICLES_PER_INPUT = 7
+KILLS = 3
+
+
+def _process_tree(pid: int) -> list[int]:
+    """`pid` and all its descendants, from /proc (the pool children and any of theirs)."""
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        found.append(p)
+        try:
+            children = Path(f"/proc/{p}/task/{p}/children").read_text().split()
+        except OSError:
+            continue
+        todo.extend(int(c) for c in children)
+    return found
+
+
+def _kill_tree(proc: subprocess.Popen) -> int:
+    pids = _process_tree(proc.pid)
+    for p in pids:
+        try:
+            os.kill(p, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    proc.wait(10)
+    return len(pids)
+
+
+def test_sigkilled_workers_lose_nothing_and_write_nothing_twice(service_env, tmp_path):
+    s = settings()
+    celery = make_celery(s)
+    first_day = date(2019, 1, 1)
+    inputs = []
+    for i in range(INPUTS):
+        path = tmp_path / f"edition-{i:02d}.txt"
+        shutil.copy(SAMPLE_PAGE, path)
+        # A different date per input (40 days apart: no near-duplicate candidates between them).
+        day = (first_day + timedelta(days=40 * i)).isoformat()
+        inputs.append(path)
+        enqueue(file_flow(celery, str(path), make_hints(path.name, paper="zjgrrb", day=day, url=path.as_uri())),
+                s.broker_url)
+
+    log = tmp_path / "worker.log"
+    es = Elasticsearch(service_env["INGEST_ES_URL"])
+    rng = random.Random(os.environ.get("INGEST_CRASH_SEED"))
+    expected = INPUTS * ARTICLES_PER_INPUT
+    index = service_env["INGEST_INDEX"]
+    worker = start_worker(service_env, "crash", log)
+    try:
+        for _ in range(KILLS):
+            time.sleep(rng.uniform(1.0, 6.0))  # a random moment of the batch
+            assert worker.poll() is None, log.read_text(errors="replace")[-2000:]
+            assert _kill_tree(worker) >= 3  # the main process and its two pool children
+            worker = start_worker(service_env, "crash", log)
+        # The kills fell inside the batch: it was not done when the last worker was killed.
+        es.indices.refresh(index=index)
+        assert es.count(index=index)["count"] < expected
+        restarted = time.monotonic()
+        count = 0
+        while time.monotonic() - restarted < 60:
+            if es.indices.exists(index=index):
+                es.indices.refresh(index=index)
+                count = es.count(index=index)["count"]
+                if count >= expected:
+                    break
+            time.sleep(1)
+        assert count == expected, f"{count} of {expected} documents searchable 60 s after the last restart"
+    finally:
+        stop_worker(worker)
+
+    hits = es.search(index=index, size=1000, version=True, _source=["date"])["hits"]["hits"]
+    assert len({h["_id"] for h in hits}) == expected
+    assert {h["_source"]["date"] for h in hits} == {(first_day + timedelta(days=40 * i)).isoformat()
+                                                    for i in range(INPUTS)}
+    rewritten = [h["_id"] for h in hits if h["_version"] != 1]
+    assert not rewritten, f"written more than once: {rewritten}"
+
+    ledger = service_env["INGEST_LEDGER_INDEX"]
+    es.indices.refresh(index=ledger)
+    entries = es.search(index=ledger, size=1000, query={"terms": {"subject": [p.as_uri() for p in inputs]}})
+    outcomes = [(h["_source"]["subject"], h["_source"]["step"], h["_source"]["status"]) for h in entries["hits"]["hits"]]
+    assert sorted(outcomes) == sorted((p.as_uri(), "index", "ok") for p in inputs)
