@@ -54,6 +54,13 @@ def _kill_tree(proc: subprocess.Popen) -> int:
     return len(pids)
 
 
+def _searchable(es: Elasticsearch, index: str) -> int:
+    if not es.indices.exists(index=index):
+        return 0
+    es.indices.refresh(index=index)
+    return int(es.count(index=index)["count"])
+
+
 def test_sigkilled_workers_lose_nothing_and_write_nothing_twice(service_env, tmp_path):
     s = settings()
     celery = make_celery(s)
@@ -81,16 +88,9 @@ def test_sigkilled_workers_lose_nothing_and_write_nothing_twice(service_env, tmp
             assert _kill_tree(worker) >= 3  # the main process and its two pool children
             worker = start_worker(service_env, "crash", log)
         # The kills fell inside the batch: it was not done when the last worker was killed.
-        es.indices.refresh(index=index)
-        assert es.count(index=index)["count"] < expected
+        assert _searchable(es, index) < expected
         restarted = time.monotonic()
-        count = 0
-        while time.monotonic() - restarted < 60:
-            if es.indices.exists(index=index):
-                es.indices.refresh(index=index)
-                count = es.count(index=index)["count"]
-                if count >= expected:
-                    break
+        while (count := _searchable(es, index)) < expected and time.monotonic() - restarted < 60:
             time.sleep(1)
         assert count == expected, f"{count} of {expected} documents searchable 60 s after the last restart"
     finally:
