@@ -8,7 +8,8 @@ ES_URL="http://127.0.0.1:$ES_PORT"
 ES_ARTIFACT="org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ES_VERSION:zip"
 ES_ZIP="$CACHE_DIR/elasticsearch-$ES_VERSION.zip"
 # Elasticsearch refuses to run as root; as root we run it as this service user.
-ES_USER="${INGEST_ES_USER:-ingest-es}"
+# (INGEST_ES_USER is the client's login: the system account has a name of its own.)
+ES_USER="${INGEST_ES_SYSTEM_USER:-ingest-es}"
 ES_BASE="$INGEST_VAR/es"
 if [[ $(id -u) -eq 0 ]] && ! runuser -u nobody -- test -x "$INGEST_VAR" 2>/dev/null; then
   # The service user cannot reach a checkout under a private folder: keep Elasticsearch beside the system's.

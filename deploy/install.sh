@@ -3,7 +3,9 @@
 source "$(dirname "$0")/lib.sh"
 
 # fonts-wqy-microhei: a CJK TrueType font the mail tests set their generated PDF pages in.
-apt_install redis-server unzip curl maven fonts-wqy-microhei ${INGEST_EXTRA_APT:-}
+# rabbitmq-server: the broker; supervisor: runs the worker, beat and mail watcher (deploy/celery.sh);
+# systemd: systemd-analyze, which checks the production units (deploy/systemd).
+apt_install redis-server rabbitmq-server supervisor systemd unzip curl maven fonts-wqy-microhei ${INGEST_EXTRA_APT:-}
 
 PY="${PYTHON:-python3}"
 "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || die "Python 3.11+ is needed ($PY is $("$PY" -V 2>&1))"

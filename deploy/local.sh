@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Everything local in one place.
 #   deploy/local.sh demo    install, start all services, ingest the bundled sample page, search it
-#   deploy/local.sh up      install and start Elasticsearch, Redis, dovecot (IMAP), the worker and beat
+#   deploy/local.sh up      install and start Elasticsearch, RabbitMQ, Redis, dovecot (IMAP), and the worker,
+#                           beat and mail watcher under supervisord
 #   deploy/local.sh down    stop them all
 #   deploy/local.sh status  what runs
 source "$(dirname "$0")/lib.sh"
@@ -11,6 +12,7 @@ SAMPLE="$REPO_ROOT/tests/fixtures/zjgrrb-2020-06-25/page01.txt"
 up() {
   bash "$D/install.sh"
   bash "$D/es.sh" up
+  bash "$D/rabbitmq.sh" up
   bash "$D/redis.sh" up
   bash "$D/dovecot.sh" up
   bash "$D/celery.sh" up
@@ -34,11 +36,12 @@ case "${1:-}" in
     bash "$D/celery.sh" down
     bash "$D/dovecot.sh" down
     bash "$D/redis.sh" down
+    bash "$D/rabbitmq.sh" down
     bash "$D/es.sh" down
     ;;
   status)
     rc=0
-    for s in es redis dovecot celery; do bash "$D/$s.sh" status || rc=1; done
+    for s in es rabbitmq redis dovecot celery; do bash "$D/$s.sh" status || rc=1; done
     exit $rc ;;
   *) echo "usage: $0 demo|up|down|status" >&2; exit 2 ;;
 esac

@@ -6,6 +6,7 @@ D="$REPO_ROOT/deploy"
 
 bash "$D/install.sh"
 bash "$D/es.sh" up
+bash "$D/rabbitmq.sh" up
 bash "$D/redis.sh" up
 bash "$D/dovecot.sh" up
 

@@ -102,12 +102,12 @@ def service_env(tmp_path_factory) -> Iterator[dict[str, str]]:
 
 
 def start_worker(env: dict[str, str], name: str, log: Path, extra_env: dict[str, str] | None = None,
-                 concurrency: int = 2, include: tuple[str, ...] = ()) -> subprocess.Popen:
+                 concurrency: int = 2, include: tuple[str, ...] = (), loglevel: str = "INFO") -> subprocess.Popen:
     full_env = os.environ | env | (extra_env or {})
     _queues_used.add(full_env["INGEST_QUEUE"])
     start = log.stat().st_size if log.exists() else 0  # a restarted worker appends to its log
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "tasks.app", "worker", "--queues", full_env["INGEST_QUEUE"], "--loglevel", "INFO",
+        [sys.executable, "-m", "celery", "-A", "tasks.app", "worker", "--queues", full_env["INGEST_QUEUE"], "--loglevel", loglevel,
          "--concurrency", str(concurrency), "--hostname", f"{name}@%h", "--without-mingle", "--without-gossip",
          *(f"--include={m}" for m in include)],
         cwd=REPO, env=full_env, stdout=log.open("ab"), stderr=subprocess.STDOUT)
