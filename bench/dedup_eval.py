@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import random
 import sys
 import time
@@ -470,13 +471,12 @@ def es_groups(docs: list[Doc], es_url: str, seed: int = 0) -> None:
     streams of group_scores (without the sections, without their whole article) each get a fresh index."""
     import uuid
 
-    from elasticsearch import Elasticsearch
-
     from ingest.config import Settings
     from ingest.dup_groups import stored_candidates
+    from ingest.es_client import client
     from ingest.pipeline import index_step
 
-    es = Elasticsearch(es_url, request_timeout=60)
+    es = client(Settings.from_env(os.environ | {"INGEST_ES_URL": es_url}), request_timeout=60)
     wholes = {d.part_of for d in docs if d.part_of}
     scores, step_s, lookup_s, n_docs = Scores(), 0.0, 0.0, 0
     for subset in ([d for d in docs if not d.part_of], [d for d in docs if d.story not in wholes]):

@@ -53,8 +53,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from elasticsearch import Elasticsearch  # noqa: E402
 
+from ingest.config import settings  # noqa: E402
 from ingest.dedup import drop_exact_duplicates  # noqa: E402
 from ingest.documents import Source, edition_documents  # noqa: E402
+from ingest.es_client import client  # noqa: E402
 from ingest.index import concrete_indices, ensure_index, write_documents  # noqa: E402
 from ingest.model import Article, Edition  # noqa: E402
 from ingest.normalize import fold_width, normalize_edition, to_simplified  # noqa: E402
@@ -390,7 +392,7 @@ def main() -> None:
     ap.add_argument("--details", action="store_true", help="nDCG@10 per query kind as well")
     ap.add_argument("--query", help="print one query's first hits under every variant")
     args = ap.parse_args()
-    es = Elasticsearch(os.environ.get("INGEST_ES_URL", "http://127.0.0.1:9200"), request_timeout=60)
+    es = client(settings(), request_timeout=60)
     inputs = corpus()
     indexed = documents(inputs)
     queries = load_queries()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from kombu import Connection, Producer
@@ -51,7 +51,7 @@ def publish(producer: Producer, queue: str, message: Message, reason: str) -> No
     url = producer.connection.as_uri(include_password=True)
     dlx, dlq = dead_letter_names(queue)
     headers = dict(message.headers or {}) | {REASON_HEADER: reason[:1000],
-                                             AT_HEADER: datetime.now(timezone.utc).isoformat(timespec="seconds")}
+                                             AT_HEADER: datetime.now(UTC).isoformat(timespec="seconds")}
     properties = {k: message.properties[k] for k in _PROPERTIES if message.properties.get(k) is not None}
     producer.publish(message.body, exchange=dlx, routing_key=dlq, headers=headers,
                      content_type=message.content_type or "application/octet-stream",
@@ -90,7 +90,7 @@ def _dead_at(headers: dict[str, Any]) -> str:
     deaths = headers.get("x-death") or []
     when = deaths[0].get("time") if deaths else None
     if isinstance(when, datetime):
-        return when.astimezone(timezone.utc).isoformat(timespec="seconds")
+        return when.astimezone(UTC).isoformat(timespec="seconds")
     return ""
 
 

@@ -19,11 +19,11 @@ from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 
-from ingest.config import Settings, safe_url, settings
+from ingest.config import safe_url, settings
 from ingest.dedup import merge_sources, near_dup_fields
 from ingest.documents import Source, derived_fields
-from ingest.es_client import client  # noqa: F401 (the library's callers build their client through ingest.index)
 from ingest.errors import ServiceError
+from ingest.es_client import client  # noqa: F401 (the library's callers build their client through ingest.index)
 
 MAPPINGS_DIR = Path(__file__).resolve().parents[1] / "mappings"
 CURRENT_TEMPLATE = "articles-v1"

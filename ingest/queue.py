@@ -116,9 +116,11 @@ def declare_queues(app: Celery) -> None:
     """Declare the work queue and its dead-letter queue. The dead-letter queue must exist before the work
     queue takes a message: RabbitMQ drops what it dead-letters to an exchange that does not exist."""
     name, url = app.conf.task_default_queue, app.conf.broker_url
-    with app.connection_for_write() as conn, conn.channel() as channel:
-        dead_letter_queue(name, url).bind(channel).declare()
-        work_queue(name, url).bind(channel).declare()
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(**PUBLISH_RETRY)  # a broker that stays down is an OperationalError
+        with conn.channel() as channel:
+            dead_letter_queue(name, url).bind(channel).declare()
+            work_queue(name, url).bind(channel).declare()
 
 
 @contextmanager

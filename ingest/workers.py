@@ -43,7 +43,7 @@ class BrokerReport:
 def _depth(conn: Connection, name: str) -> int:
     """Messages ready in queue `name` (0 when it was never declared)."""
     if conn.transport.driver_type == "redis":
-        return int(conn.default_channel.client.llen(name))
+        return int(conn.default_channel.client.llen(name))  # type: ignore[attr-defined]  # kombu's Redis channel
     channel = conn.channel()
     try:
         _, count, _ = channel.queue_declare(queue=name, passive=True)

@@ -25,7 +25,7 @@ def _stamp(request: Any = None, **_: Any) -> None:
         _received_at[request.id] = time.time()
 
 
-@inspect_command()  # type: ignore[misc]  (Celery is untyped)
+@inspect_command()  # type: ignore[misc]  # Celery is untyped
 def ingest_report(state: Any) -> dict[str, Any]:
     unacked = {r.id: r for r in worker_state.reserved_requests}
     for task_id in list(_received_at):

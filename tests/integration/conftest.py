@@ -17,9 +17,9 @@ import redis
 from elasticsearch import Elasticsearch
 from kombu import Connection
 
-from ingest.config import DEFAULT_BROKER_URL
+from ingest.config import DEFAULT_BROKER_URL, Settings
+from ingest.es_client import client
 from ingest.queue import dead_letter_names, is_amqp
-
 from tests.conftest import REPO
 from tests.fixture_site import FixtureSite
 
@@ -158,4 +158,4 @@ def site(fixture_site: FixtureSite) -> FixtureSite:
 
 @pytest.fixture
 def es(service_env) -> Elasticsearch:
-    return Elasticsearch(service_env["INGEST_ES_URL"])
+    return client(Settings.from_env(service_env))

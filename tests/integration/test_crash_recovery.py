@@ -18,7 +18,7 @@ from elasticsearch import Elasticsearch
 
 from ingest.config import settings
 from ingest.pipeline import make_hints
-from ingest.queue import enqueue, file_flow, make_celery
+from ingest.queue import enqueue, file_flow, is_amqp, make_celery
 from tests.conftest import SAMPLE_PAGE
 from tests.integration.conftest import start_worker, stop_worker
 
@@ -63,6 +63,8 @@ def _searchable(es: Elasticsearch, index: str) -> int:
 
 def test_sigkilled_workers_lose_nothing_and_write_nothing_twice(service_env, tmp_path):
     s = settings()
+    if not is_amqp(s.broker_url):
+        pytest.skip("on the Redis broker a killed worker's messages return after the visibility timeout (README)")
     celery = make_celery(s)
     first_day = date(2019, 1, 1)
     inputs = []

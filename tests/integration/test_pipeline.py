@@ -184,7 +184,7 @@ def test_status_reports_services_documents_and_the_last_edition(ingested):
     r = run_cli("status", "--json")
     assert r.returncode == 0, r.stderr
     st = json.loads(r.stdout)
-    assert st["elasticsearch_ok"] and st["broker_ok"]
+    assert st["elasticsearch_ok"] and st["broker"]["ok"] and st["broker"]["workers"]
     assert st["documents"] >= 5
     assert st["last_editions"]["zjgrrb"]["date"] == "2020-06-25"
     assert st["index_meta"]["template"] == "articles-v1"
