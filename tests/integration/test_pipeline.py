@@ -210,9 +210,11 @@ def test_an_elasticsearch_outage_during_ingest_is_retried_and_nothing_is_lost(se
         cli = subprocess.Popen([sys.executable, "-m", "ingest", "add", str(SAMPLE_PAGE), "--paper", "zjgrrb", "--wait"],
                                cwd=REPO, env=os.environ | env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True)
-        time.sleep(8)  # the index step meets the outage and backs off
-        assert cli.poll() is None
+        deadline = time.monotonic() + 120  # the index step meets the outage and backs off
+        while "Retry in" not in (tmp_path / "worker.log").read_text(errors="replace") and time.monotonic() < deadline:
+            time.sleep(0.5)
         assert "Retry in" in (tmp_path / "worker.log").read_text(errors="replace")
+        assert cli.poll() is None
         proxy.up()
         _, stderr = cli.communicate(timeout=240)
         assert cli.returncode == 0, stderr
