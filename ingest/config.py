@@ -13,10 +13,10 @@ DEFAULT_BROKER_URL = "amqp://guest:guest@127.0.0.1:5672//"
 @dataclass(frozen=True)
 class Settings:
     es_url: str
-    broker_url: str
+    broker_url: str = field(repr=False)  # URLs may hold passwords: kept out of repr, shown through safe_url
     queue: str  # the Celery queue the workers consume and the CLI publishes to
-    result_backend: str
-    redis_url: str  # shared state of the workers (rate limits, locks)
+    result_backend: str = field(repr=False)
+    redis_url: str = field(repr=False)  # shared state of the workers (rate limits, locks)
     index: str  # the alias searches and writes go through
     ledger_index: str
     archive_dir: Path

@@ -19,18 +19,24 @@ from celery.worker.control import inspect_command
 _received_at: dict[str, float] = {}  # task id → when this worker got its message (time.time())
 
 
+def _forget_finished() -> dict[str, Any]:
+    """The worker's unacknowledged requests by id; stamps of finished ones are dropped (bounded memory)."""
+    unacked = {r.id: r for r in worker_state.reserved_requests}
+    for task_id in [i for i in _received_at if i not in unacked]:
+        del _received_at[task_id]
+    return unacked
+
+
 @task_received.connect
 def _stamp(request: Any = None, **_: Any) -> None:
     if request is not None:
+        _forget_finished()
         _received_at[request.id] = time.time()
 
 
 @inspect_command()  # type: ignore[misc]  # Celery is untyped
 def ingest_report(state: Any) -> dict[str, Any]:
-    unacked = {r.id: r for r in worker_state.reserved_requests}
-    for task_id in list(_received_at):
-        if task_id not in unacked:
-            del _received_at[task_id]
+    unacked = _forget_finished()
     now = time.time()
     oldest = min((_received_at.get(i) or r.time_start or now for i, r in unacked.items()), default=None)
     return {
