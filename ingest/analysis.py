@@ -19,13 +19,13 @@ The choice is recorded in the index's _meta (analysis_profile, analysis), which 
 from __future__ import annotations
 
 import copy
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from elasticsearch import Elasticsearch
 
+from ingest.config import settings
 from ingest.errors import ConfigError
 
 WORDS_SUBFIELD = "words"
@@ -167,7 +167,7 @@ def apply_profile(body: dict[str, Any], profile: Profile, components: frozenset[
 
 def wanted_profile() -> str | None:
     """$INGEST_ANALYSIS_PROFILE: force a profile (evaluation, tests); empty means the best offered."""
-    return os.environ.get("INGEST_ANALYSIS_PROFILE") or None
+    return settings().analysis_profile
 
 
 def apply_best_profile(body: dict[str, Any], es: Elasticsearch, wanted: str | None = None) -> dict[str, Any]:

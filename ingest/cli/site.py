@@ -106,10 +106,8 @@ def _dry_run(paper, day: date | None) -> None:
 
     s = settings()
     site = Site.of(paper)
-    import os
-
-    prefix = os.environ.get("INGEST_REDIS_PREFIX", "ingest")
-    with Fetcher(FetchPolicy.for_paper(paper.site), redis.Redis.from_url(s.redis_url), prefix=prefix) as fetcher:
+    with Fetcher(FetchPolicy.for_paper(paper.site, s.user_agent), redis.Redis.from_url(s.redis_url),
+                 prefix=s.redis_prefix) as fetcher:
         try:
             found = edition_of(site, fetcher.get, day) if day else newest_edition(site, fetcher.get)
         except FetchError as e:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import json
-import os
 import random
 import socket
 import ssl
@@ -88,9 +87,8 @@ class FetchPolicy:
     burst: int = 3
 
     @classmethod
-    def for_paper(cls, site: dict, env: dict[str, str] | None = None) -> FetchPolicy:
-        """The policy of a paper's `[site]` config; INGEST_USER_AGENT sets the default User-Agent."""
-        e = os.environ if env is None else env
+    def for_paper(cls, site: dict, user_agent: str | None = None) -> FetchPolicy:
+        """The policy of a paper's `[site]` config; `user_agent` (INGEST_USER_AGENT) is the default User-Agent."""
         hosts = set(site.get("allowed_hosts", []))
         base = site.get("base_url")
         if base:
@@ -111,7 +109,7 @@ class FetchPolicy:
                                         "rate", "burst") if k in site}
         return cls(
             allowed_hosts=frozenset(h.lower() for h in hosts),
-            user_agent=site.get("user_agent") or e.get("INGEST_USER_AGENT") or DEFAULT_USER_AGENT,
+            user_agent=site.get("user_agent") or user_agent or DEFAULT_USER_AGENT,
             allow_private=private,
             obey_robots=bool(site.get("obey_robots", True)),
             **numbers,

@@ -12,22 +12,20 @@ from ingest.sources.fetch import DEFAULT_USER_AGENT, FetchPolicy, _retry_after
 
 
 def test_policy_allows_the_base_url_host_and_the_listed_hosts_only():
-    policy = FetchPolicy.for_paper({"base_url": "http://epaper.zjgrrb.com/", "allowed_hosts": ["img.zjgrrb.com"]},
-                                   env={})
+    policy = FetchPolicy.for_paper({"base_url": "http://epaper.zjgrrb.com/", "allowed_hosts": ["img.zjgrrb.com"]})
     assert policy.allowed_hosts == frozenset({"epaper.zjgrrb.com", "img.zjgrrb.com"})
     assert policy.allow_private is False and policy.obey_robots
     assert policy.user_agent == DEFAULT_USER_AGENT
 
 
-def test_policy_takes_the_user_agent_from_config_then_environment():
-    assert FetchPolicy.for_paper({"base_url": "http://e/"}, env={"INGEST_USER_AGENT": "ops/1"}).user_agent == "ops/1"
-    assert FetchPolicy.for_paper({"base_url": "http://e/", "user_agent": "paper/2"},
-                                 env={"INGEST_USER_AGENT": "ops/1"}).user_agent == "paper/2"
+def test_policy_takes_the_user_agent_from_config_then_settings():
+    assert FetchPolicy.for_paper({"base_url": "http://e/"}, "ops/1").user_agent == "ops/1"
+    assert FetchPolicy.for_paper({"base_url": "http://e/", "user_agent": "paper/2"}, "ops/1").user_agent == "paper/2"
 
 
 def test_policy_numbers_and_private_networks_come_from_config():
     policy = FetchPolicy.for_paper({"base_url": "http://e/", "rate": 0.5, "max_bytes": 1000,
-                                    "allow_private": ["127.0.0.1/32"]}, env={})
+                                    "allow_private": ["127.0.0.1/32"]})
     assert (policy.rate, policy.max_bytes, policy.allow_private) == (0.5, 1000, ("127.0.0.1/32",))
 
 
@@ -35,7 +33,7 @@ def test_policy_numbers_and_private_networks_come_from_config():
                                                                      "'nope' is not a network")])
 def test_bad_site_configs_are_config_errors(site, problem):
     with pytest.raises(ConfigError, match=problem):
-        FetchPolicy.for_paper(site, env={})
+        FetchPolicy.for_paper(site)
 
 
 def test_retry_after_reads_seconds_and_http_dates():
