@@ -103,7 +103,7 @@ def paper_for_sender(address: str, papers: dict[str, Paper] | None = None) -> Pa
     address = address.strip().lower()
     domain = address.partition("@")[2]
     for paper in (papers or all_papers()).values():
-        senders = [s.strip().lower() for s in paper.mail.get("senders", [])]
+        senders = [s.strip().lower() for s in paper.mail.senders]
         if address in senders or (domain and f"@{domain}" in senders):
             return paper
     return None

@@ -72,7 +72,7 @@ class SiteRunner:
         self.fetcher = Fetcher(FetchPolicy.for_paper(paper.site, s.user_agent), self.redis, prefix=self.prefix)
         self.get = archiving_get(self.fetcher, self.archive, mode)
         self.get_pdf = archiving_get(self.fetcher, self.archive, mode, self.fetcher.policy.max_pdf_bytes)
-        self.fetch_pdfs = bool(paper.site.get("fetch_pdfs", True))
+        self.fetch_pdfs = self.site.config.fetch_pdfs
         self._es = None
 
     @property
