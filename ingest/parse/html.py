@@ -43,7 +43,7 @@ def read_epaper_page(data: bytes, hints: ParseHints, content_type: str | None = 
     url = hints.url or hints.name
     family = _family(hints, url, decoded.text)
     soup = soup_of(decoded.text)
-    kind = page_kind(family, url, soup)
+    kind = page_kind(family, url, soup, decoded.text)
     if kind is None:
         raise InputError(f"{hints.name}: neither a page list nor an article page of the {family.name} site family "
                          "(no article links, no article title)")

@@ -13,14 +13,15 @@ from ingest.errors import InputError
 from ingest.parse.conventions import byline_authors, parse_date
 from ingest.sources.epaper.families import Family
 from ingest.sources.epaper.pages import ArticleLink, ArticlePage, Hotspot, PageListing, PageRef, Picture
-from ingest.sources.epaper.text import clean, page_label
+from ingest.model import page_label_of
+from ingest.sources.epaper.evidence import (PAGE_LIST_URL, Link, article_links, enp_date, enpproperty, first_date,
+                                            href_of, list_groups, pdf_links, url_date, visible_date)
+from ingest.sources.epaper.text import clean, page_label, page_name
 
 # document.write(view("中共中央召开党外人士座谈会<br>征求对中共十九大报告的意见  "))
 _VIEW_CALL = re.compile(r"""view\(\s*(["'])(?P<s>(?:\\.|(?!\1).)*)\1\s*\)""", re.DOTALL)
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]+>")
-_ENP = re.compile(r"<!--\s*enpproperty(?P<body>.*?)/enpproperty\s*-->", re.DOTALL | re.IGNORECASE)
-_ENP_FIELD = re.compile(r"<(?P<k>[a-zA-Z]+)>(?P<v>.*?)</(?P=k)>", re.DOTALL)
 _ENP_CONTENT = re.compile(r"<!--\s*enpcontent\s*-->(?P<body>.*?)<!--\s*/enpcontent\s*-->", re.DOTALL | re.IGNORECASE)
 
 
@@ -28,15 +29,17 @@ def soup_of(html: str) -> BeautifulSoup:
     return BeautifulSoup(html, "lxml")
 
 
-def page_kind(family: Family, url: str, soup: BeautifulSoup) -> str | None:
+def page_kind(family: Family, url: str, soup: BeautifulSoup, html: str = "") -> str | None:
     """"page_list" or "article" by the URL, else by what the markup holds; None when it is neither."""
     if family.is_article(url):
         return "article"
     if family.is_page_list(url):
         return "page_list"
-    if _ENP.search(str(soup)[:200000]) or _first(soup, family.article.title):
+    # A page list's enpproperty names its page (founder-pagenum); an article's names the article.
+    enp = enpproperty(html)
+    if enp.get("articleid") or enp.get("title") or _first(soup, family.article.title):
         return "article"
-    if soup.select(family.page_list.hotspots) or _first(soup, family.page_list.titles):
+    if len({link.url for link in article_links(soup, url, family.is_article)}) >= 2 or enp.get("founder-pagenum"):
         return "page_list"
     return None
 
@@ -44,24 +47,19 @@ def page_kind(family: Family, url: str, soup: BeautifulSoup) -> str | None:
 # ---- page lists ---------------------------------------------------------------------------------
 
 def parse_page_list(html: str, url: str, family: Family) -> PageListing:
+    """A page list from the generic evidence first (links matching the article pattern, the image map, the
+    page directory, date lines, the enpproperty comment), the family's selectors as hints."""
     soup = soup_of(html)
+    enp = enpproperty(html)
     warnings: list[str] = []
     directory = _directory(soup, url, family)
-    current = _current_page(soup, url, family, directory)
+    current = _current_page(soup, url, family, directory, enp)
     if current.number is None:
         warnings.append(f"{url}: the page list names no page number")
-    articles = _article_links(soup, url, family)
-    hotspots = [
-        Hotspot(urljoin(url, a["href"].strip()), (a.get("shape") or "rect").lower(), _coords(a.get("coords", "")))
-        for a in soup.select(family.page_list.hotspots)
-        if family.is_article(urljoin(url, a["href"].strip()))
-    ]
-    # A picture or a box linked only from the image map is an article too.
-    listed = {a.url for a in articles}
-    for h in hotspots:
-        if h.url not in listed:
-            listed.add(h.url)
-            articles.append(ArticleLink(h.url, "", _key(family, h.url)))
+    links = article_links(soup, url, family.is_article)
+    hotspots = [Hotspot(link.url, (link.tag.get("shape") or "rect").lower(), _coords(link.tag.get("coords") or ""))
+                for link in links if link.hotspot]
+    articles = _own_articles(soup, url, family, links)
     if not articles:
         warnings.append(f"{url}: the page list links to no article")
     image = soup.select_one(family.page_list.image)
@@ -69,8 +67,9 @@ def parse_page_list(html: str, url: str, family: Family) -> PageListing:
         url=url,
         family=family.name,
         page=current,
-        date=_url_date(family, url) or _date_from(soup, family.page_list.date),
-        paper_name=_paper_name(soup, family.page_list.paper_name),
+        date=first_date(lambda: url_date(url), lambda: enp_date(enp), lambda: visible_date(soup),
+                        lambda: _date_from(soup, family.page_list.date)),
+        paper_name=enp.get("founder-papername") or _paper_name(soup, family.page_list.paper_name),
         issue_number=_issue_number(soup, family.page_list.date),
         articles=articles,
         hotspots=hotspots,
@@ -82,78 +81,99 @@ def parse_page_list(html: str, url: str, family: Family) -> PageListing:
     )
 
 
+def _own_articles(soup: BeautifulSoup, url: str, family: Family, links: list[Link]) -> list[ArticleLink]:
+    """This page's own articles: those its image map links, and the lists that are mostly of those; without a
+    map, the family's list, else the longest list. A box of other pages' articles (今日关注), a header link or
+    a sister paper's menu is not a list of this page."""
+    mapped = {link.url for link in links if link.hotspot}
+    groups = list(list_groups(links))
+    hinted = {id(a) for selector in family.page_list.titles for a in soup.select(selector)}
+    if mapped:
+        own = set(mapped)
+        for group in groups:
+            urls = {link.url for link in group}
+            if len(urls & mapped) * 2 >= len(urls) and len(urls) > 1 or any(id(link.tag) in hinted for link in group):
+                own |= urls
+    else:
+        chosen = [g for g in groups if any(id(link.tag) in hinted for link in g)] or \
+            sorted(groups, key=lambda g: -len({link.url for link in g}))[:1]
+        own = {link.url for g in chosen for link in g}
+    titles: dict[str, str] = {}
+    for link in links:
+        if link.url in own and not titles.get(link.url):
+            titles[link.url] = _script_title(link.tag) or link.title
+    # A title shown in the page's own list wins over a box's or a hotspot's wording.
+    for group in groups:
+        if {link.url for link in group} <= own:
+            for link in group:
+                if link.title:
+                    titles[link.url] = _script_title(link.tag) or link.title
+    return [ArticleLink(u, titles[u], _key(family, u)) for u in titles]
+
+
 def _directory(soup: BeautifulSoup, url: str, family: Family) -> list[PageRef]:
+    """The page directory: anchors to a page list whose text is a page line (第01版：要闻, 01版, 第A01版)."""
     pages: list[PageRef] = []
     seen: set[str] = set()
-    for a in _select_first(soup, family.page_list.page_links):
-        href = (a.get("href") or "").strip()
-        label = page_label(clean(a.get_text(" ")))
-        if not href or label is None:
+    hinted = _select_first(soup, family.page_list.page_links)
+    for a in hinted or soup.find_all("a"):
+        page_url = href_of(a, url)
+        label = page_label(" ".join(a.stripped_strings))
+        if page_url is None or label is None or not (family.is_page_list(page_url) or PAGE_LIST_URL.search(page_url)):
             continue
-        page_url = urljoin(url, href)
+        page_url = page_url.split("#")[0]
         if page_url in seen:
             continue
         seen.add(page_url)
         sec, num, name = label
-        pages.append(PageRef(num, f"{sec}{num:02d}", name, page_url, _pdf_beside(a, url)))
+        pages.append(PageRef(num, page_label_of(sec, num), name, page_url, _pdf_beside(a, url)))
     return pages
 
 
 def _pdf_beside(anchor: Tag, url: str) -> str | None:
     """The PDF link in the same row of the directory as a page link (its parent's parent)."""
     row = anchor.parent.parent if anchor.parent is not None else None
-    if row is None or len(row.select("a#pageLink, a[href*='node_'], a[href*='nbs.']")) > 1:
+    if row is None or sum(1 for a in row.find_all("a") if (h := href_of(a, url)) and PAGE_LIST_URL.search(h)) > 1:
         return None
-    pdf = row.select_one("a[href$='.pdf']")
-    return urljoin(url, pdf["href"].strip()) if pdf else None
+    pdfs = pdf_links(row, url)
+    return pdfs[0][1] if pdfs else None
 
 
-def _current_page(soup: BeautifulSoup, url: str, family: Family, directory: list[PageRef]) -> PageRef:
-    for ref in directory:
-        if ref.url == url.split("#")[0]:
-            break
-    else:
-        ref = None
+def _current_page(soup: BeautifulSoup, url: str, family: Family, directory: list[PageRef],
+                  enp: dict[str, str]) -> PageRef:
+    own = url.split("#")[0]
+    ref = next((r for r in directory if r.url == own), None)
     heading = _first(soup, family.page_list.heading)
-    label = page_label(clean(heading.get_text(" "))) if heading else None
+    label = page_label(" ".join(heading.stripped_strings)) if heading else None
+    if label is None and enp.get("founder-pagenum", "").isdigit():
+        label = ("", int(enp["founder-pagenum"]), page_name(enp.get("nodename", "")))
     m = family.page_list_re.search(url)
-    number = ref.number if ref else (label[1] if label else (int(m.group("page")) if m and "page" in
-                                                                   m.groupdict() and m.group("page") else None))
-    pdf = _first(soup, family.page_list.pdf)
-    pdf_url = urljoin(url, pdf["href"].strip()) if pdf and pdf.get("href") else (ref.pdf_url if ref else None)
-    if label:
-        return PageRef(number, f"{label[0]}{label[1]:02d}", label[2], url, pdf_url)
+    url_number = int(m.group("page")) if m and m.groupdict().get("page") else None
+    pdf_url = (ref.pdf_url if ref else None) or _hinted_pdf(soup, url, family, directory)
     if ref:
-        return PageRef(ref.number, ref.label, ref.name, url, pdf_url)
-    return PageRef(number, f"{number:02d}" if number is not None else "", "", url, pdf_url)
+        return PageRef(ref.number, ref.label, ref.name or (label[2] if label else ""), url, pdf_url)
+    if label:
+        return PageRef(label[1], page_label_of(label[0], label[1]), label[2], url, pdf_url)
+    return PageRef(url_number, page_label_of("", url_number) if url_number is not None else "", "", url, pdf_url)
 
 
-def _article_links(soup: BeautifulSoup, url: str, family: Family) -> list[ArticleLink]:
-    links: dict[str, ArticleLink] = {}
-    for selector in family.page_list.titles:
-        for a in soup.select(selector):
-            href = (a.get("href") or "").strip()
-            if not href:
-                continue
-            target = urljoin(url, href)
-            if not family.is_article(target):
-                continue
-            title = _link_title(a)
-            known = links.get(target)
-            if known is None or (not known.title and title):
-                links[target] = ArticleLink(target, title, _key(family, target))
-    return list(links.values())
+def _hinted_pdf(soup: BeautifulSoup, url: str, family: Family, directory: list[PageRef]) -> str | None:
+    """This page's PDF outside the directory: the family's PDF element, else the first PDF link that is not
+    another page's (a directory row's)."""
+    found = _first(soup, family.page_list.pdf)
+    if found is not None and (target := href_of(found, url)):
+        return target
+    others = {r.pdf_url for r in directory if r.url != url.split("#")[0]}
+    return next((target for _, target in pdf_links(soup, url) if target not in others), None)
 
 
-def _link_title(a: Tag) -> str:
+def _script_title(a: Tag) -> str:
     script = a.find("script")
     if script is not None:
         m = _VIEW_CALL.search(script.get_text())
         if m:
             return clean(_TAGS.sub("", _BR.sub(" ", m.group("s").replace('\\"', '"'))))
-    for br in a.find_all("br"):
-        br.replace_with(" ")
-    return clean(a.get_text(" "))
+    return ""
 
 
 def _neighbour(soup: BeautifulSoup, url: str, word: str) -> str | None:
@@ -168,14 +188,6 @@ def _coords(text: str) -> tuple[int, ...]:
 
 
 # ---- article pages ------------------------------------------------------------------------------
-
-def enpproperty(html: str) -> dict[str, str]:
-    """The fields of Founder's `<!--enpproperty <articleid>…</articleid>… /enpproperty-->` comment."""
-    m = _ENP.search(html)
-    if not m:
-        return {}
-    return {f.group("k").lower(): clean(_TAGS.sub("", f.group("v"))) for f in _ENP_FIELD.finditer(m.group("body"))}
-
 
 def parse_article(html: str, url: str, family: Family) -> ArticlePage:
     soup = soup_of(html)
