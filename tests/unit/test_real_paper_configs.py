@@ -1,0 +1,47 @@
+"""Each bundled real paper's family builds the page-list URL the paper really uses.
+
+The expected URLs come from the real-page corpus (tests/fixtures/real_pages) or from the public crawler
+that each config cites in its comment; a family that does not exist yet is an expected failure that must
+start passing once the family lands (strict xfail).
+"""
+
+from datetime import date
+
+import pytest
+
+from ingest.papers import get_paper
+from ingest.sources.epaper.families import families, get_family
+
+# paper id, edition date, page number, the real page-list URL.
+REAL_PAGE_LISTS = [
+    # 人民日报 pc/layout: the URL the cited crawler builds for page 01 (caspiankexin/people-daily-crawler-date).
+    ("rmrb", date(2026, 3, 10), 1, "http://paper.people.com.cn/rmrb/pc/layout/202603/10/node_01.html"),
+    ("rmrb", date(2026, 3, 10), 12, "http://paper.people.com.cn/rmrb/pc/layout/202603/10/node_12.html"),
+    # 中国纪检监察报: the saved page 1 in the corpus, tests/fixtures/real_pages/jjjcb/node_2.htm.
+    ("jjjcb", date(2017, 7, 22), 1, "http://csr.mos.gov.cn/content/2017-07/22/node_2.htm"),
+    # 新华日报: page 1 as ixuuux/ChinaNews_parse (cn_spider.py) fetches it.
+    ("xhrb", date(2018, 7, 25), 1, "http://xh.xhby.net/mp3/pc/layout/201807/25/l1.html"),
+]
+
+# Papers whose URL scheme needs what no family offers yet (tests/fixtures/real_pages/FAMILIES.md).
+PENDING = {
+    "jjjcb": "founder family has no html_dir parameter: it always builds html/YYYY-MM/DD/, this paper uses content/",
+    "xhrb": "family 'xhby' (mp3/pc/layout/YYYYMM/DD/lN.html) does not exist yet",
+}
+
+
+def _page_list_url(paper_id: str, day: date, page: int) -> str:
+    site = get_paper(paper_id).site
+    family = get_family(site["family"])
+    params = {k: str(v) for k, v in site.items() if k not in ("family", "base_url", "allowed_hosts", "recheck")}
+    return family.page_list_url(site["base_url"], day, page, params)
+
+
+@pytest.mark.parametrize(
+    ("paper_id", "day", "page", "real_url"),
+    [pytest.param(*row, id=f"{row[0]}-{row[2]}",
+                  marks=[pytest.mark.xfail(strict=True, reason=PENDING[row[0]])] if row[0] in PENDING else [])
+     for row in REAL_PAGE_LISTS])
+def test_family_builds_the_real_page_list_url_of_the_paper(paper_id, day, page, real_url):
+    assert _page_list_url(paper_id, day, page) == real_url
+
