@@ -1,7 +1,7 @@
 """E-paper HTML → `Edition`: a page list gives its pages and article links, an article page the article.
 
 The family is the paper's configured one, else recognised from the URL or file name, else from the
-markup. The same function serves `ingest parse FILE.htm` and the site tasks, which pass the URL
+markup; a page of none is read by the general extractor (ingest.parse.general). The same function serves `ingest parse FILE.htm` and the site tasks, which pass the URL
 and the Content-Type header in the hints.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from ingest.encoding import decode_html
-from ingest.errors import InputError
+from ingest.parse.general import general_article
 from ingest.model import Article, Edition, Page, page_order
 from ingest.papers import Paper, all_papers, paper_by_name
 from ingest.parse import ParseHints, register
@@ -38,18 +38,20 @@ def parse_epaper_html(data: bytes, hints: ParseHints, content_type: str | None =
 
 
 def read_epaper_page(data: bytes, hints: ParseHints, content_type: str | None = None) -> PageListing | ArticlePage:
-    """The page list or article page in `data`, or an InputError that says why it is neither."""
+    """The page list or article page in `data`; a page of no known family (or of a family's site but neither
+    a page list nor an article page of it) as one article of the general extractor; else an InputError."""
     decoded = decode_html(data, hints.name, content_type)
     url = hints.url or hints.name
     family = _family(hints, url, decoded.text)
     soup = soup_of(decoded.text)
-    kind = page_kind(family, url, soup, decoded.text)
-    if kind is None:
-        raise InputError(f"{hints.name}: neither a page list nor an article page of the {family.name} site family "
-                         "(no article links, no article title)")
+    kind = page_kind(family, url, soup, decoded.text) if family is not None else None
     page: PageListing | ArticlePage
-    page = parse_page_list(decoded.text, url, family) if kind == "page_list" else parse_article(decoded.text, url,
-                                                                                                   family)
+    if family is None or kind is None:
+        page = general_article(decoded.text, url, hints.name)
+    elif kind == "page_list":
+        page = parse_page_list(decoded.text, url, family)
+    else:
+        page = parse_article(decoded.text, url, family)
     page.warnings[:0] = decoded.warnings
     return page
 
@@ -104,14 +106,10 @@ def _edition(paper: Paper | None, paper_name: str, page: PageListing | ArticlePa
     )
 
 
-def _family(hints: ParseHints, url: str, text: str) -> Family:
+def _family(hints: ParseHints, url: str, text: str) -> Family | None:
     if hints.paper is not None and hints.paper.site.get("family"):
         return get_family(hints.paper.site["family"])
-    family = family_of(url, text)
-    if family is None:
-        raise InputError(f"{hints.name}: not a page of a known e-paper site family (no URL pattern or markup of "
-                         "founder, rmrb or pclayout)")
-    return family
+    return family_of(url, text)
 
 
 def _paper_for(url: str | None, paper_name: str) -> Paper | None:
