@@ -14,9 +14,6 @@ from ingest.sources.epaper.families import families, get_family
 
 # paper id, edition date, page number, the real page-list URL.
 REAL_PAGE_LISTS = [
-    # 人民日报 pc/layout: the URL the cited crawler builds for page 01 (caspiankexin/people-daily-crawler-date).
-    ("rmrb", date(2026, 3, 10), 1, "http://paper.people.com.cn/rmrb/pc/layout/202603/10/node_01.html"),
-    ("rmrb", date(2026, 3, 10), 12, "http://paper.people.com.cn/rmrb/pc/layout/202603/10/node_12.html"),
     # 中国纪检监察报: the saved page 1 in the corpus, tests/fixtures/real_pages/jjjcb/node_2.htm.
     ("jjjcb", date(2017, 7, 22), 1, "http://csr.mos.gov.cn/content/2017-07/22/node_2.htm"),
     # 新华日报: page 1 as ixuuux/ChinaNews_parse (cn_spider.py) fetches it.
