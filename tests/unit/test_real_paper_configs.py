@@ -21,10 +21,7 @@ REAL_PAGE_LISTS = [
 ]
 
 # Papers whose URL scheme needs what no family offers yet (tests/fixtures/real_pages/FAMILIES.md).
-PENDING = {
-    "jjjcb": "founder family has no html_dir parameter: it always builds html/YYYY-MM/DD/, this paper uses content/",
-    "xhrb": "family 'xhby' (mp3/pc/layout/YYYYMM/DD/lN.html) does not exist yet",
-}
+PENDING: dict[str, str] = {}
 
 
 def _page_list_url(paper_id: str, day: date, page: int) -> str:
