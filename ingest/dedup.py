@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
-
 from typing import Any
 
 from ingest import neardup

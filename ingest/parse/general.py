@@ -11,6 +11,7 @@ import re
 
 import trafilatura
 from bs4 import BeautifulSoup, Tag
+from trafilatura.settings import Document
 
 from ingest.errors import InputError
 from ingest.model import Author
@@ -34,22 +35,23 @@ def general_article(html: str, url: str, name: str) -> ArticlePage:
     """The one article of `html` (already decoded), or an InputError naming `name` when there is none."""
     doc = trafilatura.bare_extraction(html, url=url if "://" in url and not url.startswith("file:") else None,
                                       with_metadata=True, include_comments=False, include_tables=False,
-                                      favor_precision=True)
-    text = (doc.text if doc is not None else "") or ""
+                                      favor_precision=True, as_dict=False)
+    found = doc if isinstance(doc, Document) else None
+    text = (found.text if found is not None else "") or ""
     soup = BeautifulSoup(html, "lxml")
-    title = _title(soup, doc.title if doc is not None else "")
+    title = _title(soup, (found.title if found is not None else "") or "")
     if not title or not text.strip():
         raise InputError(f"{name}: not a page of a known e-paper site family, and no article found in it "
                          f"({'no title' if not title else 'no text'} for the general extractor)")
     pretitle, subtitle = _headline_stack(soup, title)
     paragraphs = _body(text, {title, pretitle, subtitle})
     authors, paragraphs = _byline(paragraphs)
-    if not authors and doc is not None and doc.author:
-        authors = byline_authors(doc.author)
+    if not authors and found is not None and found.author:
+        authors = byline_authors(found.author)
     return ArticlePage(
         url=url,
         family=FAMILY,
-        date=parse_date(doc.date or "") if doc is not None else None,
+        date=parse_date(found.date or "") if found is not None else None,
         paper_name="",
         pretitle=pretitle,
         title=title,

@@ -10,11 +10,16 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from ingest.encoding import decode_html
-from ingest.parse.general import general_article
 from ingest.model import Article, Edition, Page, page_order
 from ingest.papers import Paper, all_papers, paper_by_name
 from ingest.parse import ParseHints, register
-from ingest.sources.epaper.extract import page_kind, parse_article, parse_page_list, soup_of
+from ingest.parse.general import general_article
+from ingest.sources.epaper.extract import (
+    page_kind,
+    parse_article,
+    parse_page_list,
+    soup_of,
+)
 from ingest.sources.epaper.families import Family, family_of, get_family
 from ingest.sources.epaper.pages import ArticlePage, PageListing, PageRef
 

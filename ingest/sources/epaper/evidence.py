@@ -31,6 +31,8 @@ _URL_DATES = (
 )
 # A visible date line: 2023年02月10日 星期五 · 2017年7月22日　星期六 (the weekday may sit in its own element).
 _DATE_LINE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:星期|周|礼拜)[一二三四五六日天]")
+# Elements that hold the page of an article page: Founder's pc/content `<p id="nowLayout">01</p>`.
+PAGE_ELEMENTS = ("#nowLayout",)
 _PDF = re.compile(r"\.pdf(?:$|[?#])", re.IGNORECASE)
 # Article and page-list URLs of the known platforms, beside each family's own patterns.
 ARTICLE_URL = re.compile(r"(?:content_\d+\.s?html?|nw\.D\d+[A-Za-z]+_\d{8}_\d+-\d+\.htm)(?:$|[?#])", re.IGNORECASE)
@@ -44,11 +46,20 @@ def canonical_url(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
 
 
-def href_of(tag: Tag, base: str) -> str | None:
-    href = tag.get("href")
-    if not isinstance(href, str) or not href.strip() or href.strip().lower().startswith(("javascript", "#", "mailto")):
+def attr(tag: Tag, name: str) -> str:
+    """An attribute's text ("" when absent; a multi-valued one such as class joined by spaces)."""
+    value = tag.get(name)
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else " ".join(value)
+
+
+def href_of(tag: Tag, base: str, name: str = "href") -> str | None:
+    """The absolute target of a link (or of `src` etc.), None for none, a script or an in-page anchor."""
+    href = attr(tag, name).strip()
+    if not href or href.lower().startswith(("javascript", "#", "mailto")):
         return None
-    return urljoin(base, href.strip())
+    return urljoin(base, href)
 
 
 # ---- dates ------------------------------------------------------------------------------------------
@@ -165,5 +176,5 @@ def _list_container(tag: Tag, anchor_ids: set[int]) -> Tag | None:
     return None
 
 
-def pdf_links(soup: BeautifulSoup, base: str) -> list[tuple[Tag, str]]:
+def pdf_links(soup: Tag, base: str) -> list[tuple[Tag, str]]:
     return [(a, target) for a in soup.find_all("a") if (target := href_of(a, base)) and _PDF.search(target)]

@@ -5,23 +5,50 @@ from __future__ import annotations
 import copy
 import re
 from datetime import date
-from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Comment, Tag
 
 from ingest.errors import InputError
-from ingest.parse.conventions import byline_authors, parse_date
+from ingest.model import Author, page_label_of
+from ingest.parse.chars import match_form
+from ingest.parse.conventions import (
+    DATELINE_RE,
+    byline_authors,
+    byline_paragraph,
+    parse_date,
+)
+from ingest.sources.epaper.evidence import (
+    PAGE_ELEMENTS,
+    PAGE_LIST_URL,
+    Link,
+    article_links,
+    attr,
+    enp_date,
+    enpproperty,
+    first_date,
+    href_of,
+    list_groups,
+    pdf_links,
+    url_date,
+    visible_date,
+)
 from ingest.sources.epaper.families import Family
-from ingest.sources.epaper.pages import ArticleLink, ArticlePage, Hotspot, PageListing, PageRef, Picture
-from ingest.model import page_label_of
-from ingest.sources.epaper.evidence import (PAGE_LIST_URL, Link, article_links, enp_date, enpproperty, first_date,
-                                            href_of, list_groups, pdf_links, url_date, visible_date)
+from ingest.sources.epaper.pages import (
+    ArticleLink,
+    ArticlePage,
+    Hotspot,
+    PageListing,
+    PageRef,
+    Picture,
+)
 from ingest.sources.epaper.text import clean, page_label, page_name
 
 # document.write(view("中共中央召开党外人士座谈会<br>征求对中共十九大报告的意见  "))
 _VIEW_CALL = re.compile(r"""view\(\s*(["'])(?P<s>(?:\\.|(?!\1).)*)\1\s*\)""", re.DOTALL)
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]+>")
+# 本报讯 （记者张明、通讯员李华）: a dateline whose parentheses hold the byline (match form: ASCII brackets).
+_DATELINE_BYLINE = re.compile(DATELINE_RE.pattern + r"\s*\([^)]{2,40}\)")
 _ENP_CONTENT = re.compile(r"<!--\s*enpcontent\s*-->(?P<body>.*?)<!--\s*/enpcontent\s*-->", re.DOTALL | re.IGNORECASE)
 
 
@@ -57,7 +84,7 @@ def parse_page_list(html: str, url: str, family: Family) -> PageListing:
     if current.number is None:
         warnings.append(f"{url}: the page list names no page number")
     links = article_links(soup, url, family.is_article)
-    hotspots = [Hotspot(link.url, (link.tag.get("shape") or "rect").lower(), _coords(link.tag.get("coords") or ""))
+    hotspots = [Hotspot(link.url, (attr(link.tag, "shape") or "rect").lower(), _coords(attr(link.tag, "coords")))
                 for link in links if link.hotspot]
     articles = _own_articles(soup, url, family, links)
     if not articles:
@@ -74,7 +101,7 @@ def parse_page_list(html: str, url: str, family: Family) -> PageListing:
         articles=articles,
         hotspots=hotspots,
         pages=directory,
-        image_url=urljoin(url, image["src"]) if image and image.get("src") else None,
+        image_url=href_of(image, url, "src") if image is not None else None,
         previous_url=_neighbour(soup, url, "上一版"),
         next_url=_neighbour(soup, url, "下一版"),
         warnings=warnings,
@@ -178,8 +205,8 @@ def _script_title(a: Tag) -> str:
 
 def _neighbour(soup: BeautifulSoup, url: str, word: str) -> str | None:
     for a in soup.find_all("a", href=True):
-        if word in a.get_text() and not a["href"].startswith(("#", "javascript")):
-            return urljoin(url, a["href"].strip())
+        if word in a.get_text() and (target := href_of(a, url)):
+            return target
     return None
 
 
@@ -190,10 +217,13 @@ def _coords(text: str) -> tuple[int, ...]:
 # ---- article pages ------------------------------------------------------------------------------
 
 def parse_article(html: str, url: str, family: Family) -> ArticlePage:
+    """An article page from the enpproperty comment and the family's selectors, with the generic evidence
+    for what those leave out: the date (URL, comment, an author element that holds it, the date line), the
+    page (`#nowLayout`, page lines) and the byline (a dateline's parentheses, a byline paragraph)."""
     soup = soup_of(html)
     sel = family.article
     enp = enpproperty(html)
-    meta = {(m.get("name") or "").lower(): clean(m.get("content") or "") for m in soup.find_all("meta") if m.get("name")}
+    meta = {attr(m, "name").lower(): clean(attr(m, "content")) for m in soup.find_all("meta") if attr(m, "name")}
     warnings: list[str] = []
 
     title = enp.get("title") or _text_of(soup, sel.title) or meta.get("title", "")
@@ -203,7 +233,14 @@ def parse_article(html: str, url: str, family: Family) -> ArticlePage:
     pretitle = enp.get("introtitle") or _text_of(soup, sel.pretitle)
     subtitle = enp.get("subtitle") or _text_of(soup, sel.subtitle)
     byline = enp.get("author") or _text_of(soup, sel.author) or meta.get("author", "")
+    # Some templates fill their author element with the date (2026年03月10日 星期二): a date, not a byline.
+    byline_date = parse_date(byline) if byline and not byline_authors(byline) else None
+    if byline_date:
+        byline = ""
     paragraphs = _paragraphs(soup, html, sel.body, sel.drop)
+    authors = byline_authors(byline)
+    if not authors:
+        authors, paragraphs = _body_byline(paragraphs)
     pictures = _pictures(soup, url, family)
     if not paragraphs and not pictures:
         warnings.append(f"{url}: the article has no body text")
@@ -215,19 +252,33 @@ def parse_article(html: str, url: str, family: Family) -> ArticlePage:
         url=url,
         family=family.name,
         key=key,
-        date=_url_date(family, url) or parse_date(enp.get("date", "")) or _date_from(soup, sel.date)
-        or parse_date(meta.get("publishdate", "")),
+        date=first_date(lambda: url_date(url), lambda: enp_date(enp), lambda: byline_date,
+                        lambda: _date_from(soup, sel.date), lambda: visible_date(soup),
+                        lambda: parse_date(meta.get("publishdate", ""))),
         page=_article_page(soup, url, family, enp),
-        paper_name=_paper_name(soup, sel.paper_name),
+        paper_name=enp.get("founder-papername") or _paper_name(soup, sel.paper_name),
         pretitle=pretitle if pretitle != title else "",
         title=title,
         subtitle=subtitle if subtitle != title else "",
         byline=byline,
-        authors=byline_authors(byline),
+        authors=authors,
         paragraphs=paragraphs,
         pictures=pictures,
         warnings=warnings,
     )
+
+
+def _body_byline(paragraphs: list[str]) -> tuple[list[Author], list[str]]:
+    """Authors the body prints: a first paragraph that is a byline alone (本报全媒记者 王强 通讯员 赵敏,
+    □ 本报评论员) is moved out of the body; the parentheses after a dateline (本报讯 （记者张明、通讯员李华）)
+    name them inside a paragraph of text, which stays as printed."""
+    if not paragraphs:
+        return [], paragraphs
+    if (authors := byline_paragraph(paragraphs[0])) is not None:
+        return authors, paragraphs[1:]
+    if m := _DATELINE_BYLINE.match(match_form(paragraphs[0])):
+        return byline_authors(paragraphs[0][: m.end()]), paragraphs
+    return [], paragraphs
 
 
 def _paragraphs(soup: BeautifulSoup, html: str, body_selectors: tuple[str, ...], drop: tuple[str, ...]) -> list[str]:
@@ -266,9 +317,9 @@ def _pictures(soup: BeautifulSoup, url: str, family: Family) -> list[Picture]:
     seen: set[str] = set()
     for box in _select_first(soup, family.article.images):
         img = box if box.name == "img" else box.find("img")
-        if img is None or not img.get("src"):
+        src = href_of(img, url, "src") if img is not None else None
+        if src is None:
             continue
-        src = urljoin(url, img["src"].strip())
         if src in seen:
             continue
         seen.add(src)
@@ -283,21 +334,24 @@ def _pictures(soup: BeautifulSoup, url: str, family: Family) -> list[Picture]:
 
 
 def _article_page(soup: BeautifulSoup, url: str, family: Family, enp: dict[str, str]) -> PageRef | None:
+    """The article's page: the URL's number, Founder's `#nowLayout` element and page lines (the comment's
+    nodename, the family's page elements); a line that names the page wins over a bare number."""
     m = family.article_re.search(url)
-    url_page = int(m.group("page")) if m and "page" in m.groupdict() and m.group("page") else None
+    url_page = int(m.group("page")) if m and m.groupdict().get("page") else None
     found: list[PageRef] = []
     own_texts = (clean(" ".join(t for t in found.find_all(string=True, recursive=False) if not isinstance(t, Comment)))
-                 for selector in family.article.page for found in soup.select(selector))
+                 for selector in (*family.article.page, *PAGE_ELEMENTS) for found in soup.select(selector))
     for text in (enp.get("nodename", ""), *own_texts):
         label = page_label(text)
         if label:
-            found.append(PageRef(url_page or label[1], f"{label[0]}{label[1]:02d}", label[2]))
-        elif text.isdigit():
-            found.append(PageRef(int(text), f"{int(text):02d}"))
+            found.append(PageRef(url_page or label[1], page_label_of(label[0], label[1]), label[2]))
+        elif re.fullmatch(r"[A-Za-z]?\d{1,3}", text):
+            number = int(re.sub(r"\D", "", text))
+            found.append(PageRef(number, page_label_of(text[0] if text[0].isalpha() else "", number)))
     named = [p for p in found if p.name]
     if named or found:
         return (named or found)[0]
-    return PageRef(url_page, f"{url_page:02d}") if url_page is not None else None
+    return PageRef(url_page, page_label_of("", url_page)) if url_page is not None else None
 
 
 # ---- shared ---------------------------------------------------------------------------------------
@@ -336,17 +390,6 @@ def _key(family: Family, url: str) -> str | None:
     return m.group("key") if m else None
 
 
-def _url_date(family: Family, url: str) -> date | None:
-    for pattern in (family.article_re, family.page_list_re):
-        m = pattern.search(url)
-        if m and m.groupdict().get("y"):
-            try:
-                return date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
-            except ValueError:
-                return None
-    return None
-
-
 def _date_from(soup: BeautifulSoup, selectors: tuple[str, ...]) -> date | None:
     for selector in selectors:
         for found in soup.select(selector):
@@ -370,7 +413,7 @@ def _paper_name(soup: BeautifulSoup, selectors: tuple[str, ...]) -> str:
         found = soup.select_one(selector)
         if found is None:
             continue
-        text = clean(found.get("value") or found.get_text(" "))
+        text = clean(attr(found, "value") or found.get_text(" "))
         if text:
             # "人民日报-人民网", "浙江工人日报 - 小康路上…": the paper comes first.
             return re.split(r"\s*[-—|｜_]\s*", text, maxsplit=1)[0]
