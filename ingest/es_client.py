@@ -10,7 +10,7 @@ from typing import Any
 
 from elasticsearch import Elasticsearch
 
-from ingest.config import Settings, safe_url, settings
+from ingest.config import Settings, mask_url, settings
 from ingest.errors import ConfigError
 
 
@@ -30,7 +30,7 @@ def client_options(s: Settings) -> dict[str, Any]:
     if s.es_api_key and s.es_user:
         raise ConfigError("INGEST_ES_API_KEY and INGEST_ES_USER are both set: use one way to authenticate")
     if s.es_api_key:
-        opts["api_key"] = s.es_api_key
+        opts["api_key"] = s.es_api_key.get_secret_value()
     elif s.es_user:
         if not s.es_password_file:
             raise ConfigError("INGEST_ES_USER is set without INGEST_ES_PASSWORD_FILE (a file holding the password)")
@@ -44,7 +44,7 @@ def client_options(s: Settings) -> dict[str, Any]:
                 raise ConfigError(f"INGEST_ES_CA_FILE: {s.es_ca_file} is not a file")
             opts["ca_certs"] = str(s.es_ca_file)
     elif s.es_ca_file:
-        raise ConfigError(f"INGEST_ES_CA_FILE is set but INGEST_ES_URL is not https ({safe_url(s.es_url)})")
+        raise ConfigError(f"INGEST_ES_CA_FILE is set but INGEST_ES_URL is not https ({mask_url(s.es_url)})")
     return opts
 
 

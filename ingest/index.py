@@ -19,13 +19,13 @@ from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 
-from ingest.config import safe_url, settings
+from ingest.config import mask_url, settings
 from ingest.dedup import merge_sources, near_dup_fields
 from ingest.documents import Source, derived_fields
 from ingest.errors import ServiceError
 from ingest.es_client import client  # noqa: F401 (the library's callers build their client through ingest.index)
 
-MAPPINGS_DIR = Path(__file__).resolve().parents[1] / "mappings"
+MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"  # package data: the installed wheel has it
 CURRENT_TEMPLATE = "articles-v1"
 _MAX_CONFLICT_ROUNDS = 8
 
@@ -36,7 +36,7 @@ def service_errors(what: str) -> Iterator[None]:
     try:
         yield
     except (TransportError, ConnectionError) as e:
-        raise ServiceError(f"Elasticsearch unreachable while {what} ({safe_url(settings().es_url)}): {e}") from e
+        raise ServiceError(f"Elasticsearch unreachable while {what} ({mask_url(settings().es_url)}): {e}") from e
     except ApiError as e:
         if e.meta.status >= 500 or e.meta.status == 429:
             raise ServiceError(f"Elasticsearch refused {what}: {e}") from e
@@ -79,6 +79,7 @@ def ensure_index(es: Elasticsearch, alias: str) -> str:
     with service_errors(f"checking index {alias}"):
         current = concrete_indices(es, alias)
         if current:
+            _add_page_label(es, current[-1])
             return current[-1]
         # Workers starting together must all try the same first name, so that one create wins and the
         # others fail with already_exists: a name computed from the indices that exist would let a worker
@@ -98,6 +99,14 @@ def ensure_index(es: Elasticsearch, alias: str) -> str:
             if current:
                 return current[-1]
         raise ServiceError(f"could not create an index behind {alias}")
+
+
+def _add_page_label(es: Elasticsearch, index: str) -> None:
+    """Give an index made before page labels existed the `page.label` field (its strict mapping would refuse
+    the documents otherwise). Adding a field is the one mapping change an existing index takes; a no-op on
+    an index that has it."""
+    page = load_template()["mappings"]["properties"]["page"]
+    es.indices.put_mapping(index=index, properties={"page": page})
 
 
 @dataclass
@@ -290,5 +299,5 @@ def wait_until_healthy(es: Elasticsearch, timeout_s: float = 30) -> None:
             return
         except (TransportError, ApiError) as e:
             if time.monotonic() > deadline:
-                raise ServiceError(f"Elasticsearch at {safe_url(settings().es_url)} is not healthy: {e}") from e
+                raise ServiceError(f"Elasticsearch at {mask_url(settings().es_url)} is not healthy: {e}") from e
             time.sleep(1)

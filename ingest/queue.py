@@ -23,7 +23,7 @@ from celery.result import AsyncResult
 from kombu import Connection, Exchange, Queue
 from kombu.exceptions import OperationalError
 
-from ingest.config import Settings, safe_url
+from ingest.config import Settings, mask_url
 from ingest.errors import ServiceError
 
 FROM_FILE = ("ingest.archive_file", "ingest.parse", "ingest.normalize", "ingest.dedup", "ingest.index")
@@ -131,7 +131,7 @@ def broker_connection(app: Celery, s: Settings) -> Iterator[Connection]:
             conn.ensure_connection(max_retries=2, interval_start=0.5, timeout=5)
             yield conn
     except (OperationalError, ConnectionError, OSError) as e:
-        raise ServiceError(f"cannot reach the broker at {safe_url(s.broker_url)}: {e}") from e
+        raise ServiceError(f"cannot reach the broker at {mask_url(s.broker_url)}: {e}") from e
 
 
 _declared: set[tuple[str, str]] = set()  # (broker, queue) pairs this process has declared
@@ -160,5 +160,5 @@ def enqueue(sig: Signature, broker_url: str) -> AsyncResult:
             _declared.add(key)
         return sig.apply_async(retry=True, retry_policy=PUBLISH_RETRY)
     except (OperationalError, ConnectionError, OSError) as e:
-        raise ServiceError(f"cannot reach the broker at {safe_url(broker_url)}: {e}. Start it (deploy/local.sh up) and "
+        raise ServiceError(f"cannot reach the broker at {mask_url(broker_url)}: {e}. Start it (deploy/local.sh up) and "
                            "run the command again; nothing was queued.") from e

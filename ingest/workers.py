@@ -11,7 +11,7 @@ from celery import Celery
 from kombu import Connection
 from kombu.exceptions import OperationalError
 
-from ingest.config import Settings, safe_url
+from ingest.config import Settings, mask_url
 from ingest.queue import dead_letter_names
 
 REPLY_TIMEOUT = 1.5  # seconds to collect the workers' answers: they answer within milliseconds when idle
@@ -70,7 +70,7 @@ def _workers(app: Celery, queue: str) -> list[Worker]:
 
 
 def broker_report(app: Celery, s: Settings) -> BrokerReport:
-    report = BrokerReport(url=safe_url(s.broker_url), ok=False)
+    report = BrokerReport(url=mask_url(s.broker_url), ok=False)
     try:
         with app.connection_for_read() as conn:
             conn.ensure_connection(max_retries=1, timeout=3)

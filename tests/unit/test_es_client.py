@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.config import Settings, safe_url
+from ingest.config import Settings, mask_url
 from ingest.errors import ConfigError
 from ingest.es_client import client, client_options
 
@@ -52,5 +52,5 @@ def test_a_wrong_setting_is_a_config_error_naming_it_without_the_secret(env, mes
 def test_secrets_stay_out_of_the_settings_repr_and_urls_are_masked():
     s = _settings(INGEST_ES_API_KEY="k3y-value", INGEST_ES_URL="https://ingest:pw0rd@es:9200")
     assert "k3y-value" not in repr(s)
-    assert safe_url(s.es_url) == "https://ingest:***@es:9200"
-    assert safe_url("amqp://guest:guest@127.0.0.1:5672//") == "amqp://guest:***@127.0.0.1:5672//"
+    assert mask_url(s.es_url) == "https://ingest:***@es:9200"
+    assert mask_url("amqp://guest:guest@127.0.0.1:5672//") == "amqp://guest:***@127.0.0.1:5672//"
