@@ -138,7 +138,7 @@ CONF
 }
 
 up() {
-  if pid_alive "$DC_PID" && listening; then log "dovecot already up on 127.0.0.1:$IMAP_PORT"; write_users $(mail_ids); return; fi
+  if pid_alive "$DC_PID" dovecot && listening; then log "dovecot already up on 127.0.0.1:$IMAP_PORT"; write_users $(mail_ids); return; fi
   apt_install dovecot-imapd openssl
   local ids uid gid base
   ids="$(mail_ids)"; uid="${ids% *}"; gid="${ids#* }"
@@ -148,7 +148,7 @@ up() {
   write_users "$uid" "$gid"
   write_conf "$uid" "$base"
   chown -R "$uid:$gid" "$DC_MAIL"
-  if pid_alive "$DC_PID"; then stop_pid "$DC_PID" dovecot; fi
+  if pid_alive "$DC_PID" dovecot; then stop_pid "$DC_PID" dovecot dovecot; fi
   log "starting dovecot on 127.0.0.1:$IMAP_PORT (imaps) and :$STARTTLS_PORT (starttls), user $IMAP_USER"
   dovecot -c "$DC_CONF" >"$LOG_DIR/dovecot.out" 2>&1 || die "dovecot failed to start (see $LOG_DIR/dovecot.out and $LOG_DIR/dovecot.log)"
   wait_for "dovecot master" 10 test -s "$base/master.pid" || die "dovecot wrote no pid file (see $LOG_DIR/dovecot.log)"
@@ -157,7 +157,7 @@ up() {
 }
 
 status() {
-  if pid_alive "$DC_PID" && listening; then log "dovecot up on 127.0.0.1:$IMAP_PORT"; else log "dovecot down"; return 1; fi
+  if pid_alive "$DC_PID" dovecot && listening; then log "dovecot up on 127.0.0.1:$IMAP_PORT"; else log "dovecot down"; return 1; fi
 }
 
 # The client settings for this server (the password itself stays in its file).
@@ -174,8 +174,8 @@ ENV
 
 case "${1:-}" in
   up) up ;;
-  down) stop_pid "$DC_PID" dovecot ;;
-  restart) stop_pid "$DC_PID" dovecot; up ;;
+  down) stop_pid "$DC_PID" dovecot dovecot ;;
+  restart) stop_pid "$DC_PID" dovecot dovecot; up ;;
   status) status ;;
   env) print_env ;;
   *) echo "usage: $0 up|down|restart|status|env" >&2; exit 2 ;;

@@ -75,7 +75,7 @@ install_plugins() {
 
 up() {
   if healthy; then log "Elasticsearch already up at $ES_URL"; return; fi
-  pid_alive "$ES_PID" && { wait_for Elasticsearch 120 healthy && return; die "Elasticsearch (pid $(cat "$ES_PID")) is running but not healthy"; }
+  pid_alive "$ES_PID" elasticsearch && { wait_for Elasticsearch 120 healthy && return; die "Elasticsearch (pid $(cat "$ES_PID")) is running but not healthy"; }
   local java; java="$(find_jdk java)"
   fetch_zip; unpack; configure; install_plugins
   log "starting Elasticsearch $ES_VERSION on $ES_URL (heap $ES_HEAP, java $java)"
@@ -91,7 +91,7 @@ status() {
 
 case "${1:-}" in
   up) up ;;
-  down) stop_pid "$ES_PID" Elasticsearch ;;
+  down) stop_pid "$ES_PID" Elasticsearch elasticsearch ;;
   status) status ;;
   home) echo "$ES_HOME" ;;
   *) echo "usage: $0 up|down|status|home" >&2; exit 2 ;;

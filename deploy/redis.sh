@@ -19,7 +19,7 @@ case "${1:-}" in
     wait_for Redis 30 ping || die "Redis did not answer on 127.0.0.1:$REDIS_PORT (see $LOG_DIR/redis.log)"
     ;;
   down)
-    if pid_alive "$REDIS_PID"; then stop_pid "$REDIS_PID" Redis
+    if pid_alive "$REDIS_PID" redis-server; then stop_pid "$REDIS_PID" Redis redis-server
     else redis-cli -h 127.0.0.1 -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || true; log "Redis stopped"; fi
     ;;
   status) if ping; then log "Redis up on 127.0.0.1:$REDIS_PORT"; else log "Redis down"; exit 1; fi ;;
