@@ -19,7 +19,7 @@ from ingest.index import client, count, index_meta, last_editions, reindex as re
 from ingest.papers import get_paper
 from ingest.parse import ParseHints, parse_file, read_input
 from ingest.pipeline import make_hints
-from ingest.queue import archive_flow, enqueue, file_flow, make_celery
+from ingest.queue import archive_flow, enqueue, file_flow, producer
 from ingest.search import HIGHLIGHT_TAGS, SearchRequest, search as run_search
 from ingest.sources.mail.mailbox import mail_status
 
@@ -68,7 +68,7 @@ def add(paths: Annotated[list[Path], typer.Argument(help="Edition files or folde
             err.print(f"nothing queued: {len(problems)} of {len(files)} files cannot be ingested")
             raise typer.Exit(EXIT_INPUT)
         s = settings()
-        celery = make_celery(s)
+        celery = producer(s)
         results = []
         for f in files:
             hints = make_hints(f.name, paper=paper, day=day.isoformat() if day else None, page=page,
@@ -291,7 +291,7 @@ def replay(entry_ids: Annotated[list[str] | None, typer.Argument(help="Ledger id
             [r for i in (entry_ids or []) if (r := ledger.get(es, s.ledger_index, i))]
         if not rows:
             raise InputError("replay: no such failed entries (see `ingest failures`)")
-        celery = make_celery(s)
+        celery = producer(s)
         results = []
         for r in rows:
             rp = r.get("replay") or {}

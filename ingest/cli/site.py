@@ -15,7 +15,7 @@ from ingest.config import settings
 from ingest.errors import ConfigError, IngestError, InputError, ServiceError
 from ingest.index import client, last_editions
 from ingest.papers import all_papers, get_paper
-from ingest.queue import archive_flow, enqueue, make_celery
+from ingest.queue import archive_flow, enqueue, producer
 
 DateOpt = Annotated[str | None, typer.Option("--date", help="Edition date YYYY-MM-DD (default: the newest).")]
 
@@ -73,7 +73,7 @@ def discover(paper: Annotated[str, typer.Argument(help="Paper id (see `ingest pa
             _dry_run(the_paper, day)
             return
         s = settings()
-        celery = make_celery(s)
+        celery = producer(s)
         sig = signature("ingest.site.discover", args=(paper, day.isoformat() if day else None, "conditional",
                                                       day is not None), app=celery)
         result = enqueue(sig, s.broker_url)
@@ -141,7 +141,7 @@ def reingest(paper: Annotated[str, typer.Argument(help="Paper id (see `ingest pa
         if (last - first).days > 3660:
             raise InputError(f"reingest: {first}..{last} is more than ten years; split the range")
         s = settings()
-        celery = make_celery(s)
+        celery = producer(s)
         runner = SiteRunner(s, the_paper, "refetch" if refetch else "reuse")
         days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
         counts = {"editions": 0, "absent": 0, "pages": 0, "articles": 0, "problems": 0}

@@ -11,6 +11,7 @@ import time
 from urllib.parse import urlparse
 
 import pytest
+import redis
 from elasticsearch import Elasticsearch
 
 from tests.conftest import REPO, SAMPLE_PAGE
@@ -210,9 +211,11 @@ def test_an_elasticsearch_outage_during_ingest_is_retried_and_nothing_is_lost(se
         cli = subprocess.Popen([sys.executable, "-m", "ingest", "add", str(SAMPLE_PAGE), "--paper", "zjgrrb", "--wait"],
                                cwd=REPO, env=os.environ | env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True)
-        time.sleep(8)  # the index step meets the outage and backs off
-        assert cli.poll() is None
+        deadline = time.monotonic() + 90  # the index step meets the outage and backs off
+        while "Retry in" not in (tmp_path / "worker.log").read_text(errors="replace") and time.monotonic() < deadline:
+            time.sleep(0.5)
         assert "Retry in" in (tmp_path / "worker.log").read_text(errors="replace")
+        assert cli.poll() is None
         proxy.up()
         _, stderr = cli.communicate(timeout=240)
         assert cli.returncode == 0, stderr
@@ -262,3 +265,17 @@ def test_files_dropped_in_the_inbox_are_ingested_on_the_beat_schedule(service_en
     finally:
         beat.terminate()
         beat.wait(30)
+
+
+def test_a_cli_whose_index_differs_from_the_workers_is_refused_before_anything_is_queued(service_env, worker, es):
+    other = service_env["INGEST_INDEX"] + "-other"
+    r = run_cli("add", str(SAMPLE_PAGE), "--paper", "zjgrrb", env={"INGEST_INDEX": other})
+    assert r.returncode == 2, r.stderr
+    assert f"on queue {service_env['INGEST_QUEUE']!r} writes to index {service_env['INGEST_INDEX']!r}" in r.stderr
+    assert f"this command to {other!r}" in r.stderr and "nothing was queued" in r.stderr
+    assert "queued 1 file" not in r.stderr
+    broker = redis.Redis.from_url(service_env["INGEST_BROKER_URL"])
+    assert broker.llen(service_env["INGEST_QUEUE"]) == 0
+    assert not es.indices.exists(index=other)
+    r = run_cli("discover", "zjgrrb", env={"INGEST_LEDGER_INDEX": service_env["INGEST_LEDGER_INDEX"] + "-x"})
+    assert r.returncode == 2 and "ledger" in r.stderr and "nothing was queued" in r.stderr
