@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     inbox_dir: Path = Field(..., description="inbox folders, one per paper", json_schema_extra=_derived("`$INGEST_VAR/inbox`"))
     inbox_interval: float = Field(60.0, gt=0, description="seconds between inbox scans")
     papers_dir: Path | None = Field(None, description="extra paper configs beside the bundled ones (override by id)")
+    metrics_dir: Path = Field(..., description="Prometheus samples of every worker, beat and watcher process",
+                              json_schema_extra=_derived("`$INGEST_VAR/metrics`"))
+    metrics_port: int = Field(9464, ge=1, le=65535, description="port `ingest metrics --serve` listens on (127.0.0.1)")
 
     # Workers and sources
     worker_concurrency: int = Field(2, ge=1, description="worker processes started by `deploy/celery.sh`")
@@ -102,6 +105,7 @@ class Settings(BaseSettings):
         data["var"] = var
         data["archive_dir"] = Path(data.get("archive_dir") or var / "archive").resolve()
         data["inbox_dir"] = Path(data.get("inbox_dir") or var / "inbox").resolve()
+        data["metrics_dir"] = Path(data.get("metrics_dir") or var / "metrics").resolve()
         tls = str(data.get("imap_tls") or "ssl").lower()
         data.setdefault("imap_port", 10993 if tls == "ssl" else 10143)
         data.setdefault("imap_password_file", var / "dovecot" / "imap-password")

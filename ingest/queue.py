@@ -91,6 +91,19 @@ def enqueue(sig, broker_url: str) -> AsyncResult:
         raise _broker_down(broker_url, e) from e
 
 
+def queue_depth(broker_url: str, queue: str) -> tuple[bool, int | None]:
+    """(broker reachable, messages waiting); the depth only for a Redis broker (a list per queue)."""
+    import redis
+
+    if not broker_url.startswith(("redis://", "rediss://")):
+        return True, None
+    try:
+        r = redis.Redis.from_url(broker_url, socket_connect_timeout=2, socket_timeout=2)
+        return True, int(r.llen(queue))
+    except redis.RedisError:
+        return False, None
+
+
 def _broker_down(broker_url: str, e: Exception) -> ServiceError:
     return ServiceError(f"cannot reach the broker at {broker_url}: {e}. Start it (deploy/local.sh up) and "
                         "run the command again; nothing was queued.")

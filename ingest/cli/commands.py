@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,7 +21,7 @@ from ingest.index import client, count, index_meta, last_editions, reindex as re
 from ingest.papers import get_paper
 from ingest.parse import ParseHints, parse_file, read_input
 from ingest.pipeline import make_hints
-from ingest.queue import archive_flow, enqueue, file_flow, producer
+from ingest.queue import archive_flow, enqueue, file_flow, producer, queue_depth
 from ingest.search import HIGHLIGHT_TAGS, SearchRequest, search as run_search
 from ingest.sources.mail.mailbox import mail_status
 
@@ -192,7 +194,7 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Services reachable, queue depth, documents indexed, last edition of each paper, failures."""
     s = settings()
     report: dict[str, Any] = {"elasticsearch": s.es_url, "broker": s.broker_url, "index": s.index}
-    report["broker_ok"], report["queue_depth"] = _queue_depth(s.broker_url, s.queue)
+    report["broker_ok"], report["queue_depth"] = queue_depth(s.broker_url, s.queue)
     es = client(s)
     try:
         with service_errors("reading status"):
@@ -234,18 +236,6 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         raise typer.Exit(EXIT_SERVICE)
 
 
-def _queue_depth(broker_url: str, queue: str) -> tuple[bool, int | None]:
-    import redis
-
-    if not broker_url.startswith(("redis://", "rediss://")):
-        return True, None
-    try:
-        r = redis.Redis.from_url(broker_url, socket_connect_timeout=2, socket_timeout=2)
-        return True, int(r.llen(queue))
-    except redis.RedisError:
-        return False, None
-
-
 @command
 def config(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Print the effective settings (environment over defaults), secrets masked."""
@@ -258,6 +248,25 @@ def config(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         for name, value in shown.items():
             table.add_row(name, escape(value))
         out.print(table)
+
+
+@command
+def metrics(serve: Annotated[bool, typer.Option("--serve", help="Serve /metrics on 127.0.0.1:$INGEST_METRICS_PORT.")]
+            = False) -> None:
+    """Print the Prometheus metrics of every worker, beat and watcher process, or serve them for scraping."""
+    from ingest import metrics as m
+
+    with operator_errors():
+        s = settings()
+        if not serve:
+            sys.stdout.write(m.exposition(s).decode())
+            return
+        from prometheus_client import start_http_server
+
+        start_http_server(s.metrics_port, addr="127.0.0.1", registry=m.registry(s))
+        err.print(f"serving metrics on http://127.0.0.1:{s.metrics_port}/metrics")
+        while True:
+            time.sleep(3600)
 
 
 @command

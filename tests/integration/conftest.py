@@ -53,6 +53,7 @@ def service_env(tmp_path_factory) -> Iterator[dict[str, str]]:
         "INGEST_VAR": str(var),
         "INGEST_ARCHIVE_DIR": str(var / "archive"),
         "INGEST_INBOX_DIR": str(var / "inbox"),
+        "INGEST_METRICS_DIR": str(var / "metrics"),
     }
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)

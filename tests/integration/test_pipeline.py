@@ -279,3 +279,24 @@ def test_a_cli_whose_index_differs_from_the_workers_is_refused_before_anything_i
     assert not es.indices.exists(index=other)
     r = run_cli("discover", "zjgrrb", env={"INGEST_LEDGER_INDEX": service_env["INGEST_LEDGER_INDEX"] + "-x"})
     assert r.returncode == 2 and "ledger" in r.stderr and "nothing was queued" in r.stderr
+
+
+def _samples(text: str) -> dict[str, float]:
+    return {line.rpartition(" ")[0]: float(line.rpartition(" ")[2]) for line in text.splitlines()
+            if line and not line.startswith("#")}
+
+
+def test_metrics_count_the_workers_tasks_documents_and_the_newest_edition(ingested, service_env):
+    r = run_cli("metrics")
+    assert r.returncode == 0, r.stderr
+    m = _samples(r.stdout)
+    print(r.stdout)
+    for task in ("ingest.archive_file", "ingest.parse", "ingest.normalize", "ingest.dedup", "ingest.index"):
+        assert m[f'ingest_tasks_total{{outcome="success",task="{task}"}}'] >= 1
+        assert m[f'ingest_task_duration_seconds_count{{outcome="success",task="{task}"}}'] >= 1
+    assert m['ingest_documents_total{paper="zjgrrb",result="created"}'] >= 5
+    assert m['ingest_editions_indexed_total{paper="zjgrrb"}'] >= 1
+    assert m['ingest_newest_edition_age_seconds{paper="zjgrrb"}'] > 86400 * 365  # the sample is of 2020-06-25
+    assert m['ingest_newest_edition_timestamp_seconds{paper="zjgrrb"}'] == 1593014400.0  # 2020-06-25 00:00 +08:00
+    assert m[f'ingest_queue_depth{{queue="{service_env["INGEST_QUEUE"]}"}}'] == 0
+    assert m["ingest_elasticsearch_up"] == 1 and m["ingest_broker_up"] == 1

@@ -26,6 +26,7 @@ from typing import Any
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError
 
+from ingest import metrics
 from ingest.errors import ConfigError, InputError, ServiceError
 from ingest.papers import Paper, all_papers
 from ingest.parse.email import paper_for_sender
@@ -264,6 +265,7 @@ class Mailbox:
         self._mark_processed(client, uid)
         self.state.advance(folder, uidvalidity, uid)
         report.delivered.append(message_id)
+        metrics.MAIL.labels("delivered").inc()
         log.info("%s UID %s: delivered %s (%s)", folder, uid, message_id, paper.id)
         return True
 
@@ -280,6 +282,7 @@ class Mailbox:
         self._move(client, uid, self.s.quarantine)
         self.state.advance(folder, uidvalidity, uid)
         report.quarantined.append((record.message_id, record.reason))
+        metrics.MAIL.labels("quarantined").inc()
         log.warning("%s UID %s (%s) quarantined: %s", folder, uid, record.message_id, record.reason)
 
     @staticmethod
