@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     user_agent: str | None = Field(None, description="User-Agent of site fetches (a paper's `[site] user_agent` wins)",
                                    json_schema_extra=_derived("the project's"))
 
+    log_format: Literal["auto", "json", "console"] = Field(
+        "auto", description="`json` lines, `console` text, or `auto`: JSON unless writing to a terminal")
+
     # Mailbox
     imap_host: str = Field("127.0.0.1", description="IMAP server")
     imap_port: int = Field(..., description="IMAP port", json_schema_extra=_derived("`10993` (ssl), `10143` (starttls)"))

@@ -80,6 +80,7 @@ def start_worker(env: dict[str, str], name: str, log: Path, extra_env: dict[str,
         if proc.poll() is not None:
             raise RuntimeError(f"worker {name} exited: {log.read_text(errors='replace')[-2000:]}")
         if b"ready." in log.read_bytes():
+            proc.log_path = log  # type: ignore[attr-defined]
             return proc
         time.sleep(0.3)
     proc.kill()

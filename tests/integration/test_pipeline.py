@@ -300,3 +300,17 @@ def test_metrics_count_the_workers_tasks_documents_and_the_newest_edition(ingest
     assert m['ingest_newest_edition_timestamp_seconds{paper="zjgrrb"}'] == 1593014400.0  # 2020-06-25 00:00 +08:00
     assert m[f'ingest_queue_depth{{queue="{service_env["INGEST_QUEUE"]}"}}'] == 0
     assert m["ingest_elasticsearch_up"] == 1 and m["ingest_broker_up"] == 1
+
+
+def test_the_worker_logs_one_json_event_per_task_outcome_and_no_elasticsearch_requests(ingested, worker):
+    lines = [json.loads(line) for line in worker.log_path.read_text(encoding="utf-8").splitlines()
+             if line.startswith("{")]
+    outcomes = [e for e in lines if e.get("event") == "task outcome"]
+    index = next(e for e in outcomes if e["task"] == "ingest.index" and e["outcome"] == "success")
+    assert index["paper"] == "zjgrrb" and index["edition_date"] == "2020-06-25"
+    assert index["subject"] == SAMPLE_PAGE.resolve().as_uri() and index["counts"]["created"] >= 5
+    assert index["task_id"] and index["level"] == "info" and index["timestamp"]
+    parse = next(e for e in outcomes if e["task"] == "ingest.parse")
+    assert parse["counts"]["articles"] >= 5
+    # The transport's line per request (logger elastic_transport.transport, at INFO) is gone.
+    assert not [e for e in lines if e.get("logger", "").startswith("elastic_transport")]
