@@ -40,9 +40,12 @@ class SiteConfig(_Strict):
     family: str  # founder | rmrb | pclayout (ingest/sources/epaper/)
     base_url: str
     allowed_hosts: list[str] = []
-    first_page: str | None = None  # family parameters: the first page list, the rmrb code, the index page
+    # Family parameters: the first page list, the rmrb code, the index page, the folder of the dated page
+    # lists (founder: html/ unless the site keeps them elsewhere).
+    first_page: str | None = None
     code: str | None = None
     index: str | None = None
+    html_dir: str | None = None
     use_index: bool = True
     lookback_days: int = Field(7, ge=0)
     recheck: str | None = None  # crontab, in the paper's time zone
@@ -102,7 +105,7 @@ class SiteConfig(_Strict):
     @property
     def params(self) -> dict[str, str]:
         """The family parameters this paper sets."""
-        return {k: v for k in ("first_page", "code", "index") if (v := getattr(self, k)) is not None}
+        return {k: v for k in ("first_page", "code", "index", "html_dir") if (v := getattr(self, k)) is not None}
 
 
 class MailConfig(_Strict):
