@@ -131,8 +131,8 @@ class Settings(BaseSettings):
         try:
             if env is None:
                 return cls()
-            return cls(**{k.removeprefix(PREFIX).lower(): v for k, v in env.items()
-                          if k.startswith(PREFIX) and v != ""})
+            return cls.model_validate({k.removeprefix(PREFIX).lower(): v for k, v in env.items()
+                                       if k.startswith(PREFIX) and v != ""})
         except ValidationError as e:
             first = e.errors()[0]
             name = PREFIX + str(first["loc"][0]).upper() if first["loc"] else "settings"

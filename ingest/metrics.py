@@ -13,7 +13,8 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator, Mapping
-from datetime import date, datetime, time as day_start
+from datetime import date, datetime
+from datetime import time as day_start
 from zoneinfo import ZoneInfo
 
 from ingest.config import Settings, settings

@@ -17,12 +17,14 @@ from ingest import ledger
 from ingest.cli.app import EXIT_INPUT, EXIT_SERVICE, command, err, operator_errors, out, parse_date, print_json
 from ingest.config import settings
 from ingest.errors import InputError
-from ingest.index import client, count, index_meta, last_editions, reindex as reindex_index, service_errors
+from ingest.index import client, count, index_meta, last_editions, service_errors
+from ingest.index import reindex as reindex_index
 from ingest.papers import get_paper
 from ingest.parse import ParseHints, parse_file, read_input
 from ingest.pipeline import make_hints
 from ingest.queue import archive_flow, enqueue, file_flow, producer, queue_depth
-from ingest.search import HIGHLIGHT_TAGS, SearchRequest, search as run_search
+from ingest.search import HIGHLIGHT_TAGS, SearchRequest
+from ingest.search import search as run_search
 from ingest.sources.mail.mailbox import mail_status
 
 PaperOpt = Annotated[str | None, typer.Option("--paper", help="Paper id (see `ingest papers`).")]

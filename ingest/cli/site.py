@@ -30,7 +30,7 @@ def papers(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         except ServiceError as e:  # the list of papers is still worth showing
             err.print(f"[yellow]warning:[/yellow] last editions unknown: {e}")
             last = None
-        rows = []
+        rows: list[dict[str, Any]] = []
         for p in sorted(all_papers().values(), key=lambda p: p.id):
             rows.append({
                 "id": p.id, "name": p.name, "timezone": p.timezone, "schedule": p.schedule,
@@ -99,9 +99,7 @@ def _dry_run(paper, day: date | None) -> None:
     import redis
 
     from ingest.sources.epaper.discover import Site, edition_of, newest_edition
-    from ingest.sources.fetch import FetchPolicy, Fetcher
-
-    from ingest.sources.fetch import FetchError
+    from ingest.sources.fetch import Fetcher, FetchError, FetchPolicy
 
     s = settings()
     site = Site.of(paper)
@@ -136,6 +134,8 @@ def reingest(paper: Annotated[str, typer.Argument(help="Paper id (see `ingest pa
     with operator_errors():
         the_paper = _site_paper(paper)
         first, last = parse_date(since), parse_date(until)
+        if first is None or last is None:
+            raise InputError("reingest: --from and --to are both needed")
         if first > last:
             raise InputError(f"reingest: --from {first} is after --to {last}")
         if (last - first).days > 3660:
@@ -186,7 +186,7 @@ def _reingest_day(runner, celery, s, day: date, counts: dict[str, int], progress
         jobs = [(a["url"], lambda a=a: runner.article(day, a["url"], a["page"], force=True)) for a in work.articles]
         if work.pdf:
             pdf = work.pdf
-            jobs.append((pdf["url"], lambda: runner.pdf(day, pdf["url"], pdf["page"], pdf["parse"], force=True)))
+            jobs.append((pdf["url"], lambda pdf=pdf: runner.pdf(day, pdf["url"], pdf["page"], pdf["parse"], force=True)))
         for url, fetch in jobs:
             try:
                 payload = fetch()

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from imapclient import IMAPClient
@@ -159,10 +159,10 @@ def route(folder: str, sender: str, papers: dict[str, Paper] | None = None) -> t
                 return None, (f"sender {sender or '(none)'} is not in the allowlist of {paper.name} ({paper.id}): "
                               f"{', '.join(allowed)}")
             return paper, ""
-    paper = paper_for_sender(sender, papers)
-    if paper is None:
+    by_sender = paper_for_sender(sender, papers)
+    if by_sender is None:
         return None, f"unknown sender {sender or '(none)'}: no paper's mail.senders lists it"
-    return paper, ""
+    return by_sender, ""
 
 
 class Mailbox:
@@ -399,7 +399,7 @@ def _internal(meta: dict[bytes, Any]) -> str:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _sleep(seconds: float, should_stop: Callable[[], bool]) -> None:
