@@ -2,6 +2,7 @@
 
 from ingest.cli import commands  # noqa: F401
 from ingest.cli import mail  # noqa: F401
+from ingest.cli import serve  # noqa: F401
 from ingest.cli import site  # noqa: F401
 from ingest.cli.app import app
 

@@ -14,7 +14,7 @@ from ingest.cli.app import EXIT_INPUT, EXIT_SERVICE, command, err, operator_erro
 from ingest.config import settings
 from ingest.errors import ConfigError, IngestError, InputError, ServiceError
 from ingest.index import client, last_editions
-from ingest.papers import all_papers, get_paper
+from ingest.papers import all_papers, describe, get_paper
 from ingest.queue import archive_flow, enqueue, make_celery
 
 DateOpt = Annotated[str | None, typer.Option("--date", help="Edition date YYYY-MM-DD (default: the newest).")]
@@ -30,14 +30,8 @@ def papers(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         except ServiceError as e:  # the list of papers is still worth showing
             err.print(f"[yellow]warning:[/yellow] last editions unknown: {e}")
             last = None
-        rows = []
-        for p in sorted(all_papers().values(), key=lambda p: p.id):
-            site = p.site
-            rows.append({
-                "id": p.id, "name": p.name, "timezone": p.timezone, "schedule": p.schedule,
-                "site": {"family": site.get("family"), "base_url": site.get("base_url")} if site else None,
-                "mail": p.mail.get("address") if p.mail else None,
-                "last_edition": (last or {}).get(p.id), "config": p.config_path})
+        rows = [describe(p, (last or {}).get(p.id)) | {"config": p.config_path}
+                for p in sorted(all_papers().values(), key=lambda p: p.id)]
         if as_json:
             print_json(rows)
             return

@@ -82,3 +82,13 @@ def paper_by_name(name: str) -> Paper | None:
         if paper.name == name:
             return paper
     return None
+
+
+def describe(paper: Paper, last_edition: dict[str, Any] | None) -> dict[str, Any]:
+    """What a reader of the paper list sees (`ingest papers --json`, the HTTP API's /papers): the paper,
+    where its editions come from, and the last edition indexed ({date, articles}, or None)."""
+    site = paper.site
+    return {"id": paper.id, "name": paper.name, "timezone": paper.timezone, "schedule": paper.schedule,
+            "site": {"family": site.get("family"), "base_url": site.get("base_url")} if site else None,
+            "mail": paper.mail.get("address") if paper.mail else None,
+            "last_edition": last_edition}

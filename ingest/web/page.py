@@ -1,0 +1,84 @@
+"""The search page: server-rendered HTML over the same search and article reads as the API.
+
+Highlight fragments come from Elasticsearch with their text HTML-escaped (ingest.search), so they are the
+one thing shown unescaped; every other value goes through the templates' autoescaping.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from ingest.articles import get_article
+from ingest.errors import IngestError
+from ingest.papers import all_papers
+from ingest.search import search
+from ingest.web.params import read_params, search_request
+
+TEMPLATES = Path(__file__).parent / "templates"
+PER_PAGE = 10
+_env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
+
+
+def page_text(hit: dict[str, Any]) -> str:
+    """第3版 要闻, A03版 要闻: how a paper names the page."""
+    where = f"{hit['page_label']}版" if hit.get("page_label") else (
+        f"第{hit['page']}版" if hit.get("page") is not None else "")
+    return " ".join(x for x in (where, hit.get("page_name") or "") if x)
+
+
+def byline(authors: list[dict[str, str]]) -> str:
+    return "　".join(f"{a['role']} {a['name']}".strip() for a in authors)
+
+
+_env.filters["page_text"] = page_text
+_env.filters["byline"] = byline
+
+
+def _render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    return HTMLResponse(_env.get_template(name).render(**context), status_code=status)
+
+
+def _pages(params: dict[str, str], offset: int, shown: int) -> dict[str, Any]:
+    """Links to the previous and next pages of hits, keeping the query and filters."""
+    def link(start: int) -> str:
+        return "/?" + urlencode({k: v for k, v in params.items() if k != "from"} | ({"from": str(start)} if start else {}))
+    return {"number": offset // PER_PAGE + 1, "count": max(1, -(-shown // PER_PAGE)),
+            "prev": link(max(0, offset - PER_PAGE)) if offset > 0 else None,
+            "next": link(offset + PER_PAGE) if offset + PER_PAGE < shown else None}
+
+
+def install(app: FastAPI) -> None:
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def search_page(request: Request) -> HTMLResponse:
+        s, es = app.state.settings, app.state.es
+        papers = sorted(all_papers().values(), key=lambda p: p.id)
+        context: dict[str, Any] = {"papers": papers, "params": {}, "result": None, "error": None}
+        try:
+            params = read_params(request.query_params.multi_items())
+            context["params"] = params
+            if params.get("q"):
+                req = search_request(params | {"size": str(PER_PAGE)})
+                result = search(es, s.index, req)
+                shown = result["groups"] if result["groups"] is not None else result["total"]
+                context |= {"result": result, "pages": _pages(params, req.offset, shown)}
+        except IngestError as e:
+            context["error"] = str(e)
+            return _render("search.html", 400, **context)
+        return _render("search.html", **context)
+
+    @app.get("/read/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    def article_page(article_id: str) -> HTMLResponse:
+        s, es = app.state.settings, app.state.es
+        try:
+            article = get_article(es, s.index, s.ledger_index, article_id)
+        except IngestError as e:
+            return _render("article.html", 400, article=None, error=str(e))
+        if article is None:
+            return _render("article.html", 404, article=None, error=f"没有这篇稿件（{article_id}）")
+        return _render("article.html", article=article, error=None)
