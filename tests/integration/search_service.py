@@ -45,12 +45,16 @@ def build_index(env: dict[str, str]) -> dict[str, str]:
     article_id, article = found[0]
     s2t = opencc.OpenCC("s2t")
     reprint = article.to_dict() | {"page": 3, "pretitle": "", "title": REPRINT["title"], "subtitle": "",
-                                   "body": s2t.convert(article.body), "url": None, "source_key": None}
+                                   "body": s2t.convert(article.body), "url": None}
     other = {"paper": REPRINT["paper"], "paper_name": REPRINT["paper_name"], "date": REPRINT["date"],
              "issue_number": None, "pages": [{"number": 3, "name": "城市", "url": None, "pdf_url": None}],
              "articles": [reprint], "masthead": {}, "warnings": []}
-    reprint_src = {"kind": "file", "uri": "file:///reprint/hzrb-2020-06-26-03.txt", "archive_hash": "c" * 64}
-    reprint_ids = index_step({"source": reprint_src, "hints": {"name": "reprint"}, "edition": other}, s)["ids"]
+    # First printed with a typo, then corrected under the same source key: the reprint has a version.
+    first = other | {"articles": [reprint | {"source_key": "content_42", "body": reprint["body"].replace("學子", "學仔")}]}
+    final = other | {"articles": [reprint | {"source_key": "content_42"}]}
+    for n, edition_dict in enumerate((first, final)):
+        src = {"kind": "file", "uri": f"file:///reprint/hzrb-2020-06-26-03-v{n}.txt", "archive_hash": f"{n}" * 64}
+        reprint_ids = index_step({"source": src, "hints": {"name": "reprint"}, "edition": edition_dict}, s)["ids"]
     return {"article": article_id, "reprint": reprint_ids[0]}
 
 
