@@ -17,11 +17,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from ingest.articles import get_article
 from ingest.errors import IngestError
 from ingest.papers import all_papers
-from ingest.search import search
+from ingest.search import MAX_WINDOW, search
 from ingest.web.params import read_params, search_request
 
 TEMPLATES = Path(__file__).parent / "templates"
-PER_PAGE = 10
+PER_PAGE = 10  # hits per page unless the address says size=
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
 
 
@@ -44,13 +44,13 @@ def _render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
     return HTMLResponse(_env.get_template(name).render(**context), status_code=status)
 
 
-def _pages(params: dict[str, str], offset: int, shown: int) -> dict[str, Any]:
+def _pages(params: dict[str, str], offset: int, per_page: int, shown: int) -> dict[str, Any]:
     """Links to the previous and next pages of hits, keeping the query and filters."""
     def link(start: int) -> str:
         return "/?" + urlencode({k: v for k, v in params.items() if k != "from"} | ({"from": str(start)} if start else {}))
-    return {"number": offset // PER_PAGE + 1, "count": max(1, -(-shown // PER_PAGE)),
-            "prev": link(max(0, offset - PER_PAGE)) if offset > 0 else None,
-            "next": link(offset + PER_PAGE) if offset + PER_PAGE < shown else None}
+    return {"number": offset // per_page + 1, "count": max(1, -(-shown // per_page)),
+            "prev": link(max(0, offset - per_page)) if offset > 0 else None,
+            "next": link(offset + per_page) if offset + per_page < min(shown, MAX_WINDOW) else None}
 
 
 def install(app: FastAPI) -> None:
@@ -63,10 +63,10 @@ def install(app: FastAPI) -> None:
             params = read_params(request.query_params.multi_items())
             context["params"] = params
             if params.get("q"):
-                req = search_request(params | {"size": str(PER_PAGE)})
+                req = search_request({"size": str(PER_PAGE)} | params)
                 result = search(es, s.index, req)
                 shown = result["groups"] if result["groups"] is not None else result["total"]
-                context |= {"result": result, "pages": _pages(params, req.offset, shown)}
+                context |= {"result": result, "pages": _pages(params, req.offset, req.limit, shown)}
         except IngestError as e:
             context["error"] = str(e)
             return _render("search.html", 400, **context)
