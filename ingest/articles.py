@@ -104,7 +104,7 @@ def get_article(es: Elasticsearch, alias: str, ledger_index: str, article_id: st
 def _group(es: Elasticsearch, alias: str, article_id: str, dup_group: str | None) -> list[Member]:
     if not dup_group:
         return []
-    resp = es.search(index=alias, size=GROUP_SHOWN, _source=MEMBER_SOURCE,
+    resp = es.search(index=alias, size=GROUP_SHOWN, source=MEMBER_SOURCE,
                      query={"bool": {"filter": [{"term": {"dup_group": dup_group}}],
                                      "must_not": [{"ids": {"values": [article_id]}}]}},
                      sort=[{"date": "asc"}, {"paper": "asc"}])

@@ -47,7 +47,8 @@ def _render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
 def _pages(params: dict[str, str], offset: int, per_page: int, shown: int) -> dict[str, Any]:
     """Links to the previous and next pages of hits, keeping the query and filters."""
     def link(start: int) -> str:
-        return "/?" + urlencode({k: v for k, v in params.items() if k != "from"} | ({"from": str(start)} if start else {}))
+        kept = {k: v for k, v in params.items() if k != "from"}
+        return "/?" + urlencode(kept | ({"from": str(start)} if start else {}))
     return {"number": offset // per_page + 1, "count": max(1, -(-shown // per_page)),
             "prev": link(max(0, offset - per_page)) if offset > 0 else None,
             "next": link(offset + per_page) if offset + per_page < min(shown, MAX_WINDOW) else None}

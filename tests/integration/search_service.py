@@ -50,7 +50,8 @@ def build_index(env: dict[str, str]) -> dict[str, str]:
              "issue_number": None, "pages": [{"number": 3, "name": "城市", "url": None, "pdf_url": None}],
              "articles": [reprint], "masthead": {}, "warnings": []}
     # First printed with a typo, then corrected under the same source key: the reprint has a version.
-    first = other | {"articles": [reprint | {"source_key": "content_42", "body": reprint["body"].replace("學子", "學仔")}]}
+    typo = reprint["body"].replace("學子", "學仔")
+    first = other | {"articles": [reprint | {"source_key": "content_42", "body": typo}]}
     final = other | {"articles": [reprint | {"source_key": "content_42"}]}
     for n, edition_dict in enumerate((first, final)):
         src = {"kind": "file", "uri": f"file:///reprint/hzrb-2020-06-26-03-v{n}.txt", "archive_hash": f"{n}" * 64}
