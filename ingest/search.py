@@ -1,6 +1,6 @@
 """Search: the query builder every front-end reuses, and result shaping.
 
-How Chinese queries behave (see mappings/README.md):
+How Chinese queries behave (see ingest/mappings/README.md):
 - each whitespace-separated term must occur contiguously: a phrase on the per-character fields, so 疗休养
   finds 疗休养 and not a text that merely has 疗, 休 and 养 apart;
 - ranking (among the documents that match) by the index's in-Elasticsearch word sub-fields where its
@@ -22,6 +22,7 @@ from typing_extensions import TypedDict  # pydantic (the HTTP service's schema) 
 
 from ingest.errors import InputError
 from ingest.index import index_meta, service_errors
+from ingest.model import page_label_of, parse_page_label
 from ingest.normalize import fold_width, to_simplified
 
 # Where a term may match, and how much a match there counts.
@@ -40,8 +41,6 @@ MAX_QUERY_CHARS = 200
 MAX_TERMS = 16
 MAX_LIMIT = 1000
 MAX_WINDOW = 10_000
-# The index field of a sectioned page label (A03, B1); an index without it simply matches no label.
-PAGE_LABEL_FIELD = "page_label"
 
 
 @dataclass(frozen=True)
@@ -50,8 +49,7 @@ class SearchRequest:
     paper: str | None = None
     since: date | None = None
     until: date | None = None
-    page: int | None = None  # page number (版次)
-    page_label: str | None = None  # or a sectioned page label, as parse_page gives it
+    page: str | int | None = None  # a page label (A03, 3, 03): with a section letter it names that page alone
     author: str | None = None  # an author's name as the byline has it
     limit: int = 10
     offset: int = 0  # hits (groups, when collapsed) to skip: pagination
@@ -61,25 +59,17 @@ class SearchRequest:
     ranking: frozenset[str] | None = None
 
 
-_PAGE_NUMBER = re.compile(r"(?:第)?0*(\d{1,3})(?:版)?")
-_PAGE_LABEL = re.compile(r"(?:第)?([A-Z]{1,2})0*(\d{1,3})(?:版)?")
-
-
-def parse_page(value: str) -> tuple[int | None, str | None]:
-    """A page as a reader writes it: a number (3, 03, 第3版) or a sectioned label (A03, a3, 第A3版).
-    Returns (number, None) or (None, label) with the label's digits as two (A3 → A03)."""
-    v = fold_width(value).strip().upper()
-    if m := _PAGE_NUMBER.fullmatch(v):
-        return int(m.group(1)), None
-    if m := _PAGE_LABEL.fullmatch(v):
-        return None, f"{m.group(1)}{int(m.group(2)):02d}"
-    raise InputError(f"search: page {value!r} is neither a page number (3) nor a page label (A03)")
-
-
-def _label_variants(label: str) -> list[str]:
-    # A03 is printed A3 by some papers: match either spelling of the index.
-    m = re.fullmatch(r"([A-Z]+)(\d+)", label)
-    return sorted({label, f"{m.group(1)}{int(m.group(2))}"}) if m else [label]
+def page_filter(page: str | int) -> dict[str, Any]:
+    """`--page A03` (or A3) is that page of a sectioned edition, `--page 3` (or 03) page 3 of an unsectioned
+    one (not A03 nor B03); documents indexed before labels existed have only the number, and match by it."""
+    label = parse_page_label(str(page))
+    if label is None:
+        raise InputError(f"search: page {page!r} is not a page label (3, 03, A03)")
+    if not label.isdigit():
+        return {"term": {"page.label": label}}
+    unlabelled = {"bool": {"filter": [{"term": {"page.number": int(label)}}],
+                           "must_not": [{"exists": {"field": "page.label"}}]}}
+    return {"bool": {"should": [{"term": {"page.label": label}}, unlabelled], "minimum_should_match": 1}}
 
 
 def query_terms(query: str) -> list[str]:
@@ -97,7 +87,7 @@ def _term_clause(term: str) -> dict[str, Any]:
 def default_ranking(index_word_fields: Sequence[str]) -> frozenset[str]:
     """The ranking signals of a request that names none, on an index with these word sub-fields: the words
     where there are any, else the character bigrams (on an index with both, bigrams added nothing to the
-    words: bench/search_quality.py, mappings/README.md)."""
+    words: bench/search_quality.py, ingest/mappings/README.md)."""
     return frozenset({"index_words"} if _boosted(index_word_fields) else {"bigrams"})
 
 
@@ -154,9 +144,7 @@ def build_query(req: SearchRequest, index_word_fields: Sequence[str] = ()) -> di
             rng["lte"] = req.until.isoformat()
         filters.append({"range": {"date": rng}})
     if req.page is not None:
-        filters.append({"term": {"page.number": req.page}})
-    if req.page_label:
-        filters.append({"terms": {PAGE_LABEL_FIELD: _label_variants(req.page_label)}})
+        filters.append(page_filter(req.page))
     if req.author:
         filters.append({"term": {"authors.name": req.author.strip()}})
     ranking = _ranking(terms, signals, index_word_fields)
@@ -179,9 +167,9 @@ def build_query(req: SearchRequest, index_word_fields: Sequence[str] = ()) -> di
 
 # How many members of a collapsed group a hit lists (the group's size is counted in full).
 DUPLICATES_SHOWN = 5
-HIT_SOURCE = ["paper", "paper_name", "date", "page", PAGE_LABEL_FIELD, "kind", "pretitle", "title", "subtitle",
+HIT_SOURCE = ["paper", "paper_name", "date", "page", "kind", "pretitle", "title", "subtitle",
               "column", "authors", "url", "dup_group"]
-MEMBER_SOURCE = ["paper", "paper_name", "date", "page", PAGE_LABEL_FIELD, "title"]
+MEMBER_SOURCE = ["paper", "paper_name", "date", "page", "title"]
 
 
 def _collapse() -> dict[str, Any]:
@@ -300,7 +288,7 @@ def hit(h: dict[str, Any]) -> Hit:
         "date": src.get("date"),
         "page": page.get("number"),
         "page_name": page.get("name") or None,
-        "page_label": src.get(PAGE_LABEL_FIELD),
+        "page_label": _label(src),
         "kind": src.get("kind"),
         "pretitle": src.get("pretitle") or "",
         "title": src.get("title") or "",
@@ -323,5 +311,20 @@ def member(h: dict[str, Any]) -> Member:
     src = h["_source"]
     return {"id": h["_id"], "paper": src.get("paper"), "paper_name": src.get("paper_name"),
             "date": src.get("date"), "page": (src.get("page") or {}).get("number"),
-            "page_label": src.get(PAGE_LABEL_FIELD), "title": src.get("title") or ""}
+            "page_label": _label(src), "title": src.get("title") or ""}
 
+
+def printed_page(label: str | None, number: int | None) -> str:
+    """A page as the paper prints it: A03版 in a sectioned edition, 第3版 otherwise."""
+    if label and not label.isdigit():
+        return f"{label}版"
+    n = int(label) if label else number
+    return f"第{n}版" if n is not None else ""
+
+
+def _label(src: dict[str, Any]) -> str | None:
+    """The page label of a stored document; documents indexed before labels have only the number."""
+    page = src.get("page") or {}
+    if page.get("label"):
+        return str(page["label"])
+    return page_label_of("", page["number"]) if page.get("number") is not None else None

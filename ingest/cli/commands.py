@@ -1,4 +1,4 @@
-"""Core commands: add, parse, search, status, failures, replay, reindex."""
+"""Core commands: add, parse, search, status, config, failures, replay, reindex."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from ingest.papers import get_paper
 from ingest.parse import ParseHints, parse_file, read_input
 from ingest.pipeline import make_hints
 from ingest.queue import archive_flow, enqueue, file_flow, make_celery
-from ingest.search import HIGHLIGHT_TAGS, SearchRequest, parse_page, search as run_search
+from ingest.search import HIGHLIGHT_TAGS, SearchRequest, printed_page, search as run_search
 from ingest.sources.mail.mailbox import mail_status
 
 PaperOpt = Annotated[str | None, typer.Option("--paper", help="Paper id (see `ingest papers`).")]
@@ -127,7 +127,7 @@ def parse(path: Path, paper: PaperOpt = None, date: DateOpt = None, page: PageOp
         for a in edition.articles:
             head = " / ".join(x for x in (a.pretitle, a.title, a.subtitle) if x) or "(untitled)"
             by = "、".join(f"{x.role}{x.name}" for x in a.authors)
-            out.print(f"[cyan]{a.page or '-'}[/cyan] {escape(f'[{a.kind}]')} [bold]{escape(head)}[/bold] {by} "
+            out.print(f"[cyan]{a.page_label or '-'}[/cyan] {escape(f'[{a.kind}]')} [bold]{escape(head)}[/bold] {by} "
                       f"({len(a.body)} chars){f' → 第{a.continues_on}版' if a.continues_on else ''}")
 
 
@@ -150,7 +150,7 @@ def search(query: str, paper: PaperOpt = None,
            since: Annotated[str | None, typer.Option(help="First date, YYYY-MM-DD.")] = None,
            until: Annotated[str | None, typer.Option(help="Last date, YYYY-MM-DD.")] = None,
            page: Annotated[str | None, typer.Option(
-               "--page", help="Only this page: a number (3) or a sectioned label (A03).")] = None,
+               "--page", help="Only this page: its label (A03 in a sectioned edition) or number (3).")] = None,
            author: Annotated[str | None, typer.Option(help="Only articles with this author in the byline.")] = None,
            limit: Annotated[int, typer.Option(help="How many hits.")] = 10,
            offset: Annotated[int, typer.Option("--from", help="Skip this many hits (groups when collapsed).")] = 0,
@@ -164,10 +164,8 @@ def search(query: str, paper: PaperOpt = None,
     """Search the indexed articles. Each term must occur as written; titles count more than bodies."""
     with operator_errors():
         s = settings()
-        number, label = parse_page(page) if page is not None else (None, None)
         req = SearchRequest(query=query, paper=paper, since=parse_date(since), until=parse_date(until),
-                            page=number, page_label=label, author=author, limit=limit, offset=offset,
-                            collapse=collapse)
+                            page=page, author=author, limit=limit, offset=offset, collapse=collapse)
         result = run_search(client(s), s.index, req)
         if as_json:
             print_json(result)
@@ -179,20 +177,17 @@ def search(query: str, paper: PaperOpt = None,
             hl = h["highlight"]
             head = " / ".join(_mark(m) if m else escape(t) for t, m in (
                 (h["pretitle"], hl["pretitle"]), (h["title"], hl["title"]), (h["subtitle"], hl["subtitle"])) if t)
-            out.print(f"\n[cyan]{escape(h['paper_name'] or h['paper'] or '')} {h['date']} 第{_page(h)}版[/cyan]  "
-                      f"[bold]{head or '(untitled)'}[/bold]  [dim]{h['score'] or 0:.2f}[/dim]")
+            where = f"{h['paper_name'] or h['paper'] or ''} {h['date']} {printed_page(h['page_label'], h['page'])}"
+            out.print(f"\n[cyan]{escape(where)}[/cyan]  [bold]{head or '(untitled)'}[/bold]  [dim]{h['score'] or 0:.2f}[/dim]")
             for frag in hl["body"]:
                 out.print(f"  …{_mark(frag)}…")
             group = h["group"]
             if group and group["size"] > 1:
-                seen = ", ".join(f"{d['paper_name'] or d['paper']} {d['date']} 第{_page(d)}版" for d in group["others"])
+                seen = ", ".join(f"{d['paper_name'] or d['paper']} {d['date']} {printed_page(d['page_label'], d['page'])}"
+                                 for d in group["others"])
                 more = group["size"] - 1 - len(group["others"])
                 out.print(f"  [dim]+{group['size'] - 1} near-duplicate(s): {escape(seen)}"
                           f"{f' and {more} more' if more > 0 else ''}[/dim]")
-
-
-def _page(h: Any) -> str:
-    return str(h["page_label"] or (h["page"] if h["page"] is not None else "?"))
 
 
 def _mark(marked: str) -> str:
@@ -262,6 +257,20 @@ def _queue_depth(broker_url: str, queue: str) -> tuple[bool, int | None]:
         return True, int(r.llen(queue))
     except redis.RedisError:
         return False, None
+
+
+@command
+def config(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Print the effective settings (environment over defaults), secrets masked."""
+    with operator_errors():
+        shown = settings().effective()
+        if as_json:
+            print_json(shown)
+            return
+        table = Table("variable", "value")
+        for name, value in shown.items():
+            table.add_row(name, escape(value))
+        out.print(table)
 
 
 @command

@@ -49,8 +49,8 @@ def papers(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
 
 def _site_paper(paper_id: str):
     paper = get_paper(paper_id)
-    if not paper.site.get("family"):
-        raise ConfigError(f"paper {paper_id} has no [site] with a family in {paper.config_path}")
+    if paper.site is None:
+        raise ConfigError(f"paper {paper_id} has no [site] in {paper.config_path}")
     return paper
 
 
@@ -100,10 +100,8 @@ def _dry_run(paper, day: date | None) -> None:
 
     s = settings()
     site = Site.of(paper)
-    import os
-
-    prefix = os.environ.get("INGEST_REDIS_PREFIX", "ingest")
-    with Fetcher(FetchPolicy.for_paper(paper.site), redis.Redis.from_url(s.redis_url), prefix=prefix) as fetcher:
+    with Fetcher(FetchPolicy.for_paper(paper.site, s.user_agent), redis.Redis.from_url(s.redis_url),
+                 prefix=s.redis_prefix) as fetcher:
         try:
             found = edition_of(site, fetcher.get, day) if day else newest_edition(site, fetcher.get)
         except FetchError as e:

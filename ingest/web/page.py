@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from ingest.articles import get_article
 from ingest.errors import IngestError
 from ingest.papers import all_papers
-from ingest.search import MAX_WINDOW, search
+from ingest.search import MAX_WINDOW, printed_page, search
 from ingest.web.params import read_params, search_request
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -27,8 +27,7 @@ _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoesc
 
 def page_text(hit: dict[str, Any]) -> str:
     """第3版 要闻, A03版 要闻: how a paper names the page."""
-    where = f"{hit['page_label']}版" if hit.get("page_label") else (
-        f"第{hit['page']}版" if hit.get("page") is not None else "")
+    where = printed_page(hit.get("page_label"), hit.get("page"))
     return " ".join(x for x in (where, hit.get("page_name") or "") if x)
 
 

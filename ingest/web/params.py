@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from ingest.errors import InputError
-from ingest.search import MAX_QUERY_CHARS, MAX_WINDOW, SearchRequest, parse_page
+from ingest.search import MAX_QUERY_CHARS, MAX_WINDOW, SearchRequest, page_filter
 
 MAX_SIZE = 50  # hits per request: a front-end pages through more
 
@@ -94,12 +94,13 @@ def search_request(params: dict[str, str]) -> SearchRequest:
     """The SearchRequest of parameters that read_params accepted."""
     if "q" not in params:
         raise InputError("parameter q (the query) is missing")
-    number, label = parse_page(params["page"]) if "page" in params else (None, None)
+    if "page" in params:
+        page_filter(params["page"])  # refused here, naming the parameter, before anything is searched
     size = _int("size", params.get("size", "10"), 1, MAX_SIZE)
     return SearchRequest(
         query=params["q"], paper=params.get("paper"),
         since=_date("since", params["since"]) if "since" in params else None,
         until=_date("until", params["until"]) if "until" in params else None,
-        page=number, page_label=label, author=params.get("author"),
+        page=params.get("page"), author=params.get("author"),
         collapse=_bool("collapse", params.get("collapse", "true")),
         offset=_int("from", params.get("from", "0"), 0, MAX_WINDOW - size), limit=size)

@@ -17,8 +17,8 @@ ES_HIT = {
     "inner_hits": {"duplicates": {"hits": {"total": {"value": 2}, "hits": [
         {"_id": "zjgrrb-2020-06-25-ca3de10e38a5c0e6", "_source": {"paper": "zjgrrb"}},
         {"_id": "hzrb-2020-06-26-cf7996ecc4c62c19",
-         "_source": {"paper": "hzrb", "paper_name": "杭州日报", "date": "2020-06-26", "page": {"number": 3},
-                     "page_label": "A03", "title": "一條朋友圈信息圓夢"}}]}}},
+         "_source": {"paper": "hzrb", "paper_name": "杭州日报", "date": "2020-06-26",
+                     "page": {"number": 3, "label": "A03"}, "title": "一條朋友圈信息圓夢"}}]}}},
 }
 
 
@@ -26,7 +26,8 @@ def test_a_hit_carries_the_headline_stack_byline_page_and_every_documented_field
     h = hit(ES_HIT)
     assert set(h) == set(Hit.__annotations__)
     assert (h["pretitle"], h["title"]) == ("16个结对名额10小时被“抢”完", "一条朋友圈信息圆了困难学子上学梦")
-    assert (h["page"], h["page_name"], h["page_label"]) == (1, "要闻", None)
+    # Indexed before page labels: the label comes from the number.
+    assert (h["page"], h["page_name"], h["page_label"]) == (1, "要闻", "01")
     assert h["authors"] == [{"name": "张浩呈", "role": "记者"}]
     assert h["highlight"]["title"] == "一条<em>朋友圈</em>信息圆了困难学子上学梦"
     assert h["highlight"]["pretitle"] is None and h["highlight"]["body"][0].startswith("一条<em>朋友圈</em>")

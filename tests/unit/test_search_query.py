@@ -7,12 +7,10 @@ from ingest.search import (
     MAX_QUERY_CHARS,
     MAX_TERMS,
     MAX_WINDOW,
-    PAGE_LABEL_FIELD,
     SearchRequest,
     _join_marks,
     build_query,
     default_ranking,
-    parse_page,
     query_terms,
 )
 
@@ -47,7 +45,7 @@ def test_filters_for_paper_dates_and_page():
     filters = q["query"]["bool"]["filter"]
     assert {"term": {"paper": "zjgrrb"}} in filters
     assert {"range": {"date": {"gte": "2020-06-01", "lte": "2020-06-30"}}} in filters
-    assert {"term": {"page.number": 1}} in filters
+    assert {"term": {"page.label": "01"}} in filters[-1]["bool"]["should"]
     assert q["size"] == 5
 
 
@@ -109,24 +107,14 @@ def test_each_term_ranks_as_a_phrase_of_its_own_words():
         [("疗休养", "phrase"), ("困难职工", "phrase")]
 
 
-@pytest.mark.parametrize("written, parsed", [
-    ("3", (3, None)), ("03", (3, None)), ("第3版", (3, None)), ("１２", (12, None)),
-    ("A03", (None, "A03")), ("a3", (None, "A03")), ("第B12版", (None, "B12")), (" A03 ", (None, "A03")),
-])
-def test_a_page_is_a_number_or_a_sectioned_label_as_readers_write_it(written, parsed):
-    assert parse_page(written) == parsed
-
-
-@pytest.mark.parametrize("bad", ["", "A", "3A", "ABC3", "要闻", "1234"])
-def test_a_page_that_is_neither_a_number_nor_a_label_is_refused_naming_it(bad):
+@pytest.mark.parametrize("bad", ["A", "3A", "ABC3", "要闻", "1234"])
+def test_a_page_that_is_not_a_page_label_is_refused_naming_it(bad):
     with pytest.raises(InputError, match=f"page {bad!r}"):
-        parse_page(bad)
+        build_query(SearchRequest(query="工会", page=bad))
 
 
-def test_a_page_label_matches_both_of_its_spellings_and_an_author_their_byline_name():
-    q = build_query(SearchRequest(query="工会", page_label="A03", author="张浩呈"))
-    filters = q["query"]["bool"]["filter"]
-    assert {"terms": {PAGE_LABEL_FIELD: ["A03", "A3"]}} in filters
+def test_an_author_filter_matches_the_byline_name():
+    filters = build_query(SearchRequest(query="工会", author="张浩呈"))["query"]["bool"]["filter"]
     assert {"term": {"authors.name": "张浩呈"}} in filters
 
 
