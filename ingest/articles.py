@@ -12,7 +12,7 @@ from typing_extensions import TypedDict
 from ingest import ledger
 from ingest.errors import InputError
 from ingest.index import service_errors
-from ingest.search import MEMBER_SOURCE, PAGE_LABEL_FIELD, AuthorOut, Member, member
+from ingest.search import MEMBER_SOURCE, AuthorOut, Member, member, stored_page_label
 from ingest.versions import version_subject
 
 # Ids are made by ingest.dedup.article_id (paper-date-hash). Anything else is refused before it reaches
@@ -84,7 +84,7 @@ def get_article(es: Elasticsearch, alias: str, ledger_index: str, article_id: st
         "id": article_id,
         "paper": src.get("paper"), "paper_name": src.get("paper_name"), "date": src.get("date"),
         "issue_number": src.get("issue_number"),
-        "page": page.get("number"), "page_name": page.get("name") or None, "page_label": src.get(PAGE_LABEL_FIELD),
+        "page": page.get("number"), "page_name": page.get("name") or None, "page_label": stored_page_label(src),
         "kind": src.get("kind"),
         "pretitle": src.get("pretitle") or "", "title": src.get("title") or "", "subtitle": src.get("subtitle") or "",
         "column": src.get("column") or "",
@@ -104,7 +104,7 @@ def get_article(es: Elasticsearch, alias: str, ledger_index: str, article_id: st
 def _group(es: Elasticsearch, alias: str, article_id: str, dup_group: str | None) -> list[Member]:
     if not dup_group:
         return []
-    resp = es.search(index=alias, size=GROUP_SHOWN, source=MEMBER_SOURCE,
+    resp = es.search(index=alias, size=GROUP_SHOWN, source={"includes": MEMBER_SOURCE},
                      query={"bool": {"filter": [{"term": {"dup_group": dup_group}}],
                                      "must_not": [{"ids": {"values": [article_id]}}]}},
                      sort=[{"date": "asc"}, {"paper": "asc"}])

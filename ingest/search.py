@@ -288,7 +288,7 @@ def hit(h: dict[str, Any]) -> Hit:
         "date": src.get("date"),
         "page": page.get("number"),
         "page_name": page.get("name") or None,
-        "page_label": _label(src),
+        "page_label": stored_page_label(src),
         "kind": src.get("kind"),
         "pretitle": src.get("pretitle") or "",
         "title": src.get("title") or "",
@@ -311,7 +311,7 @@ def member(h: dict[str, Any]) -> Member:
     src = h["_source"]
     return {"id": h["_id"], "paper": src.get("paper"), "paper_name": src.get("paper_name"),
             "date": src.get("date"), "page": (src.get("page") or {}).get("number"),
-            "page_label": _label(src), "title": src.get("title") or ""}
+            "page_label": stored_page_label(src), "title": src.get("title") or ""}
 
 
 def printed_page(label: str | None, number: int | None) -> str:
@@ -322,7 +322,7 @@ def printed_page(label: str | None, number: int | None) -> str:
     return f"第{n}版" if n is not None else ""
 
 
-def _label(src: dict[str, Any]) -> str | None:
+def stored_page_label(src: dict[str, Any]) -> str | None:
     """The page label of a stored document; documents indexed before labels have only the number."""
     page = src.get("page") or {}
     if page.get("label"):

@@ -178,13 +178,14 @@ def search(query: str, paper: PaperOpt = None,
             head = " / ".join(_mark(m) if m else escape(t) for t, m in (
                 (h["pretitle"], hl["pretitle"]), (h["title"], hl["title"]), (h["subtitle"], hl["subtitle"])) if t)
             where = f"{h['paper_name'] or h['paper'] or ''} {h['date']} {printed_page(h['page_label'], h['page'])}"
-            out.print(f"\n[cyan]{escape(where)}[/cyan]  [bold]{head or '(untitled)'}[/bold]  [dim]{h['score'] or 0:.2f}[/dim]")
+            out.print(f"\n[cyan]{escape(where)}[/cyan]  [bold]{head or '(untitled)'}[/bold]  "
+                      f"[dim]{h['score'] or 0:.2f}[/dim]")
             for frag in hl["body"]:
                 out.print(f"  …{_mark(frag)}…")
             group = h["group"]
             if group and group["size"] > 1:
-                seen = ", ".join(f"{d['paper_name'] or d['paper']} {d['date']} {printed_page(d['page_label'], d['page'])}"
-                                 for d in group["others"])
+                seen = ", ".join(f"{d['paper_name'] or d['paper']} {d['date']} "
+                                 f"{printed_page(d['page_label'], d['page'])}" for d in group["others"])
                 more = group["size"] - 1 - len(group["others"])
                 out.print(f"  [dim]+{group['size'] - 1} near-duplicate(s): {escape(seen)}"
                           f"{f' and {more} more' if more > 0 else ''}[/dim]")

@@ -44,8 +44,8 @@ def build_index(env: dict[str, str]) -> dict[str, str]:
     assert found, f"the sample page no longer parses into {TITLE!r}"
     article_id, article = found[0]
     s2t = opencc.OpenCC("s2t")
-    reprint = article.to_dict() | {"page": 3, "pretitle": "", "title": REPRINT["title"], "subtitle": "",
-                                   "body": s2t.convert(article.body), "url": None}
+    reprint = article.to_dict() | {"page": 3, "page_label": "03", "pretitle": "", "title": REPRINT["title"],
+                                   "subtitle": "", "body": s2t.convert(article.body), "url": None}
     other = {"paper": REPRINT["paper"], "paper_name": REPRINT["paper_name"], "date": REPRINT["date"],
              "issue_number": None, "pages": [{"number": 3, "name": "城市", "url": None, "pdf_url": None}],
              "articles": [reprint], "masthead": {}, "warnings": []}
