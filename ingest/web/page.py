@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ingest.articles import get_article
-from ingest.errors import IngestError
+from ingest.errors import IngestError, ServiceError
 from ingest.papers import all_papers
 from ingest.search import MAX_WINDOW, printed_page, search
 from ingest.web.params import read_params, search_request
@@ -37,6 +37,10 @@ def byline(authors: list[dict[str, str]]) -> str:
 
 _env.filters["page_text"] = page_text
 _env.filters["byline"] = byline
+
+
+def _status(e: IngestError) -> int:
+    return 503 if isinstance(e, ServiceError) else 400
 
 
 def _render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -68,8 +72,8 @@ def install(app: FastAPI) -> None:
                 shown = result["groups"] if result["groups"] is not None else result["total"]
                 context |= {"result": result, "pages": _pages(params, req.offset, req.limit, shown)}
         except IngestError as e:
-            context["error"] = str(e)
-            return _render("search.html", 400, **context)
+            context |= {"error": str(e), "unavailable": isinstance(e, ServiceError)}
+            return _render("search.html", _status(e), **context)
         return _render("search.html", **context)
 
     @app.get("/read/{article_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -78,7 +82,7 @@ def install(app: FastAPI) -> None:
         try:
             article = get_article(es, s.index, s.ledger_index, article_id)
         except IngestError as e:
-            return _render("article.html", 400, article=None, error=str(e))
+            return _render("article.html", _status(e), article=None, error=str(e))
         if article is None:
             return _render("article.html", 404, article=None, error=f"没有这篇稿件（{article_id}）")
         return _render("article.html", article=article, error=None)

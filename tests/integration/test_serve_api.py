@@ -181,3 +181,5 @@ def test_with_elasticsearch_unreachable_search_is_a_503_with_the_reason(service_
         assert r.status_code == 503 and "unreachable" in r.json()["error"]
         assert c.get("/health").status_code == 503 and not c.get("/health").json()["elasticsearch"]
         assert c.get("/articles/zjgrrb-2020-06-25-x").status_code == 503
+        page = c.get("/", params={"q": "工会"})
+        assert page.status_code == 503 and "检索服务暂时不可用" in page.text
