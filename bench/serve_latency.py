@@ -21,7 +21,6 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -55,7 +54,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=5, help="passes over the judged queries")
     args = ap.parse_args()
     run = f"bench-serve-{uuid.uuid4().hex[:8]}"
-    s = replace(settings(), index=run, ledger_index=f"{run}-ledger")
+    s = settings().model_copy(update={"index": run, "ledger_index": f"{run}-ledger"})
     es = client(s)
     archive = Archive(Path(tempfile.mkdtemp(prefix="bench-archive-")))
     queries = [q["query"] for q in json.loads(QUERIES.read_text(encoding="utf-8"))["queries"]]
