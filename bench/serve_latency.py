@@ -45,7 +45,7 @@ def free_port() -> int:
 
 
 def p95(xs: list[float]) -> float:
-    return sorted(xs)[max(0, int(round(0.95 * len(xs))) - 1)]
+    return sorted(xs)[max(0, round(0.95 * len(xs)) - 1)]
 
 
 def main() -> None:

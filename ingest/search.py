@@ -18,7 +18,9 @@ from datetime import date
 from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch
-from typing_extensions import TypedDict  # pydantic (the HTTP service's schema) needs it before Python 3.12
+from typing_extensions import (
+    TypedDict,  # pydantic (the HTTP service's schema) needs it before Python 3.12
+)
 
 from ingest.errors import InputError
 from ingest.index import index_meta, service_errors

@@ -31,7 +31,14 @@ def build_index(env: dict[str, str]) -> dict[str, str]:
     from ingest.archive import Archive
     from ingest.config import Settings
     from ingest.model import Edition
-    from ingest.pipeline import archive_file, dedup_step, index_step, make_hints, normalize_step, parse_step
+    from ingest.pipeline import (
+        archive_file,
+        dedup_step,
+        index_step,
+        make_hints,
+        normalize_step,
+        parse_step,
+    )
 
     s = Settings.from_env(env)
     archive = Archive(s.archive_dir)

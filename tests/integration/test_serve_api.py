@@ -13,7 +13,14 @@ from elasticsearch import Elasticsearch
 from fastapi.testclient import TestClient
 
 from tests.integration.conftest import run_cli
-from tests.integration.search_service import PRETITLE, REPRINT, TITLE, Service, build_index, running_service
+from tests.integration.search_service import (
+    PRETITLE,
+    REPRINT,
+    TITLE,
+    Service,
+    build_index,
+    running_service,
+)
 
 pytestmark = pytest.mark.integration
 

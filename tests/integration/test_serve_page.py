@@ -14,7 +14,14 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.integration.search_service import PRETITLE, REPRINT, TITLE, Service, build_index, running_service
+from tests.integration.search_service import (
+    PRETITLE,
+    REPRINT,
+    TITLE,
+    Service,
+    build_index,
+    running_service,
+)
 
 pytestmark = pytest.mark.integration
 

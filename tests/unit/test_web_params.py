@@ -5,7 +5,13 @@ from datetime import date
 import pytest
 
 from ingest.errors import InputError
-from ingest.web.params import MAX_SIZE, SEARCH_PARAMS, openapi_parameters, read_params, search_request
+from ingest.web.params import (
+    MAX_SIZE,
+    SEARCH_PARAMS,
+    openapi_parameters,
+    read_params,
+    search_request,
+)
 
 
 def test_every_parameter_becomes_the_search_request():
