@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The Celery worker, the one beat scheduler and, when a mailbox is configured, the IMAP IDLE watcher, run
-# by a supervisord of their own (Debian's supervisor; not the system service): its configuration under
+# The Celery worker, the one beat scheduler, when a mailbox is configured the IMAP IDLE watcher, and Flower
+# on 127.0.0.1:$INGEST_FLOWER_PORT (5555), run by a supervisord of their own (Debian's supervisor; not the system service): its configuration under
 # $INGEST_VAR/supervisor, its control socket in $INGEST_VAR/run. A process that dies is started again at
 # once (supervisord sees the exit); the services keep the environment `up` was run with.
 # usage: deploy/celery.sh up|down|status|restart
@@ -12,6 +12,9 @@ SUP_CONF="$SUP_DIR/supervisord.conf"
 SUP_PID="$RUN_DIR/supervisord.pid"
 SUP_SOCK="$RUN_DIR/supervisor.sock"
 CONCURRENCY="${INGEST_WORKER_CONCURRENCY:-2}"
+FLOWER_PORT="${INGEST_FLOWER_PORT:-5555}"
+# Every process writes its Prometheus samples here; cleared when the stack starts (old pids' files).
+METRICS_DIR="${INGEST_METRICS_DIR:-$INGEST_VAR/metrics}"
 QUEUE="${INGEST_QUEUE:-ingest}"
 WORKER_NAME="${INGEST_WORKER_NAME:-ingest}@$(hostname)"
 
@@ -76,6 +79,8 @@ CONF
     program beat "$CELERY --workdir $REPO_ROOT -A tasks.app beat --loglevel INFO --schedule $RUN_DIR/beat-schedule"
     # New mail is taken as it arrives (IDLE); the beat's poll stays as the safety net.
     if mailbox_configured; then program mail-watch "$VENV/bin/ingest mail watch"; fi
+    # Flower: the tasks as they run, on 127.0.0.1 only (no authentication is configured).
+    program flower "$CELERY --workdir $REPO_ROOT -A tasks.app flower --address=127.0.0.1 --port=$FLOWER_PORT"
   } >"$SUP_CONF.tmp"
   mv "$SUP_CONF.tmp" "$SUP_CONF"
 }
@@ -90,12 +95,14 @@ up() {
   else
     write_conf
     rm -f "$SUP_SOCK"
+    rm -rf "$METRICS_DIR" && mkdir -p "$METRICS_DIR"
     supervisord -c "$SUP_CONF" || die "supervisord did not start (see $LOG_DIR/supervisord.log)"
     wait_for supervisord 20 supervisor_alive || die "supervisord did not start (see $LOG_DIR/supervisord.log)"
   fi
   grep -q '^\[program:mail-watch\]' "$SUP_CONF" || log "no mailbox configured: mail watcher not started"
   wait_for "Celery worker $WORKER_NAME" 90 worker_ready || die "the worker did not answer (see $LOG_DIR/worker.log)"
   ctl status
+  log "flower on http://127.0.0.1:$FLOWER_PORT (log: $LOG_DIR/flower.log)"
 }
 
 down() {

@@ -19,7 +19,7 @@ from ingest import deadletter
 log = logging.getLogger(__name__)
 
 
-class DeadLetteringConsumer(Consumer):  # type: ignore[misc]  # Celery is untyped
+class DeadLetteringConsumer(Consumer):
     def _dead_letter(self, message: Message, reason: str) -> None:
         queue = self.app.conf.task_default_queue  # a worker consumes the one queue of its settings
         log.error("dead-lettering a message of queue %s: %s", queue, reason)

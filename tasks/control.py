@@ -34,7 +34,7 @@ def _stamp(request: Any = None, **_: Any) -> None:
         _received_at[request.id] = time.time()
 
 
-@inspect_command()  # type: ignore[misc]  # Celery is untyped
+@inspect_command()
 def ingest_report(state: Any) -> dict[str, Any]:
     unacked = _forget_finished()
     now = time.time()
