@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from amqp.exceptions import NotFound
 from celery import Celery, chain, signature
 from celery.canvas import Signature
 from celery.result import AsyncResult
@@ -189,17 +190,30 @@ def enqueue(sig: Signature, broker_url: str) -> AsyncResult:
         raise _broker_down(broker_url, e) from e
 
 
-def queue_depth(broker_url: str, queue: str) -> tuple[bool, int | None]:
-    """(broker reachable, messages waiting); the depth only for a Redis broker (a list per queue): on
-    RabbitMQ `ingest status` asks the broker (ingest.workers)."""
-    import redis
-
-    if not broker_url.startswith(("redis://", "rediss://")):
-        return True, None
+def message_count(conn: Connection, name: str) -> int:
+    """Messages ready in queue `name` on `conn`'s broker (0 when it was never declared)."""
+    if conn.transport.driver_type == "redis":
+        return int(conn.default_channel.client.llen(name))  # type: ignore[attr-defined]  # kombu's Redis channel
+    channel = conn.channel()
     try:
-        r = redis.Redis.from_url(broker_url, socket_connect_timeout=2, socket_timeout=2)
-        return True, int(r.llen(queue))
-    except redis.RedisError:
+        _, count, _ = channel.queue_declare(queue=name, passive=True)
+        return int(count)
+    except NotFound:
+        return 0
+    finally:
+        try:
+            channel.close()
+        except Exception:  # noqa: BLE001, S110 (a channel the broker closed on NOT_FOUND is already gone)
+            pass
+
+
+def queue_depth(broker_url: str, queue: str) -> tuple[bool, int | None]:
+    """(broker reachable, messages waiting in `queue`), on RabbitMQ or Redis."""
+    try:
+        with Connection(broker_url, connect_timeout=3) as conn:
+            conn.ensure_connection(max_retries=1, timeout=3)
+            return True, message_count(conn, queue)
+    except (OperationalError, ConnectionError, OSError):
         return False, None
 
 

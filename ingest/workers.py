@@ -6,13 +6,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from amqp.exceptions import NotFound
 from celery import Celery
-from kombu import Connection
 from kombu.exceptions import OperationalError
 
 from ingest.config import Settings, mask_url
-from ingest.queue import dead_letter_names
+from ingest.queue import dead_letter_names, message_count
 
 REPLY_TIMEOUT = 1.5  # seconds to collect the workers' answers: they answer within milliseconds when idle
 
@@ -40,23 +38,6 @@ class BrokerReport:
         return asdict(self)
 
 
-def _depth(conn: Connection, name: str) -> int:
-    """Messages ready in queue `name` (0 when it was never declared)."""
-    if conn.transport.driver_type == "redis":
-        return int(conn.default_channel.client.llen(name))  # type: ignore[attr-defined]  # kombu's Redis channel
-    channel = conn.channel()
-    try:
-        _, count, _ = channel.queue_declare(queue=name, passive=True)
-        return int(count)
-    except NotFound:
-        return 0
-    finally:
-        try:
-            channel.close()
-        except Exception:  # a channel the broker closed on NOT_FOUND is already gone
-            pass
-
-
 def _workers(app: Celery, queue: str) -> list[Worker]:
     replies = app.control.broadcast("ingest_report", reply=True, timeout=REPLY_TIMEOUT) or []
     found = []
@@ -74,8 +55,8 @@ def broker_report(app: Celery, s: Settings) -> BrokerReport:
     try:
         with app.connection_for_read() as conn:
             conn.ensure_connection(max_retries=1, timeout=3)
-            report.ready = _depth(conn, s.queue)
-            report.dead_letters = _depth(conn, dead_letter_names(s.queue)[1])
+            report.ready = message_count(conn, s.queue)
+            report.dead_letters = message_count(conn, dead_letter_names(s.queue)[1])
         report.workers = _workers(app, s.queue)
         report.ok = True
     except (OperationalError, ConnectionError, OSError) as e:

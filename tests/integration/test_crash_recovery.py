@@ -24,7 +24,7 @@ from tests.integration.conftest import start_worker, stop_worker
 
 pytestmark = pytest.mark.integration
 
-INPUTS = 24  # editions of 7 articles each
+INPUTS = 32  # editions of 7 articles each
 ARTICLES_PER_INPUT = 7
 KILLS = 3
 
@@ -85,7 +85,7 @@ def test_sigkilled_workers_lose_nothing_and_write_nothing_twice(service_env, tmp
     worker = start_worker(service_env, "crash", log)
     try:
         for _ in range(KILLS):
-            time.sleep(rng.uniform(1.0, 6.0))  # a random moment of the batch
+            time.sleep(rng.uniform(0.5, 3.0))  # a random moment of the batch
             assert worker.poll() is None, log.read_text(errors="replace")[-2000:]
             assert _kill_tree(worker) >= 3  # the main process and its two pool children
             worker = start_worker(service_env, "crash", log)

@@ -11,9 +11,9 @@ import time
 from urllib.parse import urlparse
 
 import pytest
-import redis
 from elasticsearch import Elasticsearch
 
+from ingest.queue import queue_depth
 from tests.conftest import REPO, SAMPLE_PAGE
 from tests.integration.conftest import run_cli, start_worker, stop_worker
 from tests.integration.tcp_proxy import TcpProxy
@@ -276,8 +276,7 @@ def test_a_cli_whose_index_differs_from_the_workers_is_refused_before_anything_i
     assert f"on queue {service_env['INGEST_QUEUE']!r} writes to index {service_env['INGEST_INDEX']!r}" in r.stderr
     assert f"this command to {other!r}" in r.stderr and "nothing was queued" in r.stderr
     assert "queued 1 file" not in r.stderr
-    broker = redis.Redis.from_url(service_env["INGEST_BROKER_URL"])
-    assert broker.llen(service_env["INGEST_QUEUE"]) == 0
+    assert queue_depth(service_env["INGEST_BROKER_URL"], service_env["INGEST_QUEUE"]) == (True, 0)
     assert not es.indices.exists(index=other)
     r = run_cli("discover", "zjgrrb", env={"INGEST_LEDGER_INDEX": service_env["INGEST_LEDGER_INDEX"] + "-x"})
     assert r.returncode == 2 and "ledger" in r.stderr and "nothing was queued" in r.stderr

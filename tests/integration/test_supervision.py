@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import time
 import uuid
@@ -25,6 +26,12 @@ pytestmark = pytest.mark.integration
 RESTART_WITHIN_S = 10
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 @pytest.fixture(scope="module")
 def stack(service_env) -> Iterator[dict[str, str]]:
     run = uuid.uuid4().hex[:8]
@@ -33,7 +40,8 @@ def stack(service_env) -> Iterator[dict[str, str]]:
     with session(MailboxSettings.from_env(mail)) as c:
         c.create_folder(folder)
     env = os.environ | service_env | mail | {"INGEST_WORKER_NAME": f"sup{run}", "INGEST_WORKER_CONCURRENCY": "1",
-                                             "INGEST_REDIS_PREFIX": f"test-sup-{run}"}
+                                             "INGEST_REDIS_PREFIX": f"test-sup-{run}",
+                                             "INGEST_FLOWER_PORT": str(_free_port())}
     up = subprocess.run(["bash", "deploy/celery.sh", "up"], cwd=REPO, env=env, capture_output=True, text=True,
                         timeout=240)
     assert up.returncode == 0, up.stderr + up.stdout
@@ -85,5 +93,5 @@ def test_status_of_the_scripts_reports_every_program_running(stack):
     r = subprocess.run(["bash", "deploy/celery.sh", "status"], cwd=REPO, env=stack, capture_output=True, text=True,
                        timeout=60)
     assert r.returncode == 0, r.stderr
-    for program in ("worker", "beat", "mail-watch"):
+    for program in ("worker", "beat", "mail-watch", "flower"):
         assert any(line.startswith(program) and "RUNNING" in line for line in r.stdout.splitlines()), r.stdout
