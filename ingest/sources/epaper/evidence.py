@@ -30,7 +30,7 @@ _URL_DATES = (
     re.compile(r"/(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})/"),
 )
 # A visible date line: 2023年02月10日 星期五 · 2017年7月22日　星期六 (the weekday may sit in its own element).
-_DATE_LINE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:星期|周|礼拜)[一二三四五六日天]")
+_DATE_LINE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:星期|周|礼拜)\s*[一二三四五六日天]")
 # Elements that hold the page of an article page: Founder's pc/content `<p id="nowLayout">01</p>`.
 PAGE_ELEMENTS = ("#nowLayout",)
 _PDF = re.compile(r"\.pdf(?:$|[?#])", re.IGNORECASE)
