@@ -24,7 +24,7 @@ from ingest.dedup import merge_sources, near_dup_fields
 from ingest.documents import Source, derived_fields
 from ingest.errors import ServiceError
 
-MAPPINGS_DIR = Path(__file__).resolve().parents[1] / "mappings"
+MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"  # package data: the installed wheel has it
 CURRENT_TEMPLATE = "articles-v1"
 _MAX_CONFLICT_ROUNDS = 8
 

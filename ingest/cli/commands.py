@@ -1,4 +1,4 @@
-"""Core commands: add, parse, search, status, failures, replay, reindex."""
+"""Core commands: add, parse, search, status, config, failures, replay, reindex."""
 
 from __future__ import annotations
 
@@ -245,6 +245,20 @@ def _queue_depth(broker_url: str, queue: str) -> tuple[bool, int | None]:
         return True, int(r.llen(queue))
     except redis.RedisError:
         return False, None
+
+
+@command
+def config(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Print the effective settings (environment over defaults), secrets masked."""
+    with operator_errors():
+        shown = settings().effective()
+        if as_json:
+            print_json(shown)
+            return
+        table = Table("variable", "value")
+        for name, value in shown.items():
+            table.add_row(name, escape(value))
+        out.print(table)
 
 
 @command

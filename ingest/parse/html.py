@@ -112,8 +112,8 @@ def _edition(paper: Paper | None, paper_name: str, page: PageListing | ArticlePa
 
 
 def _family(hints: ParseHints, url: str, text: str) -> Family | None:
-    if hints.paper is not None and hints.paper.site.get("family"):
-        return get_family(hints.paper.site["family"])
+    if hints.paper is not None and hints.paper.site is not None:
+        return get_family(hints.paper.site.family)
     return family_of(url, text)
 
 
@@ -121,10 +121,6 @@ def _paper_for(url: str | None, paper_name: str) -> Paper | None:
     host = urlsplit(url).hostname if url and "://" in url else None
     if host:
         for paper in all_papers().values():
-            hosts = set(paper.site.get("allowed_hosts", []))
-            base = paper.site.get("base_url")
-            if base:
-                hosts.add(urlsplit(base).hostname or "")
-            if host in hosts:
+            if paper.site is not None and host in paper.site.hosts:
                 return paper
     return paper_by_name(paper_name) if paper_name else None

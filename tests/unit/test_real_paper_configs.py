@@ -26,9 +26,8 @@ PENDING: dict[str, str] = {}
 
 def _page_list_url(paper_id: str, day: date, page: int) -> str:
     site = get_paper(paper_id).site
-    family = get_family(site["family"])
-    params = {k: str(v) for k, v in site.items() if k not in ("family", "base_url", "allowed_hosts", "recheck")}
-    return family.page_list_url(site["base_url"], day, page, params)
+    assert site is not None
+    return get_family(site.family).page_list_url(site.base_url, day, page, site.params)
 
 
 @pytest.mark.parametrize(
