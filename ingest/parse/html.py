@@ -1,8 +1,9 @@
 """E-paper HTML → `Edition`: a page list gives its pages and article links, an article page the article.
 
 The family is the paper's configured one, else recognised from the URL or file name, else from the
-markup; a page of none is read by the general extractor (ingest.parse.general). The same function serves `ingest parse FILE.htm` and the site tasks, which pass the URL
-and the Content-Type header in the hints.
+markup; a page of none is read by the general extractor (ingest.parse.general). The same function
+serves `ingest parse FILE.htm` and the site tasks, which pass the URL and the Content-Type header in the
+hints.
 """
 
 from __future__ import annotations

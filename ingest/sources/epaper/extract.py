@@ -110,31 +110,33 @@ def parse_page_list(html: str, url: str, family: Family) -> PageListing:
 
 def _own_articles(soup: BeautifulSoup, url: str, family: Family, links: list[Link]) -> list[ArticleLink]:
     """This page's own articles: those its image map links, and the lists that are mostly of those; without a
-    map, the family's list, else the longest list. A box of other pages' articles (今日关注), a header link or
-    a sister paper's menu is not a list of this page."""
+    map (or beside one that covers little), the family's list, else the longest list. A box of other pages'
+    articles (今日关注), a header link or a sister paper's menu is not a list of this page."""
     mapped = {link.url for link in links if link.hotspot}
     groups = list(list_groups(links))
-    hinted = {id(a) for selector in family.page_list.titles for a in soup.select(selector)}
+    hinted_ids = {id(a) for selector in family.page_list.titles for a in soup.select(selector)}
+    hinted = [g for g in groups if any(id(link.tag) in hinted_ids for link in g)]
+    longest = sorted(groups, key=lambda g: -len({link.url for link in g}))[:1]
+
+    def mostly_mapped(group: list[Link]) -> bool:
+        urls = {link.url for link in group}
+        return len(urls) > 1 and len(urls & mapped) * 2 >= len(urls)
+
     if mapped:
-        own = set(mapped)
-        for group in groups:
-            urls = {link.url for link in group}
-            if len(urls & mapped) * 2 >= len(urls) and len(urls) > 1 or any(id(link.tag) in hinted for link in group):
-                own |= urls
+        # A map of a picture or two beside the page's list: the family's list, else the longest, if it shares one.
+        chosen = [g for g in groups if mostly_mapped(g)] or \
+            [g for g in hinted or longest if {x.url for x in g} & mapped]
     else:
-        chosen = [g for g in groups if any(id(link.tag) in hinted for link in g)] or \
-            sorted(groups, key=lambda g: -len({link.url for link in g}))[:1]
-        own = {link.url for g in chosen for link in g}
+        chosen = hinted or longest
+    own = mapped | {link.url for g in chosen for link in g}
     titles: dict[str, str] = {}
     for link in links:
         if link.url in own and not titles.get(link.url):
             titles[link.url] = _script_title(link.tag) or link.title
     # A title shown in the page's own list wins over a box's or a hotspot's wording.
-    for group in groups:
-        if {link.url for link in group} <= own:
-            for link in group:
-                if link.title:
-                    titles[link.url] = _script_title(link.tag) or link.title
+    for link in (link for g in chosen for link in g):
+        if title := _script_title(link.tag) or link.title:
+            titles[link.url] = title
     return [ArticleLink(u, titles[u], _key(family, u)) for u in titles]
 
 

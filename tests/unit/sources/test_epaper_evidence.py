@@ -125,3 +125,21 @@ def test_bylines_the_body_prints_become_authors(first, authors, kept):
     page = parse_article(html, "http://e/html/2023-02/10/content_1.htm", get_family("founder"))
     assert [(a.name, a.role) for a in page.authors] == authors
     assert (page.paragraphs[0] == first) is kept
+
+
+def test_a_list_whose_items_link_each_article_twice_is_one_list():
+    html = """<html><body><a href=content_9.htm>图片库</a><ul>
+    <li><a href=content_1.htm>春耕</a> <a href=content_1.htm><img src=v.gif></a></li>
+    <li><a href=content_2.htm>备耕</a> <a href=content_2.htm><img src=v.gif></a></li></ul></body></html>"""
+    edition = parse_bytes(html.encode(), ParseHints(name="node_2.htm", url=BASE + "node_2.htm"))
+    assert [(a.url, a.title) for a in edition.articles] == [(BASE + "content_1.htm", "春耕"),
+                                                           (BASE + "content_2.htm", "备耕")]
+
+
+def test_a_map_of_one_picture_keeps_the_pages_own_list_beside_it():
+    html = """<html><body><map name=m><area shape=rect coords=1,1,9,9 href=content_3.htm?div=0></map>
+    <table class=list><tr><td><a href=content_1.htm>春耕</a></td></tr>
+    <tr><td><a href=content_2.htm>备耕</a></td></tr>
+    <tr><td><a href=content_3.htm>图片新闻</a></td></tr></table></body></html>"""
+    edition = parse_bytes(html.encode(), ParseHints(name="node_2.htm", url=BASE + "node_2.htm"))
+    assert sorted(a.title for a in edition.articles) == ["图片新闻", "备耕", "春耕"]
