@@ -66,7 +66,11 @@ def page_kind(family: Family, url: str, soup: BeautifulSoup, html: str = "") -> 
     enp = enpproperty(html)
     if enp.get("articleid") or enp.get("title") or _first(soup, family.article.title):
         return "article"
-    if len({link.url for link in article_links(soup, url, family.is_article)}) >= 2 or enp.get("founder-pagenum"):
+    # A page list links its articles from an image map or beside a page directory; a portal page that
+    # merely links a few content_N pages is neither.
+    links = article_links(soup, url, family.is_article)
+    if enp.get("founder-pagenum") or any(link.hotspot for link in links) or \
+            len({link.url for link in links}) >= 2 and _directory(soup, url, family):
         return "page_list"
     return None
 

@@ -143,3 +143,16 @@ def test_a_map_of_one_picture_keeps_the_pages_own_list_beside_it():
     <tr><td><a href=content_3.htm>图片新闻</a></td></tr></table></body></html>"""
     edition = parse_bytes(html.encode(), ParseHints(name="node_2.htm", url=BASE + "node_2.htm"))
     assert sorted(a.title for a in edition.articles) == ["图片新闻", "备耕", "春耕"]
+
+
+def test_a_portal_article_linking_content_pages_is_one_article_not_a_page_list():
+    body = "".join(f"<p>第{i}段：各地抢抓农时推进春耕备耕，确保粮食生产开好局、起好步，农业农村部门加强指导服务。</p>"
+                   for i in range(1, 6))
+    html = (f"<html><head><title>春耕备耕正当时_新闻网</title></head><body><h1>春耕备耕正当时</h1>"
+            f"<div class=content>{body}</div><div class=related><h2>相关新闻</h2>"
+            "<a href=content_1.htm>另一篇稿件</a> <a href=content_2.htm>又一篇稿件</a></div></body></html>")
+    edition = parse_bytes(html.encode(), ParseHints(name="a.html", url="http://news.example.cn/a.html"))
+    assert edition.masthead["family"] == "general"
+    [article] = edition.articles
+    assert article.title == "春耕备耕正当时" and article.body.startswith("第1段：各地抢抓农时")
+    assert "另一篇稿件" not in article.body
