@@ -32,17 +32,13 @@ REAL_PAGE_LISTS = [
 ]
 
 # Papers whose URL scheme needs what no family offers yet (tests/fixtures/real_pages/FAMILIES.md).
-PENDING = {
-    "jjjcb": "founder family has no html_dir parameter: it always builds html/YYYY-MM/DD/, this paper uses content/",
-    "xhrb": "family 'xhby' (mp3/pc/layout/YYYYMM/DD/lN.html) does not exist yet",
-}
+PENDING: dict[str, str] = {}
 
 
 def _page_list_url(paper_id: str, day: date, page: int) -> str:
     site = get_paper(paper_id).site
-    family = get_family(site["family"])
-    params = {k: str(v) for k, v in site.items() if k not in ("family", "base_url", "allowed_hosts", "recheck")}
-    return family.page_list_url(site["base_url"], day, page, params)
+    assert site is not None
+    return get_family(site.family).page_list_url(site.base_url, day, page, site.params)
 
 
 @pytest.mark.parametrize(
