@@ -23,6 +23,8 @@ REAL_PAGE_LISTS = [
     ("bjrb", date(2016, 10, 31), 1, "http://bjrb.bjd.com.cn/html/2016-10/31/node_1.htm"),
     # 江西日报: the saved A01 page in the corpus, tests/fixtures/real_pages/jxrb/node_187.htm.
     ("jxrb", date(2017, 10, 9), 1, "http://epaper.jxnews.com.cn/jxrb/html/2017-10/09/node_187.htm"),
+    # 中国旅游报: the saved page 1 in the corpus, tests/fixtures/real_pages/zglyb/node_1.htm.
+    ("zglyb", date(2017, 10, 13), 1, "http://news.ctnews.com.cn/zglyb/html/2017-10/13/node_1.htm"),
     # 中国纪检监察报: the saved page 1 in the corpus, tests/fixtures/real_pages/jjjcb/node_2.htm.
     ("jjjcb", date(2017, 7, 22), 1, "http://csr.mos.gov.cn/content/2017-07/22/node_2.htm"),
     # 新华日报: page 1 as ixuuux/ChinaNews_parse (cn_spider.py) fetches it.
