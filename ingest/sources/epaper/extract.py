@@ -9,46 +9,19 @@ from datetime import date
 from bs4 import BeautifulSoup, Comment, Tag
 
 from ingest.errors import InputError
-from ingest.model import Author, page_label_of
-from ingest.parse.chars import match_form
-from ingest.parse.conventions import (
-    DATELINE_RE,
-    byline_authors,
-    byline_paragraph,
-    parse_date,
-)
-from ingest.sources.epaper.evidence import (
-    PAGE_ELEMENTS,
-    PAGE_LIST_URL,
-    Link,
-    article_links,
-    attr,
-    enp_date,
-    enpproperty,
-    first_date,
-    href_of,
-    list_groups,
-    pdf_links,
-    url_date,
-    visible_date,
-)
+from ingest.model import page_label_of
+from ingest.parse.conventions import body_byline, byline_authors, parse_date
+from ingest.sources.epaper.evidence import (PAGE_ELEMENTS, PAGE_LIST_URL, Link, article_links, attr, enp_date,
+                                            enpproperty, first_date, href_of, list_groups, pdf_links, url_date,
+                                            visible_date)
 from ingest.sources.epaper.families import Family
-from ingest.sources.epaper.pages import (
-    ArticleLink,
-    ArticlePage,
-    Hotspot,
-    PageListing,
-    PageRef,
-    Picture,
-)
+from ingest.sources.epaper.pages import ArticleLink, ArticlePage, Hotspot, PageListing, PageRef, Picture
 from ingest.sources.epaper.text import clean, page_label, page_name
 
 # document.write(view("中共中央召开党外人士座谈会<br>征求对中共十九大报告的意见  "))
 _VIEW_CALL = re.compile(r"""view\(\s*(["'])(?P<s>(?:\\.|(?!\1).)*)\1\s*\)""", re.DOTALL)
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]+>")
-# 本报讯 （记者张明、通讯员李华）: a dateline whose parentheses hold the byline (match form: ASCII brackets).
-_DATELINE_BYLINE = re.compile(DATELINE_RE.pattern + r"\s*\([^)]{2,40}\)")
 _ENP_CONTENT = re.compile(r"<!--\s*enpcontent\s*-->(?P<body>.*?)<!--\s*/enpcontent\s*-->", re.DOTALL | re.IGNORECASE)
 
 
@@ -246,7 +219,7 @@ def parse_article(html: str, url: str, family: Family) -> ArticlePage:
     paragraphs = _paragraphs(soup, html, sel.body, sel.drop)
     authors = byline_authors(byline)
     if not authors:
-        authors, paragraphs = _body_byline(paragraphs)
+        authors, paragraphs = body_byline(paragraphs)
     pictures = _pictures(soup, url, family)
     if not paragraphs and not pictures:
         warnings.append(f"{url}: the article has no body text")
@@ -272,19 +245,6 @@ def parse_article(html: str, url: str, family: Family) -> ArticlePage:
         pictures=pictures,
         warnings=warnings,
     )
-
-
-def _body_byline(paragraphs: list[str]) -> tuple[list[Author], list[str]]:
-    """Authors the body prints: a first paragraph that is a byline alone (本报全媒记者 王强 通讯员 赵敏,
-    □ 本报评论员) is moved out of the body; the parentheses after a dateline (本报讯 （记者张明、通讯员李华）)
-    name them inside a paragraph of text, which stays as printed."""
-    if not paragraphs:
-        return [], paragraphs
-    if (authors := byline_paragraph(paragraphs[0])) is not None:
-        return authors, paragraphs[1:]
-    if m := _DATELINE_BYLINE.match(match_form(paragraphs[0])):
-        return byline_authors(paragraphs[0][: m.end()]), paragraphs
-    return [], paragraphs
 
 
 def _paragraphs(soup: BeautifulSoup, html: str, body_selectors: tuple[str, ...], drop: tuple[str, ...]) -> list[str]:
