@@ -144,10 +144,11 @@ def body_checks(facts: dict[str, Any], body: str) -> Iterator[Check]:
 def trafilatura_checks(page: CorpusPage) -> list[Check]:
     """What trafilatura alone gives for a page that is one article: title, date, body start and excludes."""
     import trafilatura
+    from trafilatura.settings import Document
 
     facts = page.expected.get("article") or {}
     doc = trafilatura.bare_extraction(page.path.read_bytes(), with_metadata=True, as_dict=False)
-    title, day, body = (doc.title or "", doc.date, doc.text or "") if doc is not None else ("", None, "")
+    title, day, body = (doc.title or "", doc.date, doc.text or "") if isinstance(doc, Document) else ("", None, "")
     out = [Check("date", page.expected.get("date"), day)] if "date" in page.expected else []
     if "title" in facts:
         out.append(Check("article.title", spaces(facts["title"]), spaces(title)))

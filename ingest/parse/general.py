@@ -37,7 +37,8 @@ _TRAILING_LINK = re.compile(r"\s*(?:返回\S{0,8}首页|点击进入\S{0,12})\s*
 _CRUMB = re.compile(r"^\S{1,10}\s*(?:>{1,2}|›|»)$")
 # An info line under the title: 2019-09-26 12:11 来源：证券时报网 作者：李在山, 发布日期：2019-03-06 责任编辑：龙慧
 _INFO_FIELD = re.compile(r"(?:来源于?|发布日期|发布时间|作者|责任编辑|编辑|时间)\s*[:：]")
-_AUTHOR_FIELD = re.compile(rf"(?P<role>作者|记者)\s*[:：]\s*(?P<names>[{HAN}]{{2,4}}(?:[、，,][{HAN}]{{2,4}})*)(?=\s|$|[|｜])")
+_AUTHOR_FIELD = re.compile(rf"(?P<role>作者|记者)\s*[:：]\s*"
+                           rf"(?P<names>[{HAN}]{{2,4}}(?:[、，,][{HAN}]{{2,4}})*)(?=\s|$|[|｜])")
 # 石佳/中国青年报: a name and the paper it wrote for.
 _NAME_OUTLET = re.compile(rf"^(?P<name>[{HAN}]{{2,4}})\s*/\s*[{HAN}]{{2,12}}(?:报|网|社|台|新闻|杂志)$")
 _SOURCE = re.compile(r"来源于?\s*[:：]\s*(?P<source>\S{2,16})")
@@ -48,9 +49,10 @@ _CAPTION_TAGS = ("span", "font", "em", "small", "center", "strong", "b", "i", "f
 _CAPTION_CLASS = re.compile(r"desc|caption|pic|note|explain", re.IGNORECASE)
 
 
-def general_article(html: str, url: str, name: str) -> ArticlePage:
-    """The one article of `html` (already decoded), or an InputError naming `name` when there is none."""
-    soup = BeautifulSoup(html, "lxml")
+def general_article(html: str, url: str, name: str, soup: BeautifulSoup | None = None) -> ArticlePage:
+    """The one article of `html` (already decoded; `soup` is it parsed, when the caller has it), or an
+    InputError naming `name` when there is none."""
+    soup = soup if soup is not None else BeautifulSoup(html, "lxml")
     doc = _extract(html, url)
     text = (doc.text if doc is not None else "") or ""
     page_title = clean(soup.title.get_text(" ")) if soup.title is not None else ""
@@ -178,8 +180,8 @@ def _is_info_line(line: str) -> bool:
 def _page_byline(soup: BeautifulSoup, title: str) -> list[Author]:
     """A byline the page prints near the title rather than in the body: an info line's 作者：李在山, or a
     name and the paper it wrote for (石佳/中国青年报)."""
-    heading = next((h for h in soup.find_all(["h1", "h2", "h3", "div"])
-                    if clean(" ".join(h.stripped_strings)) == title), None)
+    candidates = soup.find_all(["h1", "h2", "h3"]) + soup.find_all(["div", "p"], class_=re.compile("tit", re.I))
+    heading = next((h for h in candidates if clean(" ".join(h.stripped_strings)) == title), None)
     if heading is None:
         return []
     for tag in heading.find_all_next(["p", "span", "div", "em", "td", "li"], limit=80):

@@ -53,11 +53,11 @@ def read_epaper_page(data: bytes, hints: ParseHints, content_type: str | None = 
     kind = page_kind(family, url, soup, decoded.text) if family is not None else None
     page: PageListing | ArticlePage
     if family is None or kind is None:
-        page = general_article(decoded.text, url, hints.name)
+        page = general_article(decoded.text, url, hints.name, soup)
     elif kind == "page_list":
-        page = parse_page_list(decoded.text, url, family)
+        page = parse_page_list(decoded.text, url, family, soup)
     else:
-        page = parse_article(decoded.text, url, family)
+        page = parse_article(decoded.text, url, family, soup)
     page.warnings[:0] = decoded.warnings
     return page
 

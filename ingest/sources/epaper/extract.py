@@ -11,11 +11,30 @@ from bs4 import BeautifulSoup, Comment, Tag
 from ingest.errors import InputError
 from ingest.model import page_label_of
 from ingest.parse.conventions import body_byline, byline_authors, parse_date
-from ingest.sources.epaper.evidence import (PAGE_ELEMENTS, PAGE_LIST_URL, Link, article_links, attr, enp_date,
-                                            enpproperty, first_date, href_of, list_groups, pdf_links, url_date,
-                                            visible_date)
+from ingest.sources.epaper.evidence import (
+    PAGE_ELEMENTS,
+    PAGE_LIST_URL,
+    Link,
+    article_links,
+    attr,
+    enp_date,
+    enpproperty,
+    first_date,
+    href_of,
+    list_groups,
+    pdf_links,
+    url_date,
+    visible_date,
+)
 from ingest.sources.epaper.families import Family
-from ingest.sources.epaper.pages import ArticleLink, ArticlePage, Hotspot, PageListing, PageRef, Picture
+from ingest.sources.epaper.pages import (
+    ArticleLink,
+    ArticlePage,
+    Hotspot,
+    PageListing,
+    PageRef,
+    Picture,
+)
 from ingest.sources.epaper.text import clean, page_label, page_name
 
 # document.write(view("中共中央召开党外人士座谈会<br>征求对中共十九大报告的意见  "))
@@ -50,10 +69,11 @@ def page_kind(family: Family, url: str, soup: BeautifulSoup, html: str = "") -> 
 
 # ---- page lists ---------------------------------------------------------------------------------
 
-def parse_page_list(html: str, url: str, family: Family) -> PageListing:
+def parse_page_list(html: str, url: str, family: Family, soup: BeautifulSoup | None = None) -> PageListing:
     """A page list from the generic evidence first (links matching the article pattern, the image map, the
-    page directory, date lines, the enpproperty comment), the family's selectors as hints."""
-    soup = soup_of(html)
+    page directory, date lines, the enpproperty comment), the family's selectors as hints. `soup` is `html`
+    parsed already, when the caller has it."""
+    soup = soup if soup is not None else soup_of(html)
     enp = enpproperty(html)
     warnings: list[str] = []
     directory = _directory(soup, url, family)
@@ -195,11 +215,11 @@ def _coords(text: str) -> tuple[int, ...]:
 
 # ---- article pages ------------------------------------------------------------------------------
 
-def parse_article(html: str, url: str, family: Family) -> ArticlePage:
+def parse_article(html: str, url: str, family: Family, soup: BeautifulSoup | None = None) -> ArticlePage:
     """An article page from the enpproperty comment and the family's selectors, with the generic evidence
     for what those leave out: the date (URL, comment, an author element that holds it, the date line), the
     page (`#nowLayout`, page lines) and the byline (a dateline's parentheses, a byline paragraph)."""
-    soup = soup_of(html)
+    soup = soup if soup is not None else soup_of(html)
     sel = family.article
     enp = enpproperty(html)
     meta = {attr(m, "name").lower(): clean(attr(m, "content")) for m in soup.find_all("meta") if attr(m, "name")}
