@@ -156,3 +156,32 @@ def test_a_portal_article_linking_content_pages_is_one_article_not_a_page_list()
     [article] = edition.articles
     assert article.title == "春耕备耕正当时" and article.body.startswith("第1段：各地抢抓农时")
     assert "另一篇稿件" not in article.body
+
+
+def test_pc_layout_page_list_of_2026_with_plain_directory_links_and_a_pdf_three_levels_up():
+    # Markup as public crawlers of 人民日报's pc/layout pages read it (paper-bot, swiper-slide, news-list).
+    url = "http://paper.people.com.cn/rmrb/pc/layout/202603/10/node_03.html"
+    html = """<html><head><title>人民日报-人民网</title></head><body>
+    <div class="date-box"><p class="date left">2026年03月10日 星期二</p></div>
+    <div class="paper-box"><img src="../../../pic/202603/10/p3.jpg" usemap="#PagePicMap">
+    <map name="PagePicMap"><area shape="poly" coords="1,1,2,2,3,3"
+      href="../../../content/202603/10/content_30012345.html?div=-1"></map></div>
+    <div class="paper-bot"><p class="left ban">03版：特别报道</p>
+      <p class="right btn"><a href="../../../attachement/202603/10/0b1f2c3d-4e5f.pdf">PDF下载</a></p></div>
+    <div class="swiper-box"><div class="swiper-slide"><a href="node_01.html">01版：要闻</a></div>
+      <div class="swiper-slide"><a href="node_02.html">02版：要闻</a></div>
+      <div class="swiper-slide"><a href="node_03.html">03版：特别报道</a></div></div>
+    <ul class="news-list"><li><a href="../../../content/202603/10/content_30012345.html">
+      春耕时节
+      看新农人</a></li><li><a href="../../../content/202603/10/content_30012346.html">田间地头的新技术</a></li></ul>
+    </body></html>"""
+    edition = parse_bytes(html.encode(), ParseHints(name="node_03.html", url=url))
+    base = "http://paper.people.com.cn/rmrb/pc/"
+    assert [(p.label, p.name) for p in edition.pages] == [("01", "要闻"), ("02", "要闻"), ("03", "特别报道")]
+    assert edition.pages[2].pdf_url == base + "attachement/202603/10/0b1f2c3d-4e5f.pdf"
+    assert [(a.url, a.title, a.page_label) for a in edition.articles] == [
+        (base + "content/202603/10/content_30012345.html", "春耕时节 看新农人", "03"),
+        (base + "content/202603/10/content_30012346.html", "田间地头的新技术", "03")]
+    assert edition.date == date(2026, 3, 10)
+    saved = parse_bytes(html.encode(), ParseHints(name="node_03.html", url="file:///saved/node_03.html"))
+    assert saved.date == date(2026, 3, 10)
