@@ -172,15 +172,22 @@ def search(query: str, paper: PaperOpt = None,
         out.print(f"{result['total']} hit(s){groups} for [bold]{query}[/bold]")
         for h in result["hits"]:
             title = h["title_highlight"] or h["title"] or "(untitled)"
-            out.print(f"\n[cyan]{h['paper_name'] or h['paper']} {h['date']} 第{h['page_label'] or h['page']}版[/cyan]  "
+            out.print(f"\n[cyan]{h['paper_name'] or h['paper']} {h['date']} 第{_page_shown(h)}版[/cyan]  "
                       f"[bold]{_mark(title)}[/bold]  [dim]{h['score']:.2f}[/dim]")
             for frag in h["highlight"]:
                 out.print(f"  …{_mark(frag)}…")
             if h["duplicate_count"]:
-                seen = ", ".join(f"{d['paper_name'] or d['paper']} {d['date']} 第{d['page_label'] or d['page']}版" for d in h["duplicates"])
+                seen = ", ".join(f"{d['paper_name'] or d['paper']} {d['date']} 第{_page_shown(d)}版"
+                                 for d in h["duplicates"])
                 more = h["duplicate_count"] - len(h["duplicates"])
                 out.print(f"  [dim]+{h['duplicate_count']} near-duplicate(s): {escape(seen)}"
                           f"{f' and {more} more' if more > 0 else ''}[/dim]")
+
+
+def _page_shown(hit: dict[str, Any]) -> str:
+    """第A03版 for a sectioned page, 第3版 for a numbered one, as papers print them."""
+    label = hit.get("page_label") or ""
+    return label if label and not label.isdigit() else str(hit.get("page"))
 
 
 def _mark(text: str) -> str:
