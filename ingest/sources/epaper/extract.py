@@ -1,4 +1,5 @@
-"""Reading page lists and article pages with a family's selectors. Pure: text in, dataclasses out."""
+"""Reading page lists and article pages: the generic evidence of `evidence.py` first, a family's selectors as
+hints. Pure: text in, dataclasses out."""
 
 from __future__ import annotations
 
