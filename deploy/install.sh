@@ -3,7 +3,8 @@
 source "$(dirname "$0")/lib.sh"
 
 # fonts-wqy-microhei: a CJK TrueType font the mail tests set their generated PDF pages in.
-apt_install redis-server unzip curl maven fonts-wqy-microhei ${INGEST_EXTRA_APT:-}
+# prometheus: for promtool, which checks deploy/alerts.yml in the tests (its server is not started here).
+apt_install redis-server unzip curl maven fonts-wqy-microhei prometheus ${INGEST_EXTRA_APT:-}
 
 PY="${PYTHON:-python3}"
 "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || die "Python 3.11+ is needed ($PY is $("$PY" -V 2>&1))"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,12 +17,14 @@ from ingest import ledger
 from ingest.cli.app import EXIT_INPUT, EXIT_SERVICE, command, err, operator_errors, out, parse_date, print_json
 from ingest.config import settings
 from ingest.errors import InputError
-from ingest.index import client, count, index_meta, last_editions, reindex as reindex_index, service_errors
+from ingest.index import client, count, index_meta, last_editions, service_errors
+from ingest.index import reindex as reindex_index
 from ingest.papers import get_paper
 from ingest.parse import ParseHints, parse_file, read_input
 from ingest.pipeline import make_hints
-from ingest.queue import archive_flow, enqueue, file_flow, make_celery
-from ingest.search import HIGHLIGHT_TAGS, SearchRequest, search as run_search
+from ingest.queue import archive_flow, enqueue, file_flow, producer, queue_depth
+from ingest.search import HIGHLIGHT_TAGS, SearchRequest
+from ingest.search import search as run_search
 from ingest.sources.mail.mailbox import mail_status
 
 PaperOpt = Annotated[str | None, typer.Option("--paper", help="Paper id (see `ingest papers`).")]
@@ -68,7 +72,7 @@ def add(paths: Annotated[list[Path], typer.Argument(help="Edition files or folde
             err.print(f"nothing queued: {len(problems)} of {len(files)} files cannot be ingested")
             raise typer.Exit(EXIT_INPUT)
         s = settings()
-        celery = make_celery(s)
+        celery = producer(s)
         results = []
         for f in files:
             hints = make_hints(f.name, paper=paper, day=day.isoformat() if day else None, page=page,
@@ -200,7 +204,7 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Services reachable, queue depth, documents indexed, last edition of each paper, failures."""
     s = settings()
     report: dict[str, Any] = {"elasticsearch": s.es_url, "broker": s.broker_url, "index": s.index}
-    report["broker_ok"], report["queue_depth"] = _queue_depth(s.broker_url, s.queue)
+    report["broker_ok"], report["queue_depth"] = queue_depth(s.broker_url, s.queue)
     es = client(s)
     try:
         with service_errors("reading status"):
@@ -242,18 +246,6 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         raise typer.Exit(EXIT_SERVICE)
 
 
-def _queue_depth(broker_url: str, queue: str) -> tuple[bool, int | None]:
-    import redis
-
-    if not broker_url.startswith(("redis://", "rediss://")):
-        return True, None
-    try:
-        r = redis.Redis.from_url(broker_url, socket_connect_timeout=2, socket_timeout=2)
-        return True, int(r.llen(queue))
-    except redis.RedisError:
-        return False, None
-
-
 @command
 def config(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Print the effective settings (environment over defaults), secrets masked."""
@@ -266,6 +258,25 @@ def config(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         for name, value in shown.items():
             table.add_row(name, escape(value))
         out.print(table)
+
+
+@command
+def metrics(serve: Annotated[bool, typer.Option("--serve", help="Serve /metrics on 127.0.0.1:$INGEST_METRICS_PORT.")]
+            = False) -> None:
+    """Print the Prometheus metrics of every worker, beat and watcher process, or serve them for scraping."""
+    from ingest import metrics as m
+
+    with operator_errors():
+        s = settings()
+        if not serve:
+            sys.stdout.write(m.exposition(s).decode())
+            return
+        from prometheus_client import start_http_server
+
+        start_http_server(s.metrics_port, addr="127.0.0.1", registry=m.registry(s))
+        err.print(f"serving metrics on http://127.0.0.1:{s.metrics_port}/metrics")
+        while True:
+            time.sleep(3600)
 
 
 @command
@@ -299,7 +310,7 @@ def replay(entry_ids: Annotated[list[str] | None, typer.Argument(help="Ledger id
             [r for i in (entry_ids or []) if (r := ledger.get(es, s.ledger_index, i))]
         if not rows:
             raise InputError("replay: no such failed entries (see `ingest failures`)")
-        celery = make_celery(s)
+        celery = producer(s)
         results = []
         for r in rows:
             rp = r.get("replay") or {}
