@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import sys
 import time
 from pathlib import Path
@@ -23,7 +24,7 @@ from ingest.papers import get_paper
 from ingest.parse import ParseHints, parse_file, read_input
 from ingest.pipeline import make_hints
 from ingest.queue import archive_flow, enqueue, file_flow, producer, queue_depth
-from ingest.search import HIGHLIGHT_TAGS, SearchRequest
+from ingest.search import HIGHLIGHT_TAGS, SearchRequest, printed_page
 from ingest.search import search as run_search
 from ingest.sources.mail.mailbox import mail_status
 
@@ -154,49 +155,54 @@ def search(query: str, paper: PaperOpt = None,
            until: Annotated[str | None, typer.Option(help="Last date, YYYY-MM-DD.")] = None,
            page: Annotated[str | None, typer.Option(
                "--page", help="Only this page: its label (A03 in a sectioned edition) or number (3).")] = None,
+           author: Annotated[str | None, typer.Option(help="Only articles with this author in the byline.")] = None,
            limit: Annotated[int, typer.Option(help="How many hits.")] = 10,
+           offset: Annotated[int, typer.Option("--from", help="Skip this many hits (groups when collapsed).")] = 0,
            collapse: Annotated[bool, typer.Option(
                "--collapse/--no-collapse",
                help="One hit per group of near-duplicates (reprints, PDF and HTML copies); --no-collapse shows "
                     "every document.")] = True,
-           as_json: Annotated[bool, typer.Option("--json", help="Print {total, hits} as JSON.")] = False) -> None:
+           as_json: Annotated[bool, typer.Option(
+               "--json", help="Print {total, groups, offset, hits} as JSON, the hits as the HTTP API gives them."
+           )] = False) -> None:
     """Search the indexed articles. Each term must occur as written; titles count more than bodies."""
     with operator_errors():
         s = settings()
         req = SearchRequest(query=query, paper=paper, since=parse_date(since), until=parse_date(until),
-                            page=page, limit=limit, collapse=collapse)
+                            page=page, author=author, limit=limit, offset=offset, collapse=collapse)
         result = run_search(client(s), s.index, req)
         if as_json:
-            print_json({"total": result["total"], "hits": [
-                {k: h[k] for k in ("id", "paper", "date", "page", "page_label", "title", "score", "highlight")}
-                for h in result["hits"]]} | ({"groups": result["groups"]} if "groups" in result else {}))
+            print_json(result)
             return
-        collapsed = "groups" in result and result["groups"] < result["total"]
+        collapsed = result["groups"] is not None and result["groups"] < result["total"]
         groups = f" in {result['groups']} group(s) of near-duplicates" if collapsed else ""
-        out.print(f"{result['total']} hit(s){groups} for [bold]{query}[/bold]")
+        out.print(f"{result['total']} hit(s){groups} for [bold]{escape(query)}[/bold]")
         for h in result["hits"]:
-            title = h["title_highlight"] or h["title"] or "(untitled)"
-            out.print(f"\n[cyan]{h['paper_name'] or h['paper']} {h['date']} 第{_page_shown(h)}版[/cyan]  "
-                      f"[bold]{_mark(title)}[/bold]  [dim]{h['score']:.2f}[/dim]")
-            for frag in h["highlight"]:
+            hl = h["highlight"]
+            head = " / ".join(_mark(m) if m else escape(t) for t, m in (
+                (h["pretitle"], hl["pretitle"]), (h["title"], hl["title"]), (h["subtitle"], hl["subtitle"])) if t)
+            where = f"{h['paper_name'] or h['paper'] or ''} {h['date']} {printed_page(h['page_label'], h['page'])}"
+            out.print(f"\n[cyan]{escape(where)}[/cyan]  [bold]{head or '(untitled)'}[/bold]  "
+                      f"[dim]{h['score'] or 0:.2f}[/dim]")
+            for frag in hl["body"]:
                 out.print(f"  …{_mark(frag)}…")
-            if h["duplicate_count"]:
-                seen = ", ".join(f"{d['paper_name'] or d['paper']} {d['date']} 第{_page_shown(d)}版"
-                                 for d in h["duplicates"])
-                more = h["duplicate_count"] - len(h["duplicates"])
-                out.print(f"  [dim]+{h['duplicate_count']} near-duplicate(s): {escape(seen)}"
+            group = h["group"]
+            if group and group["size"] > 1:
+                seen = ", ".join(f"{d['paper_name'] or d['paper']} {d['date']} "
+                                 f"{printed_page(d['page_label'], d['page'])}" for d in group["others"])
+                more = group["size"] - 1 - len(group["others"])
+                out.print(f"  [dim]+{group['size'] - 1} near-duplicate(s): {escape(seen)}"
                           f"{f' and {more} more' if more > 0 else ''}[/dim]")
 
 
-def _page_shown(hit: dict[str, Any]) -> str:
-    """第A03版 for a sectioned page, 第3版 for a numbered one, as papers print them."""
-    label = hit.get("page_label") or ""
-    return label if label and not label.isdigit() else str(hit.get("page"))
-
-
-def _mark(text: str) -> str:
-    """Search marks (<em>…</em>) as terminal emphasis; everything else printed literally."""
-    return escape(text).replace(HIGHLIGHT_TAGS[0], "[bold yellow]").replace(HIGHLIGHT_TAGS[1], "[/bold yellow]")
+def _mark(marked: str) -> str:
+    """A search highlight (<em>…</em> around HTML-escaped text) as terminal text with emphasis."""
+    o, c = HIGHLIGHT_TAGS
+    parts = []
+    for i, piece in enumerate(marked.replace(c, o).split(o)):
+        text = escape(html.unescape(piece))
+        parts.append(f"[bold yellow]{text}[/bold yellow]" if i % 2 else text)
+    return "".join(parts)
 
 
 @command

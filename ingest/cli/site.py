@@ -14,7 +14,7 @@ from ingest.cli.app import EXIT_INPUT, EXIT_SERVICE, command, err, operator_erro
 from ingest.config import settings
 from ingest.errors import ConfigError, IngestError, InputError, ServiceError
 from ingest.index import client, last_editions
-from ingest.papers import all_papers, get_paper
+from ingest.papers import all_papers, describe, get_paper
 from ingest.queue import archive_flow, enqueue, producer
 
 DateOpt = Annotated[str | None, typer.Option("--date", help="Edition date YYYY-MM-DD (default: the newest).")]
@@ -30,13 +30,8 @@ def papers(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         except ServiceError as e:  # the list of papers is still worth showing
             err.print(f"[yellow]warning:[/yellow] last editions unknown: {e}")
             last = None
-        rows: list[dict[str, Any]] = []
-        for p in sorted(all_papers().values(), key=lambda p: p.id):
-            rows.append({
-                "id": p.id, "name": p.name, "timezone": p.timezone, "schedule": p.schedule,
-                "site": {"family": p.site.family, "base_url": p.site.base_url} if p.site else None,
-                "mail": p.mail.address,
-                "last_edition": (last or {}).get(p.id), "config": p.config_path})
+        rows = [describe(p, (last or {}).get(p.id)) | {"config": p.config_path}
+                for p in sorted(all_papers().values(), key=lambda p: p.id)]
         if as_json:
             print_json(rows)
             return
