@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # Everything local in one place.
-#   deploy/local.sh demo    install, start all services, ingest the bundled sample page, search it
-#   deploy/local.sh up      install and start Elasticsearch, Redis, dovecot (IMAP), the worker and beat
+#   deploy/local.sh demo    install, start everything, and watch the workers ingest the demo site's edition
+#                           and a mailed edition (deploy/demo.py says what happens, step by step)
+#   deploy/local.sh up      install and start Elasticsearch, Redis, dovecot (IMAP), the demo e-paper site,
+#                           the worker, beat and the mail watcher
 #   deploy/local.sh down    stop them all
 #   deploy/local.sh status  what runs
 source "$(dirname "$0")/lib.sh"
 D="$REPO_ROOT/deploy"
-SAMPLE="$REPO_ROOT/tests/fixtures/zjgrrb-2020-06-25/page01.txt"
+# The local stack's papers: the bundled configs, with zjgrrb pointed at the demo site (deploy/demo/papers).
+export INGEST_PAPERS_DIR="${INGEST_PAPERS_DIR:-$REPO_ROOT/deploy/demo/papers}"
 
 up() {
   bash "$D/install.sh"
   bash "$D/es.sh" up
   bash "$D/redis.sh" up
   bash "$D/dovecot.sh" up
+  bash "$D/demo-site.sh" up
   bash "$D/celery.sh" up
 }
 
@@ -21,24 +25,18 @@ case "${1:-}" in
   demo)
     up
     cd "$REPO_ROOT"
-    log "ingesting the bundled sample: 浙江工人日报 2020-06-25, page 1"
-    "$VENV/bin/ingest" add "$SAMPLE" --paper zjgrrb --wait
-    for q in "疗休养" "困难职工的手" "红船精神"; do
-      log "ingest search $q"
-      "$VENV/bin/ingest" search "$q" --limit 3
-    done
-    "$VENV/bin/ingest" status || true
-    log "services keep running; stop them with: bash deploy/local.sh down"
+    "$VENV/bin/python" "$D/demo.py"
     ;;
   down)
     bash "$D/celery.sh" down
+    bash "$D/demo-site.sh" down
     bash "$D/dovecot.sh" down
     bash "$D/redis.sh" down
     bash "$D/es.sh" down
     ;;
   status)
     rc=0
-    for s in es redis dovecot celery; do bash "$D/$s.sh" status || rc=1; done
+    for s in es redis dovecot demo-site celery; do bash "$D/$s.sh" status || rc=1; done
     exit $rc ;;
   *) echo "usage: $0 demo|up|down|status" >&2; exit 2 ;;
 esac
