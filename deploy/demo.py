@@ -127,13 +127,13 @@ def main() -> int:
             say(f"{e.label}: already indexed, nothing indexed twice ({counts[e.label]} articles)")
 
     say("4. searches")
-    for q, why in manifest["searches"]:
-        say(f"ingest search {q}    [dim]({why})[/dim]")
-        ingest("search", q, "--limit", "3")
+    for search in manifest["searches"]:
+        say(f"ingest search {' '.join(search['args'])}    [dim]({search['why']})[/dim]")
+        ingest("search", *search["args"], "--limit", "3")
     ingest("status", check=False)
-    page = manifest.get("search_page")
+    page = os.environ.get("INGEST_DEMO_SEARCH_PAGE")
     if page:
-        say(f"the search page: {page}")
+        say(f"5. the search page: {page}  (API: {page}search?q=红船精神, schema at {page}docs)")
     say("services keep running; stop them with: bash deploy/local.sh down")
     return 0
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Everything local in one place.
 #   deploy/local.sh demo    install, start everything, and watch the workers ingest the demo site's edition
-#                           and a mailed edition (deploy/demo.py says what happens, step by step)
+#                           and a mailed edition (deploy/demo.py says what happens, step by step), then
+#                           print the address of the search page
 #   deploy/local.sh up      install and start Elasticsearch, Redis, dovecot (IMAP), the demo e-paper site,
-#                           the worker, beat and the mail watcher
+#                           the worker, beat and the mail watcher, and the search service
 #   deploy/local.sh down    stop them all
 #   deploy/local.sh status  what runs
 source "$(dirname "$0")/lib.sh"
@@ -18,6 +19,7 @@ up() {
   bash "$D/dovecot.sh" up
   bash "$D/demo-site.sh" up
   bash "$D/celery.sh" up
+  bash "$D/serve.sh" up
 }
 
 case "${1:-}" in
@@ -25,9 +27,10 @@ case "${1:-}" in
   demo)
     up
     cd "$REPO_ROOT"
-    "$VENV/bin/python" "$D/demo.py"
+    INGEST_DEMO_SEARCH_PAGE="$(bash "$D/serve.sh" url)" "$VENV/bin/python" "$D/demo.py"
     ;;
   down)
+    bash "$D/serve.sh" down
     bash "$D/celery.sh" down
     bash "$D/demo-site.sh" down
     bash "$D/dovecot.sh" down
@@ -36,7 +39,7 @@ case "${1:-}" in
     ;;
   status)
     rc=0
-    for s in es redis dovecot demo-site celery; do bash "$D/$s.sh" status || rc=1; done
+    for s in es redis dovecot demo-site celery serve; do bash "$D/$s.sh" status || rc=1; done
     exit $rc ;;
   *) echo "usage: $0 demo|up|down|status" >&2; exit 2 ;;
 esac
