@@ -139,6 +139,10 @@ CONF
 
 up() {
   if pid_alive "$DC_PID" dovecot && listening; then log "dovecot already up on 127.0.0.1:$IMAP_PORT"; write_users $(mail_ids); return; fi
+  if timeout 5 bash -c "</dev/tcp/127.0.0.1/$IMAP_PORT" 2>/dev/null; then
+    # Another checkout's dovecot (or a system one) holds the port: use it, as es.sh and redis.sh use theirs.
+    log "an IMAP server already listens on 127.0.0.1:$IMAP_PORT (not started from $INGEST_VAR): using it"; return
+  fi
   apt_install dovecot-imapd openssl
   local ids uid gid base
   ids="$(mail_ids)"; uid="${ids% *}"; gid="${ids#* }"
