@@ -10,14 +10,30 @@ from datetime import date
 from typing import Any
 
 import typer
-from rich.console import Console
 
 from ingest.errors import ConfigError, InputError, ServiceError
 
 app = typer.Typer(help="Ingest Chinese newspaper editions into Elasticsearch, and search them.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class _Console:
+    """A rich Console made on first use: importing rich costs start-up that `--help` and `--json` never need."""
+
+    def __init__(self, stderr: bool) -> None:
+        self._stderr = stderr
+        self._console: Any = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(stderr=self._stderr, highlight=False, soft_wrap=True)
+        return getattr(self._console, name)
+
+
+out = _Console(stderr=False)
+err = _Console(stderr=True)
 
 EXIT_INPUT, EXIT_CONFIG, EXIT_SERVICE = 1, 2, 3
 

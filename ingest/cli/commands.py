@@ -3,25 +3,23 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from celery import signature
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from ingest import ledger
 from ingest.cli.app import EXIT_INPUT, EXIT_SERVICE, command, err, operator_errors, out, parse_date, print_json
 from ingest.config import settings
 from ingest.errors import InputError
-from ingest.index import client, count, index_meta, last_editions, reindex as reindex_index, service_errors
 from ingest.papers import get_paper
-from ingest.parse import ParseHints, parse_file, read_input
-from ingest.pipeline import make_hints
-from ingest.queue import archive_flow, enqueue, file_flow, make_celery
-from ingest.search import HIGHLIGHT_TAGS, SearchRequest, search as run_search
-from ingest.sources.mail.mailbox import mail_status
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from ingest.parse import ParseHints
+
+# Celery, Elasticsearch, the parsers and rich are imported by the commands that use them: `ingest --help`
+# and `ingest search` start without loading what they do not need (bench/cli_startup.py measures it).
+
 
 PaperOpt = Annotated[str | None, typer.Option("--paper", help="Paper id (see `ingest papers`).")]
 DateOpt = Annotated[str | None, typer.Option("--date", help="Edition date YYYY-MM-DD, when the input lacks it.")]
@@ -29,6 +27,8 @@ PageOpt = Annotated[int | None, typer.Option("--page", help="Page number, when t
 
 
 def _progress() -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                     console=err, transient=True)
 
@@ -50,6 +50,10 @@ def add(paths: Annotated[list[Path], typer.Argument(help="Edition files or folde
         wait: Annotated[bool, typer.Option("--wait", help="Block until every article is searchable.")] = False,
         timeout: Annotated[float, typer.Option(help="Seconds --wait waits for each file.")] = 600) -> None:
     """Queue edition files for ingestion. Every file is checked first; if any is unusable nothing is queued."""
+    from ingest.parse import ParseHints, parse_file
+    from ingest.pipeline import make_hints
+    from ingest.queue import enqueue, file_flow, make_celery
+
     with operator_errors():
         the_paper = get_paper(paper)
         day = parse_date(date)
@@ -95,11 +99,22 @@ def _wait(results: list[tuple[Any, Any]], timeout: float) -> None:
             elif isinstance(value, dict):  # a pipeline's result; a source step's own result has no ids
                 total_ids += len(value.get("ids", []))
             progress.advance(bar)
+    _searchable()
     for f in failed:
         err.print(f"[red]failed:[/red] {f}")
     err.print(f"indexed {total_ids} articles from {len(results) - len(failed)} of {len(results)} file(s)")
     if failed:
         raise typer.Exit(EXIT_INPUT)
+
+
+def _searchable() -> None:
+    """Make what the workers wrote searchable now: they never force a refresh (it cost most of the index
+    step), so the one caller that must see its articles at once asks for it, once."""
+    from ingest.index import client, service_errors
+
+    s = settings()
+    with service_errors(f"refreshing {s.index}"):
+        client(s).indices.refresh(index=s.index, ignore_unavailable=True, allow_no_indices=True)
 
 
 @command
@@ -108,6 +123,10 @@ def parse(path: Path, paper: PaperOpt = None, date: DateOpt = None, page: PageOp
           explain: Annotated[bool, typer.Option("--explain", help="Show every block, its class and why.")] = False
           ) -> None:
     """Parse one input offline (no services) and print the edition."""
+    from rich.markup import escape
+
+    from ingest.parse import ParseHints, parse_file
+
     with operator_errors():
         # A saved page's relative links resolve against where it is saved.
         hints = ParseHints(name=str(path), paper=get_paper(paper) if paper else None, date=parse_date(date),
@@ -131,7 +150,9 @@ def parse(path: Path, paper: PaperOpt = None, date: DateOpt = None, page: PageOp
 
 
 def _explain(path: Path, hints: ParseHints) -> None:
-    from ingest.parse import page_text
+    from rich.table import Table
+
+    from ingest.parse import page_text, read_input
 
     explain_fn = getattr(page_text, "explain", None)
     if explain_fn is None:
@@ -156,6 +177,11 @@ def search(query: str, paper: PaperOpt = None,
                     "every document.")] = True,
            as_json: Annotated[bool, typer.Option("--json", help="Print {total, hits} as JSON.")] = False) -> None:
     """Search the indexed articles. Each term must occur as written; titles count more than bodies."""
+    from rich.markup import escape
+
+    from ingest.index import client
+    from ingest.search import SearchRequest, search as run_search
+
     with operator_errors():
         s = settings()
         req = SearchRequest(query=query, paper=paper, since=parse_date(since), until=parse_date(until),
@@ -184,12 +210,20 @@ def search(query: str, paper: PaperOpt = None,
 
 def _mark(text: str) -> str:
     """Search marks (<em>…</em>) as terminal emphasis; everything else printed literally."""
+    from rich.markup import escape
+
+    from ingest.search import HIGHLIGHT_TAGS
+
     return escape(text).replace(HIGHLIGHT_TAGS[0], "[bold yellow]").replace(HIGHLIGHT_TAGS[1], "[/bold yellow]")
 
 
 @command
 def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Services reachable, queue depth, documents indexed, last edition of each paper, failures."""
+    from ingest import ledger
+    from ingest.index import client, count, index_meta, last_editions, service_errors
+    from ingest.sources.mail.mailbox import mail_status
+
     s = settings()
     report: dict[str, Any] = {"elasticsearch": s.es_url, "broker": s.broker_url, "index": s.index}
     report["broker_ok"], report["queue_depth"] = _queue_depth(s.broker_url, s.queue)
@@ -250,6 +284,11 @@ def _queue_depth(broker_url: str, queue: str) -> tuple[bool, int | None]:
 def failures(limit: Annotated[int, typer.Option(help="How many.")] = 50, paper: PaperOpt = None,
              as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """List failed inputs (the dead-letter list) with the reason; `ingest replay ID` re-runs one."""
+    from rich.table import Table
+
+    from ingest import ledger
+    from ingest.index import client
+
     with operator_errors():
         s = settings()
         rows = ledger.entries(client(s), s.ledger_index, status="failed", paper=paper, limit=limit)
@@ -270,6 +309,12 @@ def replay(entry_ids: Annotated[list[str] | None, typer.Argument(help="Ledger id
            all_failed: Annotated[bool, typer.Option("--all", help="Replay every failed entry.")] = False,
            wait: Annotated[bool, typer.Option("--wait")] = False) -> None:
     """Run failed inputs again: from the archived bytes when there are any, else the step that failed."""
+    from celery import signature
+
+    from ingest import ledger
+    from ingest.index import client
+    from ingest.queue import archive_flow, enqueue, file_flow, make_celery
+
     with operator_errors():
         s = settings()
         es = client(s)
@@ -300,6 +345,8 @@ def replay(entry_ids: Annotated[list[str] | None, typer.Argument(help="Ledger id
 def reindex(delete_old: Annotated[bool, typer.Option("--delete-old", help="Delete the old index after.")] = False
             ) -> None:
     """Copy the index into a new one built from the current template and analysis, then switch the alias."""
+    from ingest.index import client, reindex as reindex_index
+
     with operator_errors():
         s = settings()
         with _progress() as progress:
