@@ -16,7 +16,6 @@ Nothing forces a refresh: a caller that must search what it wrote (`ingest add -
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,7 +31,7 @@ from ingest.errors import ServiceError
 from ingest.index import (WriteResult, bulk_items, ensure_index, mget_found, msearch, source_documents_search,
                           stale_actions, write_documents)
 from ingest.neardup import Candidate, Signature, is_near_duplicate
-from ingest.recent import Facts, RecentWrites, band_key, source_key, source_uri
+from ingest.recent import Facts, Group, RecentWrites, band_key, source_key, source_uri
 from ingest.versions import (VERSION_FIELDS, Replacement, is_older_version, older_versions_search, replacement_entry,
                              replacements)
 
@@ -66,12 +65,16 @@ def _facts(doc: dict[str, Any]) -> Facts:
     return Facts(doc.get("date"), doc["dup_group"], doc["dup_signature"])
 
 
-def _recent_candidates(doc_id: str, doc: dict[str, Any], members: dict[str, set[str]], facts: dict[str, Facts],
-                       seen: set[str]) -> list[Candidate]:
-    """The recent writes sharing most band keys with `doc` (as the search ranks), in its date window."""
-    shared = Counter(i for b in doc.get("dup_bands") or [] for i in members.get(band_key(b), ()) if i != doc_id)
+def _band_group(doc_id: str, doc: dict[str, Any]) -> Group:
+    # Twice the cap: candidates outside the date window are dropped after the ranking.
+    return Group([band_key(b) for b in doc["dup_bands"]], 2 * MAX_CANDIDATES, doc_id)
+
+
+def _recent_candidates(doc: dict[str, Any], ranked: list[str], facts: dict[str, Facts], seen: set[str]) \
+        -> list[Candidate]:
+    """The ranked recent writes as candidates for `doc`: those in its date window, not already found."""
     out = []
-    for i, _ in shared.most_common():
+    for i in ranked:
         f = facts.get(i)
         if i in seen or f is None or not in_window(doc.get("date"), f.date):
             continue
@@ -95,19 +98,21 @@ def _lookup(es: Elasticsearch, recent: RecentWrites, alias: str, docs: list[Doc]
     versions = {i: h for (i, _), h in zip(keyed, found[len(banded):], strict=False)}
     stale = found[-1]
 
-    uri_key = source_uri(source.kind, source.uri)
-    members = recent.members([k for i, d in docs for k in _keys(i, d)] + [uri_key])
+    groups = ([_band_group(i, d) for i, d in banded]
+              + [Group([source_key(d["paper"], d["source_key"])], 1000, i) for i, d in keyed]
+              + [Group([source_uri(source.kind, source.uri)], 10_000)])
+    ranked = recent.ranked(groups)
     own = {i for i, _ in docs}
-    band_ids = {i for i, d in banded for b in d["dup_bands"] for i in members.get(band_key(b), ())} - own
-    facts = recent.facts(band_ids)
-    cands = {i: candidates(hits[i]) for i, _ in banded}
-    for i, d in banded:
-        cands[i] += _recent_candidates(i, d, members, facts, {c.id for c in cands[i]})
+    facts = recent.facts({x for r in ranked[:len(banded)] for x in r} - own)
+    cands = {}
+    for (i, d), r in zip(banded, ranked, strict=False):
+        cands[i] = candidates(hits[i])
+        cands[i] += _recent_candidates(d, r, facts, {c.id for c in cands[i]} | own)
 
     # Recent documents a delete must be guarded for: read back by id (rare: a re-ingest within seconds).
-    version_ids = {i: members.get(source_key(d["paper"], d["source_key"]), set()) - {h["_id"] for h in versions[i]}
-                   for i, d in keyed}
-    stale_ids = members.get(uri_key, set()) - own - {h["_id"] for h in stale}
+    version_ids = {i: set(r) - {h["_id"] for h in versions[i]}
+                   for (i, _), r in zip(keyed, ranked[len(banded):], strict=False)}
+    stale_ids = set(ranked[-1]) - own - {h["_id"] for h in stale}
     fresh = mget_found(es, alias, sorted(set().union(stale_ids, *version_ids.values())), VERSION_FIELDS)
     for i, d in keyed:
         versions[i] += [fresh[x] for x in version_ids[i] if x in fresh and is_older_version(i, d, fresh[x])]
@@ -115,26 +120,27 @@ def _lookup(es: Elasticsearch, recent: RecentWrites, alias: str, docs: list[Doc]
     return _Lookups(cands, versions, stale, hits)
 
 
-def _settle_hits(es: Elasticsearch, recent: RecentWrites, alias: str, docs: list[Doc], before: _Lookups) \
-        -> dict[str, list[dict[str, Any]]]:
+def _settle_hits(es: Elasticsearch, recent: RecentWrites, alias: str, docs: list[Doc], source: Source,
+                 before: _Lookups) -> dict[str, list[dict[str, Any]]]:
     """Record the written documents in the recent writes, and read back, for each one that started its own
-    group, the near-duplicate candidates as they are now: the stored ones its search found, and every recent
-    one sharing a band key, its group read by realtime mget (a move needs its seq_no)."""
+    group, the near-duplicate candidates as they are now: the stored ones its search found, and the recent
+    ones it verifies against, their groups read by realtime mget (a move needs their seq_no)."""
     keys: dict[str, list[str]] = {}
     for i, d in docs:
         for k in _keys(i, d):
             keys.setdefault(k, []).append(i)
-    recent.put_facts({i: _facts(d) for i, d in docs if d.get("dup_bands")})
+    keys[source_uri(source.kind, source.uri)] = [i for i, _ in docs]
     starters = [(i, d) for i, d in docs if d.get("dup_bands") and d["dup_group"] == i]
-    members = recent.add_and_read(keys, [band_key(b) for _, d in starters for b in d["dup_bands"]])
+    ranked = recent.add_and_read(keys, {i: _facts(d) for i, d in docs if d.get("dup_bands")},
+                                 [_band_group(i, d) for i, d in starters])
     if not starters:
         return {}
-    facts = recent.facts({x for _, d in starters for b in d["dup_bands"] for x in members.get(band_key(b), ())})
-    verified = {i: {c.id for c in _recent_candidates(i, d, members, facts, set())
-                    if c.dup_group is not None and _verifies(d, c)} for i, d in starters}
+    facts = recent.facts({x for r in ranked for x in r})
+    verified = {i: {c.id for c in _recent_candidates(d, r, facts, set()) if _verifies(d, c)}
+                for (i, d), r in zip(starters, ranked, strict=True)}
     fresh = mget_found(es, alias, sorted(set().union(*verified.values())), CANDIDATE_FIELDS)
-    return {i: [h for h in before.hits.get(i, []) if h["_id"] not in fresh] + [fresh[x] for x in verified[i] if x in fresh]
-            for i, _ in starters}
+    return {i: [h for h in before.hits.get(i, []) if h["_id"] not in fresh]
+            + [fresh[x] for x in verified[i] if x in fresh] for i, _ in starters}
 
 
 def _verifies(doc: dict[str, Any], c: Candidate) -> bool:
@@ -152,7 +158,7 @@ def write_batch(es: Elasticsearch, s: Settings, docs: list[Doc], source: Source,
     found = _lookup(es, recent, alias, docs, source, paper)
     assign_groups(docs, found.candidates)
     result = BatchResult(write_documents(es, alias, docs, refresh=False))
-    settle_hits = _settle_hits(es, recent, alias, docs, found)
+    settle_hits = _settle_hits(es, recent, alias, docs, source, found)
     moves = settle_new_groups(docs, settle_hits)
 
     closing: list[dict[str, Any]] = []
@@ -182,6 +188,6 @@ def write_batch(es: Elasticsearch, s: Settings, docs: list[Doc], source: Source,
         raise ServiceError(f"Elasticsearch rejected {op} of {info.get('_id')}: {info.get('error')}")
     if moves:  # later lookups verify against the groups as they are now
         stored = {h["_id"]: h["_source"] for hits in settle_hits.values() for h in hits} | dict(docs)
-        recent.put_facts({i: Facts(stored[i].get("date"), group, stored[i]["dup_signature"])
-                          for i, (group, _) in moves.items() if i in stored})
+        recent.add_and_read({}, {i: Facts(stored[i].get("date"), group, stored[i]["dup_signature"])
+                                 for i, (group, _) in moves.items() if i in stored}, [])
     return result

@@ -85,8 +85,27 @@ def _next_index_name(es: Elasticsearch, alias: str, template: str) -> str:
     return f"{alias}-{version}-{max(gens, default=0) + 1:03d}"
 
 
+# (cluster url, alias) → (concrete index, when looked up): a worker checks its alias once a minute, not
+# once per edition.
+_known: dict[tuple[str, str], tuple[str, float]] = {}
+_KNOWN_FOR_S = 60.0
+
+
 def ensure_index(es: Elasticsearch, alias: str) -> str:
     """The concrete index behind `alias`, created from the current template on first use."""
+    key = (_cluster(es), alias)
+    if (known := _known.get(key)) and time.monotonic() - known[1] < _KNOWN_FOR_S:
+        return known[0]
+    name = _ensure_index(es, alias)
+    _known[key] = (name, time.monotonic())
+    return name
+
+
+def _cluster(es: Elasticsearch) -> str:
+    return str(es.transport.node_pool.get().base_url)
+
+
+def _ensure_index(es: Elasticsearch, alias: str) -> str:
     with service_errors(f"checking index {alias}"):
         current = concrete_indices(es, alias)
         if current:
@@ -155,12 +174,16 @@ def write_documents(es: Elasticsearch, alias: str, docs: list[tuple[str, dict[st
                 actions.append({"_op_type": "index", "_index": alias, "_id": doc_id, "_source": merged,
                                 "if_seq_no": old["_seq_no"], "if_primary_term": old["_primary_term"]})
             retry: dict[str, dict[str, Any]] = {}
-            for ok, op, info in bulk_items(es, actions, f"writing {len(actions)} documents to {alias}"):
+            # require_alias: an alias deleted since ensure_index looked is an error, never an index
+            # auto-created without the template.
+            for ok, op, info in bulk_items(es, actions, f"writing {len(actions)} documents to {alias}",
+                                           require_alias=True):
                 if ok:
                     (result.created if op == "create" else result.updated).append(info["_id"])
                 elif info.get("status") == 409:
                     retry[info["_id"]] = pending[info["_id"]]  # someone wrote it meanwhile: merge again
                 else:
+                    _known.pop((_cluster(es), alias), None)
                     raise ServiceError(f"Elasticsearch rejected document {info['_id']}: {info.get('error')}")
             pending = {k: v for k, v in pending.items() if k in retry}
         if pending:
@@ -209,12 +232,14 @@ def mget_found(es: Elasticsearch, alias: str, ids: list[str], fields: list[str])
     return {d["_id"]: d for d in docs if d.get("found")}
 
 
-def bulk_items(es: Elasticsearch, actions: list[dict[str, Any]], what: str) -> list[tuple[bool, str, dict[str, Any]]]:
+def bulk_items(es: Elasticsearch, actions: list[dict[str, Any]], what: str, **params: Any) \
+        -> list[tuple[bool, str, dict[str, Any]]]:
     """Run `actions` in one _bulk; (ok, operation, item) per action, failures included."""
     out = []
     with service_errors(what):
         for ok, item in helpers.streaming_bulk(es, actions, raise_on_error=False, raise_on_exception=False,
-                                               chunk_size=max(500, len(actions)), max_retries=3, initial_backoff=1):
+                                               chunk_size=max(500, len(actions)), max_retries=3, initial_backoff=1,
+                                               **params):
             op, info = next(iter(item.items()))
             out.append((ok, op, info))
     return out

@@ -15,7 +15,7 @@ forced refresh gave settle_new_groups, without the refresh.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -45,42 +45,84 @@ class RecentWrites:
         self._url = redis_url
         self._prefix = f"ingest:recent:{alias}:"
 
-    def members(self, keys: Iterable[str]) -> dict[str, set[str]]:
-        """{key: ids written under it recently} for each of `keys`."""
-        return self.add_and_read({}, keys)
+    def ranked(self, groups: Sequence[Group]) -> list[list[str]]:
+        """For each group: the ids written recently under its keys, those under most keys first (as the
+        band search ranks), its own id left out, at most its cap."""
+        return self.add_and_read({}, {}, groups)
 
-    def add_and_read(self, ids_by_key: Mapping[str, Iterable[str]], keys: Iterable[str]) -> dict[str, set[str]]:
-        """Record the ids under their keys, then read `keys` back (own ids included), in one round trip."""
-        wanted = list(dict.fromkeys(keys))
-
-        def queue(pipe: Any) -> None:
-            for key, ids in ids_by_key.items():
-                pipe.sadd(self._prefix + key, *ids)
-                pipe.expire(self._prefix + key, TTL_S)
-            for key in wanted:
-                pipe.smembers(self._prefix + key)
-
-        found = self._run(queue)[2 * len(ids_by_key):]
-        return {key: {m.decode() for m in ids} for key, ids in zip(wanted, found, strict=True)}
-
-    def put_facts(self, facts: Mapping[str, Facts]) -> None:
-        if facts:
-            self._run(lambda pipe: [pipe.set(self._prefix + "doc:" + i, f.encode(), ex=TTL_S) for i, f in facts.items()])
+    def add_and_read(self, ids_by_key: Mapping[str, Iterable[str]], facts: Mapping[str, Facts],
+                     groups: Sequence[Group]) -> list[list[str]]:
+        """Record the ids under their keys and the facts of the ids, then rank the groups (own ids of
+        other groups included): one script, so one round trip and a reply of ids only, whatever the batch
+        holds (64 band keys an article, read as separate commands, cost more than the Elasticsearch trips)."""
+        pairs = [(self._prefix + k, i) for k, ids in ids_by_key.items() for i in ids]
+        keys = [k for k, _ in pairs] + [self._prefix + "doc:" + i for i in facts]
+        args: list[Any] = [TTL_S, len(pairs), len(facts), len(groups), *(i for _, i in pairs),
+                           *(f.encode() for f in facts.values())]
+        for g in groups:
+            keys += [self._prefix + k for k in g.keys]
+            args += [len(g.keys), g.cap, g.own or ""]
+        if not keys:
+            return []
+        found = self._call(lambda r: r.register_script(_ADD_AND_RANK)(keys=keys, args=args))
+        return [[i.decode() for i in ids] for ids in found]
 
     def facts(self, ids: Iterable[str]) -> dict[str, Facts]:
         wanted = list(dict.fromkeys(ids))
         if not wanted:
             return {}
-        (values,) = self._run(lambda pipe: pipe.mget([self._prefix + "doc:" + i for i in wanted]))
+        values = self._call(lambda r: r.mget([self._prefix + "doc:" + i for i in wanted]))
         return {i: Facts.decode(v.decode()) for i, v in zip(wanted, values, strict=True) if v is not None}
 
-    def _run(self, queue: Callable[[Any], Any]) -> list[Any]:
+    def _call(self, fn: Callable[[redis.Redis], Any]) -> Any:
         try:
-            pipe = _redis(self._url).pipeline(transaction=False)
-            queue(pipe)
-            return list(pipe.execute())
+            return fn(_redis(self._url))
         except redis.RedisError as e:
             raise ServiceError(f"Redis unreachable while reading recent writes ({self._url}): {e}") from e
+
+
+@dataclass(frozen=True)
+class Group:
+    """Keys read together: an article's band keys (ranked by how many of them an id is under), or one
+    source key or URI."""
+
+    keys: list[str]
+    cap: int
+    own: str | None = None  # the article's own id, never its own candidate
+
+
+# KEYS: the keys to add to, the fact keys, then each group's keys. ARGV: ttl, the number of ids to add, of
+# facts and of groups; the ids, the facts; then per group its number of keys, cap and own id.
+_ADD_AND_RANK = """
+local ttl, n_add, n_facts, n_groups = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+for i = 1, n_add do
+  redis.call('SADD', KEYS[i], ARGV[4 + i])
+  redis.call('EXPIRE', KEYS[i], ttl)
+end
+for i = 1, n_facts do
+  redis.call('SET', KEYS[n_add + i], ARGV[4 + n_add + i], 'EX', ttl)
+end
+local out, k, a = {}, n_add + n_facts, 4 + n_add + n_facts
+for g = 1, n_groups do
+  local n_keys, cap, own = tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), ARGV[a + 3]
+  a = a + 3
+  local counts, ids = {}, {}
+  for i = k + 1, k + n_keys do
+    for _, id in ipairs(redis.call('SMEMBERS', KEYS[i])) do
+      if id ~= own then
+        if counts[id] == nil then counts[id] = 0; ids[#ids + 1] = id end
+        counts[id] = counts[id] + 1
+      end
+    end
+  end
+  k = k + n_keys
+  table.sort(ids, function(x, y) if counts[x] ~= counts[y] then return counts[x] > counts[y] end return x < y end)
+  local top = {}
+  for i = 1, math.min(cap, #ids) do top[i] = ids[i] end
+  out[g] = top
+end
+return out
+"""
 
 
 @dataclass(frozen=True)
