@@ -56,15 +56,12 @@ def parse_step(source: dict[str, str], hints: dict[str, Any], archive: Archive) 
     return {"source": source, "hints": hints, "edition": edition.to_dict()}
 
 
-def normalize_step(payload: Payload) -> Payload:
-    edition = normalize_edition(Edition.from_dict(payload["edition"]))
-    return payload | {"edition": edition.to_dict()}
-
-
-def dedup_step(payload: Payload) -> Payload:
-    edition = Edition.from_dict(payload["edition"])
+def prepare(edition: Edition) -> tuple[Edition, int]:
+    """The pure steps between parse and write: normalize, and drop exact duplicates within the edition.
+    Idempotent, so an edition prepared already comes out the same. Returns it and how many were dropped."""
+    edition = normalize_edition(edition)
     edition.articles, dropped = drop_exact_duplicates(edition.articles)
-    return payload | {"edition": edition.to_dict(), "dropped": dropped}
+    return edition, dropped
 
 
 def input_subject(payload: Payload) -> str:
@@ -78,19 +75,20 @@ def input_subject(payload: Payload) -> str:
 
 
 def index_step(payload: Payload, s: Settings) -> dict[str, Any]:
-    edition = Edition.from_dict(payload["edition"])
+    """Prepare the parsed edition and write its articles (ingest.batch)."""
+    edition, dropped = prepare(Edition.from_dict(payload["edition"]))
     source = Source(**payload["source"])
     day = edition.date.isoformat() if edition.date else None
     docs = edition_documents(edition, source)
 
     def entry(r: BatchResult) -> ledger.Entry:
         return ledger.Entry(step="index", status="ok", subject=input_subject(payload), paper=edition.paper, date=day,
-                            archive_hash=source.archive_hash, counts=_counts(r, payload.get("dropped", 0)),
+                            archive_hash=source.archive_hash, counts=_counts(r, dropped),
                             detail=f"{len(r.write.ids)} articles")
 
     result = write_batch(client(s), s, docs, source, edition.paper, day, entry)
-    return {"paper": edition.paper, "date": day, "ids": result.write.ids,
-            "counts": _counts(result, payload.get("dropped", 0)), "warnings": edition.warnings}
+    return {"paper": edition.paper, "date": day, "ids": result.write.ids, "counts": _counts(result, dropped),
+            "warnings": edition.warnings}
 
 
 def _counts(r: BatchResult, dropped: int) -> dict[str, int]:

@@ -54,16 +54,6 @@ def parse(payload: dict[str, Any]) -> dict[str, Any]:
     return payload | steps.parse_step(payload["source"], payload["hints"], _archive())
 
 
-@app.task(name="ingest.normalize", base=PipelineTask)
-def normalize(payload: dict[str, Any]) -> dict[str, Any]:
-    return steps.normalize_step(payload)
-
-
-@app.task(name="ingest.dedup", base=PipelineTask)
-def dedup(payload: dict[str, Any]) -> dict[str, Any]:
-    return steps.dedup_step(payload)
-
-
 @app.task(name="ingest.index", base=PipelineTask)
 def index(payload: dict[str, Any]) -> dict[str, Any]:
     return steps.index_step(payload, settings())
