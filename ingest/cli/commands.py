@@ -30,7 +30,7 @@ def _progress() -> Progress:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=err, transient=True)
+                    console=err.console, transient=True)
 
 
 def _expand(paths: list[Path]) -> list[Path]:
@@ -185,7 +185,7 @@ def search(query: str, paper: PaperOpt = None,
     with operator_errors():
         s = settings()
         req = SearchRequest(query=query, paper=paper, since=parse_date(since), until=parse_date(until),
-                            page=page, limit=limit, collapse=collapse)
+                            page=page, limit=limit, collapse=collapse, count_groups=True, duplicates=not as_json)
         result = run_search(client(s), s.index, req)
         if as_json:
             print_json({"total": result["total"], "hits": [

@@ -159,7 +159,7 @@ def reingest(paper: Annotated[str, typer.Argument(help="Paper id (see `ingest pa
         counts = {"editions": 0, "absent": 0, "pages": 0, "articles": 0, "problems": 0}
         try:
             with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                          TimeElapsedColumn(), console=err) as progress:
+                          TimeElapsedColumn(), console=err.console) as progress:
                 bar = progress.add_task(f"{paper} editions", total=len(days))
                 for day in days:
                     progress.update(bar, description=f"{paper} {day}")
