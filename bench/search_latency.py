@@ -31,7 +31,6 @@ import argparse
 import bisect
 import itertools
 import random
-import statistics
 import sys
 import time
 import uuid
@@ -225,10 +224,14 @@ def seeds_answer_alike(es: Elasticsearch, name: str) -> tuple[int, int]:
         body["collapse"]["inner_hits"] = {"name": "duplicates", "size": 6, "sort": [{"date": "asc"}, {"paper": "asc"}],
                                           "_source": ["paper"]}
         before = es.search(index=name, **body)
-        hits = [(h["_id"], [d["_id"] for d in h["inner_hits"]["duplicates"]["hits"]["hits"] if d["_id"] != h["_id"]][:5],
-                 h["inner_hits"]["duplicates"]["hits"]["total"]["value"] - 1) for h in before["hits"]["hits"]]
+        hits = []
+        for h in before["hits"]["hits"]:
+            group = h["inner_hits"]["duplicates"]["hits"]
+            hits.append((h["_id"], [d["_id"] for d in group["hits"] if d["_id"] != h["_id"]][:5],
+                         group["total"]["value"] - 1))
         mine = [(h["id"], [d["id"] for d in h["duplicates"]], h["duplicate_count"]) for h in now["hits"]]
-        same_total = now["total"] == before["hits"]["total"]["value"] and now["groups"] == before["aggregations"]["groups"]["value"]
+        same_total = (now["total"] == before["hits"]["total"]["value"]
+                      and now["groups"] == before["aggregations"]["groups"]["value"])
         alike += hits == mine and same_total
         if hits != mine or not same_total:
             print(f"  seed query {q.text!r} answers differently: {mine[:3]} vs {hits[:3]}", file=sys.stderr)
@@ -259,7 +262,8 @@ def main() -> None:
                 print(f"\n{variant}, {size} articles: built in {built:.0f} s ({size / built:.0f} docs/s), "
                       f"{stats / 2**20:.0f} MB on disk" + (f" [{name}]" if args.keep else ""))
                 results = measure(es, name, classes, args.runs)
-                print(f"{'class':<16} {'mode':<24} {'took p50':>8} {'p95':>6} {'max':>6}   {'wall p50':>8} {'p95':>6} {'max':>6}")
+                print(f"{'class':<16} {'mode':<24} {'took p50':>8} {'p95':>6} {'max':>6}   "
+                      f"{'wall p50':>8} {'p95':>6} {'max':>6}")
                 for mode in MODES:
                     every_took: list[float] = []
                     every_wall: list[float] = []
