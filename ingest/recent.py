@@ -15,6 +15,7 @@ forced refresh gave settle_new_groups, without the refresh.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -43,7 +44,7 @@ class RecentWrites:
 
     def __init__(self, redis_url: str, alias: str) -> None:
         self._url = redis_url
-        self._prefix = f"ingest:recent:{alias}:"
+        self._prefix = f"{os.environ.get('INGEST_REDIS_PREFIX', 'ingest')}:recent:{alias}:"
 
     def ranked(self, groups: Sequence[Group]) -> list[list[str]]:
         """For each group: the ids written recently under its keys, those under most keys first (as the
