@@ -22,7 +22,6 @@ import sys
 import tempfile
 import time
 import uuid
-from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -137,14 +136,14 @@ def main() -> None:
     ap.add_argument("--steps", type=int, default=40, help="editions for the in-process per-step split")
     args = ap.parse_args()
     run = f"bench-{uuid.uuid4().hex[:8]}"
-    s = replace(settings(), index=run, ledger_index=f"{run}-ledger", queue=f"{run}-queue")
+    s = settings().model_copy(update={"index": run, "ledger_index": f"{run}-ledger", "queue": f"{run}-queue"})
     es = client(s)
     archive = Archive(Path(tempfile.mkdtemp(prefix="bench-archive-")))
     data = SAMPLE.read_bytes()
     try:
         ensure_index(es, run)
-        split = step_split(replace(s, index=f"{run}-steps", ledger_index=f"{run}-steps-ledger"), data, archive,
-                           args.steps)
+        split = step_split(s.model_copy(update={"index": f"{run}-steps", "ledger_index": f"{run}-steps-ledger"}),
+                           data, archive, args.steps)
         written, pipeline_s, rss = through_celery(s, data, archive, args.editions, args.concurrency)
 
         es.indices.refresh(index=run)

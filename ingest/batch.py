@@ -152,7 +152,7 @@ def write_batch(es: Elasticsearch, s: Settings, docs: list[Doc], source: Source,
     """Write `docs` of `source` with near-duplicate groups, exact-duplicate merge, versions, stale-document
     retirement and the ledger. `index_entry(result)` builds the step's own ledger entry from the outcome."""
     alias = s.index
-    recent = RecentWrites(s.redis_url, alias)
+    recent = RecentWrites(s.redis_url, s.redis_prefix, alias)
     ensure_index(es, alias)
     ledger.ensure_ledger(es, s.ledger_index)
     found = _lookup(es, recent, alias, docs, source, paper)

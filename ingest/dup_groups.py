@@ -106,7 +106,8 @@ def assign_groups(docs: list[Doc], stored: dict[str, list[Candidate]]) -> None:
         earlier.append((bands, Candidate(doc_id, sig, doc["dup_group"])))
 
 
-def settle_new_groups(docs: list[Doc], stored: dict[str, list[dict[str, Any]]]) -> dict[str, tuple[str, dict[str, Any]]]:
+def settle_new_groups(docs: list[Doc], stored: dict[str, list[dict[str, Any]]]) \
+        -> dict[str, tuple[str, dict[str, Any]]]:
     """After the write: agree with near-duplicates written meanwhile by other workers. `stored` holds, for
     each written document, the hits of the stored articles sharing a band key as they are now (with seq_no
     and primary term). Returns {id: (new group, guard)} of the documents to move; a guard (if_seq_no,

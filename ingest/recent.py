@@ -15,7 +15,6 @@ forced refresh gave settle_new_groups, without the refresh.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -42,9 +41,9 @@ class RecentWrites:
     Two kinds of record: a lookup key's set of ids, and per id what near-duplicate verification needs of
     it (date, group, signature), so candidates are verified without reading the documents back."""
 
-    def __init__(self, redis_url: str, alias: str) -> None:
+    def __init__(self, redis_url: str, prefix: str, alias: str) -> None:
         self._url = redis_url
-        self._prefix = f"{os.environ.get('INGEST_REDIS_PREFIX', 'ingest')}:recent:{alias}:"
+        self._prefix = f"{prefix}:recent:{alias}:"
 
     def ranked(self, groups: Sequence[Group]) -> list[list[str]]:
         """For each group: the ids written recently under its keys, those under most keys first (as the

@@ -55,7 +55,8 @@ def is_older_version(doc_id: str, doc: dict[str, Any], hit: dict[str, Any]) -> b
     return hit["_id"] != doc_id and src.get("paper") == doc["paper"] and src.get("source_key") == doc["source_key"]
 
 
-def replacements(doc_id: str, doc: dict[str, Any], hits: list[dict[str, Any]]) -> list[tuple[Replacement, dict[str, Any]]]:
+def replacements(doc_id: str, doc: dict[str, Any], hits: list[dict[str, Any]]) \
+        -> list[tuple[Replacement, dict[str, Any]]]:
     """What writing `doc` replaces: each older version (hit) with the Replacement the ledger records."""
     out = []
     for hit in hits:
