@@ -7,11 +7,14 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from ingest.errors import ConfigError, InputError, ServiceError
+
+if TYPE_CHECKING:
+    from ingest.config import Settings
 
 app = typer.Typer(help="Ingest Chinese newspaper editions into Elasticsearch, and search them.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -57,6 +60,14 @@ def operator_errors() -> Iterator[None]:
     except ServiceError as e:
         err.print(f"[red]service error:[/red] {e}")
         raise typer.Exit(EXIT_SERVICE) from None
+
+
+def settings() -> Settings:
+    """The settings of this process (ingest.config.settings), loaded on first use: pydantic costs start-up
+    that `ingest --help` does not need."""
+    from ingest.config import settings as current
+
+    return current()
 
 
 def parse_date(value: str | None) -> date | None:

@@ -7,10 +7,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ingest.cli.app import EXIT_INPUT, EXIT_SERVICE, command, err, operator_errors, out, parse_date, print_json
-from ingest.config import settings
+from ingest.cli.app import (EXIT_INPUT, EXIT_SERVICE, command, err, operator_errors, out, parse_date, print_json,
+                            settings)
 from ingest.errors import InputError
-from ingest.papers import get_paper
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -50,6 +49,7 @@ def add(paths: Annotated[list[Path], typer.Argument(help="Edition files or folde
         wait: Annotated[bool, typer.Option("--wait", help="Block until every article is searchable.")] = False,
         timeout: Annotated[float, typer.Option(help="Seconds --wait waits for each file.")] = 600) -> None:
     """Queue edition files for ingestion. Every file is checked first; if any is unusable nothing is queued."""
+    from ingest.papers import get_paper
     from ingest.parse import ParseHints, parse_file
     from ingest.pipeline import make_hints
     from ingest.queue import enqueue, file_flow, make_celery
@@ -125,6 +125,7 @@ def parse(path: Path, paper: PaperOpt = None, date: DateOpt = None, page: PageOp
     """Parse one input offline (no services) and print the edition."""
     from rich.markup import escape
 
+    from ingest.papers import get_paper
     from ingest.parse import ParseHints, parse_file
 
     with operator_errors():

@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ingest.cli.app import app, err, operator_errors, out, print_json
-from ingest.config import settings
+from ingest.cli.app import app, err, operator_errors, out, print_json, settings
 from ingest.errors import InputError
 
 if TYPE_CHECKING:

@@ -7,10 +7,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ingest.cli.app import EXIT_INPUT, EXIT_SERVICE, command, err, operator_errors, out, parse_date, print_json
-from ingest.config import settings
+from ingest.cli.app import (EXIT_INPUT, EXIT_SERVICE, command, err, operator_errors, out, parse_date, print_json,
+                            settings)
 from ingest.errors import ConfigError, IngestError, InputError, ServiceError
-from ingest.papers import all_papers, get_paper
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -24,6 +23,7 @@ def papers(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     from rich.table import Table
 
     from ingest.index import client, last_editions
+    from ingest.papers import all_papers
 
     with operator_errors():
         s = settings()
@@ -55,6 +55,8 @@ def papers(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
 
 
 def _site_paper(paper_id: str):
+    from ingest.papers import get_paper
+
     paper = get_paper(paper_id)
     if paper.site is None:
         raise ConfigError(f"paper {paper_id} has no [site] in {paper.config_path}")
