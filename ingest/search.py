@@ -213,7 +213,7 @@ def search(es: Elasticsearch, alias: str, req: SearchRequest) -> dict[str, Any]:
             groups = _group_members(es, alias, body, resp) if req.collapse and req.duplicates else {}
         except ApiError as e:
             if e.meta.status == 404:
-                return {"total": 0, "hits": []}
+                return {"total": 0, "hits": [], "took": 0}
             raise
     hits = []
     for h in resp["hits"]["hits"]:
