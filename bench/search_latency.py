@@ -17,10 +17,8 @@ the mapping: `index_phrases` indexes two-character shingles beside the per-chara
 Elasticsearch uses for phrase queries. The query classes: a common two-character word, a rarer word of three
 or four characters, two terms, a phrase cut from a real paragraph, a common word filtered by paper and a
 date range, and the judged seed queries of bench/search_quality.py. Each query runs `--runs` times after a
-warm-up, through ingest.search.search, as the front-ends run it: collapse on (the default: one hit per
-group, no member lists), collapse with member lists and group count (what `ingest search` asks for), and
-collapse off. The seed queries are checked to answer alike (hits, totals, members) with the collapse's
-former inner_hits.
+warm-up, through ingest.search.search, as the front-ends run it (wall), and its body once more for the ES
+`took`: collapse on (the default) and off.
 
 The shared Elasticsearch has a 768 MB heap and other work on it: the 300k point is optional.
 """
@@ -57,9 +55,7 @@ PAPERS = [f"paper{n:02d}" for n in range(24)]
 FIRST_DAY = date(2018, 1, 1)
 DAYS = 3 * 365
 TEXT_FIELDS = ("title", "pretitle", "subtitle", "body", "column", "dateline")
-MODES = {"collapse": {"collapse": True}, "collapse+members+groups": {"collapse": True, "duplicates": True,
-                                                                    "count_groups": True},
-         "no collapse": {"collapse": False}}
+MODES = {"collapse": {"collapse": True}, "no collapse": {"collapse": False}}
 
 
 # ---------------------------------------------------------------- text
@@ -201,41 +197,15 @@ def measure(es: Elasticsearch, name: str, classes: dict[str, list[SearchRequest]
             took, wall = [], []
             for req in reqs:
                 req = replace(req, **opts)
+                body = build_query(req, index_word_fields(es, name))
                 search(es, name, req)  # warm-up
                 for _ in range(runs):
                     t0 = time.perf_counter()
-                    result = search(es, name, req)
+                    search(es, name, req)
                     wall.append((time.perf_counter() - t0) * 1000)
-                    took.append(float(result["took"]))
+                    took.append(float(es.search(index=name, **body)["took"]))
             out[(cls, mode)] = (took, wall)
     return out
-
-
-def seeds_answer_alike(es: Elasticsearch, name: str) -> tuple[int, int]:
-    """(seed queries whose hits, total and group members are the same as with the collapse's former
-    inner_hits, seed queries)."""
-    fields = index_word_fields(es, name)
-    alike = 0
-    queries = load_queries()
-    for q in queries:
-        req = SearchRequest(q.text, duplicates=True, count_groups=True)
-        now = search(es, name, req)
-        body = build_query(req, fields)
-        body["collapse"]["inner_hits"] = {"name": "duplicates", "size": 6, "sort": [{"date": "asc"}, {"paper": "asc"}],
-                                          "_source": ["paper"]}
-        before = es.search(index=name, **body)
-        hits = []
-        for h in before["hits"]["hits"]:
-            group = h["inner_hits"]["duplicates"]["hits"]
-            hits.append((h["_id"], [d["_id"] for d in group["hits"] if d["_id"] != h["_id"]][:5],
-                         group["total"]["value"] - 1))
-        mine = [(h["id"], [d["id"] for d in h["duplicates"]], h["duplicate_count"]) for h in now["hits"]]
-        same_total = (now["total"] == before["hits"]["total"]["value"]
-                      and now["groups"] == before["aggregations"]["groups"]["value"])
-        alike += hits == mine and same_total
-        if hits != mine or not same_total:
-            print(f"  seed query {q.text!r} answers differently: {mine[:3]} vs {hits[:3]}", file=sys.stderr)
-    return alike, len(queries)
 
 
 def main() -> None:
@@ -277,8 +247,6 @@ def main() -> None:
                           f"{max(every_took):6.0f}   {pct(every_wall, 50):8.0f} {pct(every_wall, 95):6.0f} "
                           f"{max(every_wall):6.0f}")
                     p95s.setdefault((variant, mode), []).append((size, pct(every_took, 95), pct(every_wall, 95)))
-                alike, total = seeds_answer_alike(es, name)
-                print(f"seed queries answering as with inner_hits (hits, totals, members): {alike} of {total}")
             finally:
                 if not args.keep:
                     es.indices.delete(index=name, ignore_unavailable=True)

@@ -25,15 +25,37 @@ from elasticsearch import Elasticsearch
 from ingest import ledger
 from ingest.config import Settings
 from ingest.documents import Source
-from ingest.dup_groups import (CANDIDATE_FIELDS, MAX_CANDIDATES, Doc, assign_groups, candidate_search, candidates,
-                               in_window, settle_new_groups)
+from ingest.dup_groups import (
+    CANDIDATE_FIELDS,
+    MAX_CANDIDATES,
+    Doc,
+    assign_groups,
+    candidate_search,
+    candidates,
+    in_window,
+    settle_new_groups,
+)
 from ingest.errors import ServiceError
-from ingest.index import (WriteResult, bulk_items, ensure_index, mget_found, msearch, source_documents_search,
-                          stale_actions, write_documents)
+from ingest.index import (
+    WriteResult,
+    bulk_items,
+    ensure_index,
+    mget_found,
+    msearch,
+    source_documents_search,
+    stale_actions,
+    write_documents,
+)
 from ingest.neardup import Candidate, Signature, is_near_duplicate
 from ingest.recent import Facts, Group, RecentWrites, band_key, source_key, source_uri
-from ingest.versions import (VERSION_FIELDS, Replacement, is_older_version, older_versions_search, replacement_entry,
-                             replacements)
+from ingest.versions import (
+    VERSION_FIELDS,
+    Replacement,
+    is_older_version,
+    older_versions_search,
+    replacement_entry,
+    replacements,
+)
 
 
 @dataclass

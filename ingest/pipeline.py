@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ingest import ledger
+from ingest import ledger, metrics
 from ingest.archive import Archive
 from ingest.batch import BatchResult, write_batch
 from ingest.config import Settings
@@ -87,6 +87,7 @@ def index_step(payload: Payload, s: Settings) -> dict[str, Any]:
                             detail=f"{len(r.write.ids)} articles")
 
     result = write_batch(client(s), s, docs, source, edition.paper, day, entry)
+    metrics.indexed(edition.paper, _counts(result, dropped))
     return {"paper": edition.paper, "date": day, "ids": result.write.ids, "counts": _counts(result, dropped),
             "warnings": edition.warnings}
 
@@ -100,6 +101,7 @@ def record_failure(s: Settings, step: str, payload: Payload, error: BaseExceptio
     """Write a failed step to the ledger (the dead-letter list operators read and replay)."""
     hints, source = payload.get("hints") or {}, payload.get("source") or {}
     replay = {k: payload.get(k) for k in ("path", "source", "hints")}
+    metrics.DEAD_LETTERS.labels(step).inc()
     return ledger.record(client(s), s.ledger_index, ledger.Entry(
         step=step, status="failed", subject=input_subject(payload), paper=hints.get("paper"),
         date=hints.get("date"), archive_hash=source.get("archive_hash"), detail=str(error), replay=replay))

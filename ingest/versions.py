@@ -72,5 +72,10 @@ def replacements(doc_id: str, doc: dict[str, Any], hits: list[dict[str, Any]]) \
 def replacement_entry(r: Replacement, source: Source, date: str | None) -> ledger.Entry:
     """The ledger entry of a replaced version, named by the article and the bytes of the new text, so a
     re-run overwrites its entry and every later correction adds one."""
-    return ledger.Entry(step="version", status="ok", subject=f"{r.paper}/{r.source_key}", paper=r.paper, date=date,
-                        archive_hash=source.archive_hash, detail=r.detail(), counts={"replaced": 1})
+    return ledger.Entry(step="version", status="ok", subject=version_subject(r.paper, r.source_key), paper=r.paper,
+                        date=date, archive_hash=source.archive_hash, detail=r.detail(), counts={"replaced": 1})
+
+
+def version_subject(paper: str, source_key: str) -> str:
+    """The ledger subject of an article's version changes: the paper and the source's own key."""
+    return f"{paper}/{source_key}"

@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
+import html
+import sys
+import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
+from celery import signature
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
-from ingest.cli.app import (EXIT_INPUT, EXIT_SERVICE, command, err, operator_errors, out, parse_date, print_json,
-                            settings)
+from ingest import ledger
+from ingest.cli.app import EXIT_INPUT, EXIT_SERVICE, command, err, operator_errors, out, parse_date, print_json
+from ingest.config import settings
 from ingest.errors import InputError
-
-if TYPE_CHECKING:
-    from rich.progress import Progress
-
-    from ingest.parse import ParseHints
-
-# Celery, Elasticsearch, the parsers and rich are imported by the commands that use them: `ingest --help`
-# and `ingest search` start without loading what they do not need (bench/cli_startup.py measures it).
-
+from ingest.index import client, count, index_meta, last_editions, service_errors
+from ingest.index import reindex as reindex_index
+from ingest.papers import get_paper
+from ingest.parse import ParseHints, parse_file, read_input
+from ingest.pipeline import make_hints
+from ingest.queue import archive_flow, enqueue, file_flow, producer, queue_depth
+from ingest.search import HIGHLIGHT_TAGS, SearchRequest, printed_page
+from ingest.search import search as run_search
+from ingest.sources.mail.mailbox import mail_status
 
 PaperOpt = Annotated[str | None, typer.Option("--paper", help="Paper id (see `ingest papers`).")]
 DateOpt = Annotated[str | None, typer.Option("--date", help="Edition date YYYY-MM-DD, when the input lacks it.")]
@@ -26,8 +34,6 @@ PageOpt = Annotated[int | None, typer.Option("--page", help="Page number, when t
 
 
 def _progress() -> Progress:
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                     console=err.console, transient=True)
 
@@ -49,11 +55,6 @@ def add(paths: Annotated[list[Path], typer.Argument(help="Edition files or folde
         wait: Annotated[bool, typer.Option("--wait", help="Block until every article is searchable.")] = False,
         timeout: Annotated[float, typer.Option(help="Seconds --wait waits for each file.")] = 600) -> None:
     """Queue edition files for ingestion. Every file is checked first; if any is unusable nothing is queued."""
-    from ingest.papers import get_paper
-    from ingest.parse import ParseHints, parse_file
-    from ingest.pipeline import make_hints
-    from ingest.queue import enqueue, file_flow, make_celery
-
     with operator_errors():
         the_paper = get_paper(paper)
         day = parse_date(date)
@@ -72,7 +73,7 @@ def add(paths: Annotated[list[Path], typer.Argument(help="Edition files or folde
             err.print(f"nothing queued: {len(problems)} of {len(files)} files cannot be ingested")
             raise typer.Exit(EXIT_INPUT)
         s = settings()
-        celery = make_celery(s)
+        celery = producer(s)
         results = []
         for f in files:
             hints = make_hints(f.name, paper=paper, day=day.isoformat() if day else None, page=page,
@@ -110,8 +111,6 @@ def _wait(results: list[tuple[Any, Any]], timeout: float) -> None:
 def _searchable() -> None:
     """Make what the workers wrote searchable now: they never force a refresh (it cost most of the index
     step), so the one caller that must see its articles at once asks for it, once."""
-    from ingest.index import client, service_errors
-
     s = settings()
     with service_errors(f"refreshing {s.index}"):
         client(s).indices.refresh(index=s.index, ignore_unavailable=True, allow_no_indices=True)
@@ -123,11 +122,6 @@ def parse(path: Path, paper: PaperOpt = None, date: DateOpt = None, page: PageOp
           explain: Annotated[bool, typer.Option("--explain", help="Show every block, its class and why.")] = False
           ) -> None:
     """Parse one input offline (no services) and print the edition."""
-    from rich.markup import escape
-
-    from ingest.papers import get_paper
-    from ingest.parse import ParseHints, parse_file
-
     with operator_errors():
         # A saved page's relative links resolve against where it is saved.
         hints = ParseHints(name=str(path), paper=get_paper(paper) if paper else None, date=parse_date(date),
@@ -151,9 +145,7 @@ def parse(path: Path, paper: PaperOpt = None, date: DateOpt = None, page: PageOp
 
 
 def _explain(path: Path, hints: ParseHints) -> None:
-    from rich.table import Table
-
-    from ingest.parse import page_text, read_input
+    from ingest.parse import page_text
 
     explain_fn = getattr(page_text, "explain", None)
     if explain_fn is None:
@@ -172,63 +164,62 @@ def search(query: str, paper: PaperOpt = None,
            until: Annotated[str | None, typer.Option(help="Last date, YYYY-MM-DD.")] = None,
            page: Annotated[str | None, typer.Option(
                "--page", help="Only this page: its label (A03 in a sectioned edition) or number (3).")] = None,
+           author: Annotated[str | None, typer.Option(help="Only articles with this author in the byline.")] = None,
            limit: Annotated[int, typer.Option(help="How many hits.")] = 10,
+           offset: Annotated[int, typer.Option("--from", help="Skip this many hits (groups when collapsed).")] = 0,
            collapse: Annotated[bool, typer.Option(
                "--collapse/--no-collapse",
                help="One hit per group of near-duplicates (reprints, PDF and HTML copies); --no-collapse shows "
                     "every document.")] = True,
-           as_json: Annotated[bool, typer.Option("--json", help="Print {total, hits} as JSON.")] = False) -> None:
+           as_json: Annotated[bool, typer.Option(
+               "--json", help="Print {total, groups, offset, hits} as JSON, the hits as the HTTP API gives them."
+           )] = False) -> None:
     """Search the indexed articles. Each term must occur as written; titles count more than bodies."""
-    from rich.markup import escape
-
-    from ingest.index import client
-    from ingest.search import SearchRequest, search as run_search
-
     with operator_errors():
         s = settings()
         req = SearchRequest(query=query, paper=paper, since=parse_date(since), until=parse_date(until),
-                            page=page, limit=limit, collapse=collapse, count_groups=True, duplicates=not as_json)
+                            page=page, author=author, limit=limit, offset=offset, collapse=collapse)
         result = run_search(client(s), s.index, req)
         if as_json:
-            print_json({"total": result["total"], "hits": [
-                {k: h[k] for k in ("id", "paper", "date", "page", "page_label", "title", "score", "highlight")}
-                for h in result["hits"]]} | ({"groups": result["groups"]} if "groups" in result else {}))
+            print_json(result)
             return
-        collapsed = "groups" in result and result["groups"] < result["total"]
+        collapsed = result["groups"] is not None and result["groups"] < result["total"]
         groups = f" in {result['groups']} group(s) of near-duplicates" if collapsed else ""
-        out.print(f"{result['total']} hit(s){groups} for [bold]{query}[/bold]")
+        out.print(f"{result['total']} hit(s){groups} for [bold]{escape(query)}[/bold]")
         for h in result["hits"]:
-            title = h["title_highlight"] or h["title"] or "(untitled)"
-            out.print(f"\n[cyan]{h['paper_name'] or h['paper']} {h['date']} 第{h['page_label'] or h['page']}版[/cyan]  "
-                      f"[bold]{_mark(title)}[/bold]  [dim]{h['score']:.2f}[/dim]")
-            for frag in h["highlight"]:
+            hl = h["highlight"]
+            head = " / ".join(_mark(m) if m else escape(t) for t, m in (
+                (h["pretitle"], hl["pretitle"]), (h["title"], hl["title"]), (h["subtitle"], hl["subtitle"])) if t)
+            where = f"{h['paper_name'] or h['paper'] or ''} {h['date']} {printed_page(h['page_label'], h['page'])}"
+            out.print(f"\n[cyan]{escape(where)}[/cyan]  [bold]{head or '(untitled)'}[/bold]  "
+                      f"[dim]{h['score'] or 0:.2f}[/dim]")
+            for frag in hl["body"]:
                 out.print(f"  …{_mark(frag)}…")
-            if h["duplicate_count"]:
-                seen = ", ".join(f"{d['paper_name'] or d['paper']} {d['date']} 第{d['page_label'] or d['page']}版" for d in h["duplicates"])
-                more = h["duplicate_count"] - len(h["duplicates"])
-                out.print(f"  [dim]+{h['duplicate_count']} near-duplicate(s): {escape(seen)}"
+            group = h["group"]
+            if group and group["size"] > 1:
+                seen = ", ".join(f"{d['paper_name'] or d['paper']} {d['date']} "
+                                 f"{printed_page(d['page_label'], d['page'])}" for d in group["others"])
+                more = group["size"] - 1 - len(group["others"])
+                out.print(f"  [dim]+{group['size'] - 1} near-duplicate(s): {escape(seen)}"
                           f"{f' and {more} more' if more > 0 else ''}[/dim]")
 
 
-def _mark(text: str) -> str:
-    """Search marks (<em>…</em>) as terminal emphasis; everything else printed literally."""
-    from rich.markup import escape
-
-    from ingest.search import HIGHLIGHT_TAGS
-
-    return escape(text).replace(HIGHLIGHT_TAGS[0], "[bold yellow]").replace(HIGHLIGHT_TAGS[1], "[/bold yellow]")
+def _mark(marked: str) -> str:
+    """A search highlight (<em>…</em> around HTML-escaped text) as terminal text with emphasis."""
+    o, c = HIGHLIGHT_TAGS
+    parts = []
+    for i, piece in enumerate(marked.replace(c, o).split(o)):
+        text = escape(html.unescape(piece))
+        parts.append(f"[bold yellow]{text}[/bold yellow]" if i % 2 else text)
+    return "".join(parts)
 
 
 @command
 def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Services reachable, queue depth, documents indexed, last edition of each paper, failures."""
-    from ingest import ledger
-    from ingest.index import client, count, index_meta, last_editions, service_errors
-    from ingest.sources.mail.mailbox import mail_status
-
     s = settings()
     report: dict[str, Any] = {"elasticsearch": s.es_url, "broker": s.broker_url, "index": s.index}
-    report["broker_ok"], report["queue_depth"] = _queue_depth(s.broker_url, s.queue)
+    report["broker_ok"], report["queue_depth"] = queue_depth(s.broker_url, s.queue)
     es = client(s)
     try:
         with service_errors("reading status"):
@@ -270,18 +261,6 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         raise typer.Exit(EXIT_SERVICE)
 
 
-def _queue_depth(broker_url: str, queue: str) -> tuple[bool, int | None]:
-    import redis
-
-    if not broker_url.startswith(("redis://", "rediss://")):
-        return True, None
-    try:
-        r = redis.Redis.from_url(broker_url, socket_connect_timeout=2, socket_timeout=2)
-        return True, int(r.llen(queue))
-    except redis.RedisError:
-        return False, None
-
-
 @command
 def config(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Print the effective settings (environment over defaults), secrets masked."""
@@ -297,14 +276,28 @@ def config(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
 
 
 @command
+def metrics(serve: Annotated[bool, typer.Option("--serve", help="Serve /metrics on 127.0.0.1:$INGEST_METRICS_PORT.")]
+            = False) -> None:
+    """Print the Prometheus metrics of every worker, beat and watcher process, or serve them for scraping."""
+    from ingest import metrics as m
+
+    with operator_errors():
+        s = settings()
+        if not serve:
+            sys.stdout.write(m.exposition(s).decode())
+            return
+        from prometheus_client import start_http_server
+
+        start_http_server(s.metrics_port, addr="127.0.0.1", registry=m.registry(s))
+        err.print(f"serving metrics on http://127.0.0.1:{s.metrics_port}/metrics")
+        while True:
+            time.sleep(3600)
+
+
+@command
 def failures(limit: Annotated[int, typer.Option(help="How many.")] = 50, paper: PaperOpt = None,
              as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """List failed inputs (the dead-letter list) with the reason; `ingest replay ID` re-runs one."""
-    from rich.table import Table
-
-    from ingest import ledger
-    from ingest.index import client
-
     with operator_errors():
         s = settings()
         rows = ledger.entries(client(s), s.ledger_index, status="failed", paper=paper, limit=limit)
@@ -325,12 +318,6 @@ def replay(entry_ids: Annotated[list[str] | None, typer.Argument(help="Ledger id
            all_failed: Annotated[bool, typer.Option("--all", help="Replay every failed entry.")] = False,
            wait: Annotated[bool, typer.Option("--wait")] = False) -> None:
     """Run failed inputs again: from the archived bytes when there are any, else the step that failed."""
-    from celery import signature
-
-    from ingest import ledger
-    from ingest.index import client
-    from ingest.queue import archive_flow, enqueue, file_flow, make_celery
-
     with operator_errors():
         s = settings()
         es = client(s)
@@ -338,7 +325,7 @@ def replay(entry_ids: Annotated[list[str] | None, typer.Argument(help="Ledger id
             [r for i in (entry_ids or []) if (r := ledger.get(es, s.ledger_index, i))]
         if not rows:
             raise InputError("replay: no such failed entries (see `ingest failures`)")
-        celery = make_celery(s)
+        celery = producer(s)
         results = []
         for r in rows:
             rp = r.get("replay") or {}
@@ -361,8 +348,6 @@ def replay(entry_ids: Annotated[list[str] | None, typer.Argument(help="Ledger id
 def reindex(delete_old: Annotated[bool, typer.Option("--delete-old", help="Delete the old index after.")] = False
             ) -> None:
     """Copy the index into a new one built from the current template and analysis, then switch the alias."""
-    from ingest.index import client, reindex as reindex_index
-
     with operator_errors():
         s = settings()
         with _progress() as progress:

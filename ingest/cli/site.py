@@ -7,8 +7,17 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from ingest.cli.app import (EXIT_INPUT, EXIT_SERVICE, command, err, operator_errors, out, parse_date, print_json,
-                            settings)
+from ingest.cli.app import (
+    EXIT_INPUT,
+    EXIT_SERVICE,
+    command,
+    err,
+    operator_errors,
+    out,
+    parse_date,
+    print_json,
+    settings,
+)
 from ingest.errors import ConfigError, IngestError, InputError, ServiceError
 
 if TYPE_CHECKING:
@@ -23,7 +32,7 @@ def papers(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     from rich.table import Table
 
     from ingest.index import client, last_editions
-    from ingest.papers import all_papers
+    from ingest.papers import all_papers, describe
 
     with operator_errors():
         s = settings()
@@ -32,13 +41,8 @@ def papers(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         except ServiceError as e:  # the list of papers is still worth showing
             err.print(f"[yellow]warning:[/yellow] last editions unknown: {e}")
             last = None
-        rows = []
-        for p in sorted(all_papers().values(), key=lambda p: p.id):
-            rows.append({
-                "id": p.id, "name": p.name, "timezone": p.timezone, "schedule": p.schedule,
-                "site": {"family": p.site.family, "base_url": p.site.base_url} if p.site else None,
-                "mail": p.mail.address,
-                "last_edition": (last or {}).get(p.id), "config": p.config_path})
+        rows = [describe(p, (last or {}).get(p.id)) | {"config": p.config_path}
+                for p in sorted(all_papers().values(), key=lambda p: p.id)]
         if as_json:
             print_json(rows)
             return
@@ -72,7 +76,7 @@ def discover(paper: Annotated[str, typer.Argument(help="Paper id (see `ingest pa
     """Look for the newest edition of PAPER (or that of --date) and fetch what it still needs."""
     from celery import signature
 
-    from ingest.queue import enqueue, make_celery
+    from ingest.queue import enqueue, producer
 
     with operator_errors():
         the_paper = _site_paper(paper)
@@ -81,7 +85,7 @@ def discover(paper: Annotated[str, typer.Argument(help="Paper id (see `ingest pa
             _dry_run(the_paper, day)
             return
         s = settings()
-        celery = make_celery(s)
+        celery = producer(s)
         sig = signature("ingest.site.discover", args=(paper, day.isoformat() if day else None, "conditional",
                                                       day is not None), app=celery)
         result = enqueue(sig, s.broker_url)
@@ -107,9 +111,7 @@ def _dry_run(paper, day: date | None) -> None:
     import redis
 
     from ingest.sources.epaper.discover import Site, edition_of, newest_edition
-    from ingest.sources.fetch import FetchPolicy, Fetcher
-
-    from ingest.sources.fetch import FetchError
+    from ingest.sources.fetch import Fetcher, FetchError, FetchPolicy
 
     s = settings()
     site = Site.of(paper)
@@ -141,18 +143,20 @@ def reingest(paper: Annotated[str, typer.Argument(help="Paper id (see `ingest pa
     with --refetch), parsed anew and indexed over the old documents."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from ingest.queue import make_celery
+    from ingest.queue import producer
     from ingest.sources.epaper.runner import SiteRunner
 
     with operator_errors():
         the_paper = _site_paper(paper)
         first, last = parse_date(since), parse_date(until)
+        if first is None or last is None:
+            raise InputError("reingest: --from and --to are both needed")
         if first > last:
             raise InputError(f"reingest: --from {first} is after --to {last}")
         if (last - first).days > 3660:
             raise InputError(f"reingest: {first}..{last} is more than ten years; split the range")
         s = settings()
-        celery = make_celery(s)
+        celery = producer(s)
         runner = SiteRunner(s, the_paper, "refetch" if refetch else "reuse")
         days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
         counts = {"editions": 0, "absent": 0, "pages": 0, "articles": 0, "problems": 0}
@@ -198,7 +202,7 @@ def _reingest_day(runner, celery, s, day: date, counts: dict[str, int], progress
         jobs = [(a["url"], lambda a=a: runner.article(day, a["url"], a["page"], force=True)) for a in work.articles]
         if work.pdf:
             pdf = work.pdf
-            jobs.append((pdf["url"], lambda: runner.pdf(day, pdf["url"], pdf["page"], pdf["parse"], force=True)))
+            jobs.append((pdf["url"], lambda pdf=pdf: runner.pdf(day, pdf["url"], pdf["page"], pdf["parse"], force=True)))
         for url, fetch in jobs:
             try:
                 payload = fetch()
