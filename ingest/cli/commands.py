@@ -6,27 +6,30 @@ import html
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from celery import signature
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from ingest import ledger
-from ingest.cli.app import EXIT_INPUT, EXIT_SERVICE, command, err, operator_errors, out, parse_date, print_json
-from ingest.config import settings
+from ingest.cli.app import (
+    EXIT_INPUT,
+    EXIT_SERVICE,
+    command,
+    err,
+    operator_errors,
+    out,
+    parse_date,
+    print_json,
+    settings,
+)
 from ingest.errors import InputError
-from ingest.index import client, count, index_meta, last_editions, service_errors
-from ingest.index import reindex as reindex_index
-from ingest.papers import get_paper
-from ingest.parse import ParseHints, parse_file, read_input
-from ingest.pipeline import make_hints
-from ingest.queue import archive_flow, enqueue, file_flow, producer, queue_depth
-from ingest.search import HIGHLIGHT_TAGS, SearchRequest, printed_page
-from ingest.search import search as run_search
-from ingest.sources.mail.mailbox import mail_status
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from ingest.parse import ParseHints
+
+# Celery, Elasticsearch, the parsers and rich are imported by the commands that use them: `ingest --help`
+# and `ingest search` start without loading what they do not need (bench/cli_startup.py measures it).
 
 PaperOpt = Annotated[str | None, typer.Option("--paper", help="Paper id (see `ingest papers`).")]
 DateOpt = Annotated[str | None, typer.Option("--date", help="Edition date YYYY-MM-DD, when the input lacks it.")]
@@ -34,6 +37,8 @@ PageOpt = Annotated[int | None, typer.Option("--page", help="Page number, when t
 
 
 def _progress() -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                     console=err.console, transient=True)
 
@@ -55,6 +60,11 @@ def add(paths: Annotated[list[Path], typer.Argument(help="Edition files or folde
         wait: Annotated[bool, typer.Option("--wait", help="Block until every article is searchable.")] = False,
         timeout: Annotated[float, typer.Option(help="Seconds --wait waits for each file.")] = 600) -> None:
     """Queue edition files for ingestion. Every file is checked first; if any is unusable nothing is queued."""
+    from ingest.papers import get_paper
+    from ingest.parse import ParseHints, parse_file
+    from ingest.pipeline import make_hints
+    from ingest.queue import enqueue, file_flow, producer
+
     with operator_errors():
         the_paper = get_paper(paper)
         day = parse_date(date)
@@ -111,6 +121,8 @@ def _wait(results: list[tuple[Any, Any]], timeout: float) -> None:
 def _searchable() -> None:
     """Make what the workers wrote searchable now: they never force a refresh (it cost most of the index
     step), so the one caller that must see its articles at once asks for it, once."""
+    from ingest.index import client, service_errors
+
     s = settings()
     with service_errors(f"refreshing {s.index}"):
         client(s).indices.refresh(index=s.index, ignore_unavailable=True, allow_no_indices=True)
@@ -122,6 +134,11 @@ def parse(path: Path, paper: PaperOpt = None, date: DateOpt = None, page: PageOp
           explain: Annotated[bool, typer.Option("--explain", help="Show every block, its class and why.")] = False
           ) -> None:
     """Parse one input offline (no services) and print the edition."""
+    from rich.markup import escape
+
+    from ingest.papers import get_paper
+    from ingest.parse import ParseHints, parse_file
+
     with operator_errors():
         # A saved page's relative links resolve against where it is saved.
         hints = ParseHints(name=str(path), paper=get_paper(paper) if paper else None, date=parse_date(date),
@@ -145,7 +162,9 @@ def parse(path: Path, paper: PaperOpt = None, date: DateOpt = None, page: PageOp
 
 
 def _explain(path: Path, hints: ParseHints) -> None:
-    from ingest.parse import page_text
+    from rich.table import Table
+
+    from ingest.parse import page_text, read_input
 
     explain_fn = getattr(page_text, "explain", None)
     if explain_fn is None:
@@ -175,6 +194,12 @@ def search(query: str, paper: PaperOpt = None,
                "--json", help="Print {total, groups, offset, hits} as JSON, the hits as the HTTP API gives them."
            )] = False) -> None:
     """Search the indexed articles. Each term must occur as written; titles count more than bodies."""
+    from rich.markup import escape
+
+    from ingest.index import client
+    from ingest.search import SearchRequest, printed_page
+    from ingest.search import search as run_search
+
     with operator_errors():
         s = settings()
         req = SearchRequest(query=query, paper=paper, since=parse_date(since), until=parse_date(until),
@@ -206,6 +231,10 @@ def search(query: str, paper: PaperOpt = None,
 
 def _mark(marked: str) -> str:
     """A search highlight (<em>…</em> around HTML-escaped text) as terminal text with emphasis."""
+    from rich.markup import escape
+
+    from ingest.search import HIGHLIGHT_TAGS
+
     o, c = HIGHLIGHT_TAGS
     parts = []
     for i, piece in enumerate(marked.replace(c, o).split(o)):
@@ -217,6 +246,11 @@ def _mark(marked: str) -> str:
 @command
 def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Services reachable, queue depth, documents indexed, last edition of each paper, failures."""
+    from ingest import ledger
+    from ingest.index import client, count, index_meta, last_editions, service_errors
+    from ingest.queue import queue_depth
+    from ingest.sources.mail.mailbox import mail_status
+
     s = settings()
     report: dict[str, Any] = {"elasticsearch": s.es_url, "broker": s.broker_url, "index": s.index}
     report["broker_ok"], report["queue_depth"] = queue_depth(s.broker_url, s.queue)
@@ -264,6 +298,9 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
 @command
 def config(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Print the effective settings (environment over defaults), secrets masked."""
+    from rich.markup import escape
+    from rich.table import Table
+
     with operator_errors():
         shown = settings().effective()
         if as_json:
@@ -298,6 +335,11 @@ def metrics(serve: Annotated[bool, typer.Option("--serve", help="Serve /metrics 
 def failures(limit: Annotated[int, typer.Option(help="How many.")] = 50, paper: PaperOpt = None,
              as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """List failed inputs (the dead-letter list) with the reason; `ingest replay ID` re-runs one."""
+    from rich.table import Table
+
+    from ingest import ledger
+    from ingest.index import client
+
     with operator_errors():
         s = settings()
         rows = ledger.entries(client(s), s.ledger_index, status="failed", paper=paper, limit=limit)
@@ -318,6 +360,12 @@ def replay(entry_ids: Annotated[list[str] | None, typer.Argument(help="Ledger id
            all_failed: Annotated[bool, typer.Option("--all", help="Replay every failed entry.")] = False,
            wait: Annotated[bool, typer.Option("--wait")] = False) -> None:
     """Run failed inputs again: from the archived bytes when there are any, else the step that failed."""
+    from celery import signature
+
+    from ingest import ledger
+    from ingest.index import client
+    from ingest.queue import archive_flow, enqueue, file_flow, producer
+
     with operator_errors():
         s = settings()
         es = client(s)
@@ -348,6 +396,9 @@ def replay(entry_ids: Annotated[list[str] | None, typer.Argument(help="Ledger id
 def reindex(delete_old: Annotated[bool, typer.Option("--delete-old", help="Delete the old index after.")] = False
             ) -> None:
     """Copy the index into a new one built from the current template and analysis, then switch the alias."""
+    from ingest.index import client
+    from ingest.index import reindex as reindex_index
+
     with operator_errors():
         s = settings()
         with _progress() as progress:
