@@ -31,22 +31,15 @@ def build_index(env: dict[str, str]) -> dict[str, str]:
     from ingest.archive import Archive
     from ingest.config import Settings
     from ingest.model import Edition
-    from ingest.pipeline import (
-        archive_file,
-        dedup_step,
-        index_step,
-        make_hints,
-        normalize_step,
-        parse_step,
-    )
+    from ingest.pipeline import archive_file, index_step, make_hints, parse_step, prepare
 
     s = Settings.from_env(env)
     archive = Archive(s.archive_dir)
     source = archive_file(str(SAMPLE_PAGE), archive)
     hints = make_hints(SAMPLE_PAGE.name, paper="zjgrrb", url=SAMPLE_PAGE.resolve().as_uri())
-    payload = dedup_step(normalize_step(parse_step(source.to_dict(), hints, archive)))
+    payload = parse_step(source.to_dict(), hints, archive)
     ids = index_step(payload, s)["ids"]
-    edition = Edition.from_dict(payload["edition"])
+    edition, _ = prepare(Edition.from_dict(payload["edition"]))  # the articles index_step wrote, in its order
     found = [(i, a) for i, a in zip(ids, edition.articles, strict=True) if a.title == TITLE]
     assert found, f"the sample page no longer parses into {TITLE!r}"
     article_id, article = found[0]
