@@ -56,6 +56,9 @@ def build_index(env: dict[str, str]) -> dict[str, str]:
     for n, edition_dict in enumerate((first, final)):
         src = {"kind": "file", "uri": f"file:///reprint/hzrb-2020-06-26-03-v{n}.txt", "archive_hash": f"{n}" * 64}
         reprint_ids = index_step({"source": src, "hints": {"name": "reprint"}, "edition": edition_dict}, s)["ids"]
+    from ingest.index import client
+
+    client(s).indices.refresh(index=s.index)  # the index step forces no refresh; the searches must see it all
     return {"article": article_id, "reprint": reprint_ids[0]}
 
 
