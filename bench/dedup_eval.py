@@ -513,7 +513,7 @@ def es_groups(docs: list[Doc], es_url: str, seed: int = 0) -> None:
             es.indices.delete(index=f"{index}-*,{index}-ledger", allow_no_indices=True, ignore_unavailable=True)
     print(f"\nin Elasticsearch ({n_docs} documents through the worker's index step, shuffled): group P "
           f"{scores.precision:.3f} R {scores.recall:.3f} F1 {scores.f1:.3f}; index step {step_s * 1000 / n_docs:.0f} ms "
-          f"per document (write, refresh, ledger included); candidate lookup {lookup_s * 1e6 / n_docs:.0f} ms per "
+          f"per document (lookups, write, ledger included); candidate lookup {lookup_s * 1e6 / n_docs:.0f} ms per "
           "1,000 documents")
 
 

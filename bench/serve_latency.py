@@ -62,8 +62,7 @@ def main() -> None:
     try:
         for i in range(args.editions):
             source = pipeline.archive_bytes(SAMPLE.read_bytes(), archive, "file", f"{SAMPLE.as_uri()}#{i}")
-            payload = pipeline.dedup_step(pipeline.normalize_step(pipeline.parse_step(
-                source.to_dict(), pipeline.make_hints(SAMPLE.name, paper="zjgrrb"), archive)))
+            payload = pipeline.parse_step(source.to_dict(), pipeline.make_hints(SAMPLE.name, paper="zjgrrb"), archive)
             payload["edition"]["date"] = (date(2020, 6, 25) + timedelta(days=i)).isoformat()
             pipeline.index_step(payload, s)
         port = free_port()

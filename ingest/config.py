@@ -46,7 +46,8 @@ class Settings(BaseSettings):
                             description="Celery broker: RabbitMQ, or `redis://…` (see its caveats in *Broker, dead letters and supervision*)")
     queue: str = Field("ingest", description="the queue workers consume and the CLI publishes to")
     result_backend: str = Field("redis://127.0.0.1:6379/1", description="Celery results (for `--wait`)")
-    redis_url: str = Field("redis://127.0.0.1:6379/2", description="state shared by the workers (rate limits, locks)")
+    redis_url: str = Field("redis://127.0.0.1:6379/2",
+                           description="state shared by the workers (rate limits, locks, the last seconds' writes)")
     redis_prefix: str = Field("ingest", description="key prefix of the workers' shared state in Redis")
 
     # Folders

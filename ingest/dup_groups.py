@@ -9,19 +9,19 @@ Two workers indexing two reprints of one wire story at the same moment each find
 a group. So after the write, an article that started its own group looks again (settle_moves): it joins
 an established group it now verifies against, or it and the other starters it verifies against move to
 the group of the smallest id among them — whichever of the two workers looks second sees the other and
-makes them agree.
+makes them agree (ingest.recent makes the second one see the first without a refresh; ingest.batch runs
+the lookups and writes of a batch).
 """
 
 from __future__ import annotations
 
-import time
+from datetime import date
 from typing import Any
 
-from elasticsearch import ApiError, Elasticsearch
+from elasticsearch import Elasticsearch
 
 from ingest import neardup
-from ingest.errors import ServiceError
-from ingest.index import ensure_index, service_errors
+from ingest.index import ensure_index, msearch
 from ingest.neardup import Candidate, Signature
 
 # Candidates verified per article: the band query ranks true near-duplicates first, and a group
@@ -30,12 +30,15 @@ MAX_CANDIDATES = 20
 # Reprints, PDF and HTML copies and corrections appear within days of each other: candidates are looked up
 # among the articles dated this many days around the new one, so the lookup stays small as the index grows.
 WINDOW_DAYS = 31
-_SHARD_START_TRIES = 10
 
 Doc = tuple[str, dict[str, Any]]
+# What verifying and moving a candidate needs of it.
+CANDIDATE_FIELDS = ["dup_signature", "dup_group", "date"]
 
 
-def _candidate_search(doc_id: str, bands: list[str], day: str | None) -> dict[str, Any]:
+def candidate_search(doc_id: str, doc: dict[str, Any]) -> dict[str, Any]:
+    """The search for the stored articles sharing a band key with `doc`, most shared bands first."""
+    bands, day = doc["dup_bands"], doc.get("date")
     window = [{"range": {"date": {"gte": f"{day}||-{WINDOW_DAYS}d", "lte": f"{day}||+{WINDOW_DAYS}d"}}}] if day else []
     return {
         "query": {"bool": {
@@ -46,8 +49,17 @@ def _candidate_search(doc_id: str, bands: list[str], day: str | None) -> dict[st
         }},
         "size": MAX_CANDIDATES,
         "seq_no_primary_term": True,
-        "_source": ["dup_signature", "dup_group"],
+        "_source": CANDIDATE_FIELDS,
     }
+
+
+def in_window(day: str | None, other: str | None) -> bool:
+    """Whether a stored article dated `other` is a candidate for one dated `day` (as the search's range)."""
+    if not day:
+        return True
+    if not other:
+        return False
+    return abs((date.fromisoformat(day) - date.fromisoformat(other)).days) <= WINDOW_DAYS
 
 
 def _decode(hit: dict[str, Any]) -> Candidate | None:
@@ -63,41 +75,25 @@ def _lookup(es: Elasticsearch, alias: str, docs: list[Doc]) -> dict[str, list[di
     """For each document with band keys: the hits of the stored articles sharing at least one, itself
     excluded, best first."""
     wanted = [(doc_id, doc) for doc_id, doc in docs if doc.get("dup_bands")]
-    if not wanted:
-        return {}
-    searches: list[dict[str, Any]] = []
-    for doc_id, doc in wanted:
-        searches += [{"index": alias}, _candidate_search(doc_id, doc["dup_bands"], doc.get("date"))]
-    with service_errors(f"looking up near-duplicate candidates in {alias}"):
-        ensure_index(es, alias)
-        for attempt in range(_SHARD_START_TRIES):
-            responses = es.msearch(searches=searches)["responses"]
-            # Another worker may have just created the index, its primary not started yet (cluster health
-            # calls a new index yellow meanwhile, so it cannot be waited for): try again shortly.
-            if not any("no_shard_available" in str(r.get("error", "")) for r in responses):
-                break
-            time.sleep(0.2 * (attempt + 1))
-    out: dict[str, list[dict[str, Any]]] = {}
-    for (doc_id, _), resp in zip(wanted, responses, strict=True):
-        if "error" in resp:
-            status = resp.get("status", 500)
-            problem = f"near-duplicate lookup in {alias} failed ({status}): {resp['error']}"
-            raise ServiceError(problem) if status >= 500 or status == 429 else RuntimeError(problem)
-        out[doc_id] = resp["hits"]["hits"]
-    return out
+    ensure_index(es, alias)
+    found = msearch(es, alias, [candidate_search(doc_id, doc) for doc_id, doc in wanted], "near-duplicate candidates")
+    return {doc_id: hits for (doc_id, _), hits in zip(wanted, found, strict=True)}
 
 
 def stored_candidates(es: Elasticsearch, alias: str, docs: list[Doc]) -> dict[str, list[Candidate]]:
     """For each document with band keys: the stored articles sharing at least one, itself excluded."""
-    return {doc_id: [c for c in map(_decode, hits) if c is not None]
-            for doc_id, hits in _lookup(es, alias, docs).items()}
+    return {doc_id: candidates(hits) for doc_id, hits in _lookup(es, alias, docs).items()}
 
 
-def assign_groups(es: Elasticsearch, alias: str, docs: list[Doc]) -> None:
+def candidates(hits: list[dict[str, Any]]) -> list[Candidate]:
+    """The hits that can be verified (those with a signature of the current version)."""
+    return [c for c in map(_decode, hits) if c is not None]
+
+
+def assign_groups(docs: list[Doc], stored: dict[str, list[Candidate]]) -> None:
     """Set each document's `dup_group` (in place): the group of its best verified candidate among the
-    stored articles and the batch's earlier ones, else its own id. Documents without band keys (below the
-    length floor) keep their own id: only exact matching applies to them."""
-    stored = stored_candidates(es, alias, docs)
+    stored ones (`stored`, by document id) and the batch's earlier ones, else its own id. Documents without
+    band keys (below the length floor) keep their own id: only exact matching applies to them."""
     earlier: list[tuple[set[str], Candidate]] = []
     for doc_id, doc in docs:
         bands = set(doc.get("dup_bands") or [])
@@ -110,29 +106,25 @@ def assign_groups(es: Elasticsearch, alias: str, docs: list[Doc]) -> None:
         earlier.append((bands, Candidate(doc_id, sig, doc["dup_group"])))
 
 
-def settle_new_groups(es: Elasticsearch, alias: str, docs: list[Doc]) -> dict[str, str]:
-    """After the write (and a refresh): agree with near-duplicates written meanwhile by other workers.
-    Returns {id: new group} of the documents moved."""
-    starters = {doc_id: doc for doc_id, doc in docs if doc.get("dup_bands") and doc.get("dup_group") == doc_id}
-    moved: dict[str, str] = {}
-    for doc_id, hits in _lookup(es, alias, list(starters.items())).items():
+def settle_new_groups(docs: list[Doc], stored: dict[str, list[dict[str, Any]]]) \
+        -> dict[str, tuple[str, dict[str, Any]]]:
+    """After the write: agree with near-duplicates written meanwhile by other workers. `stored` holds, for
+    each written document, the hits of the stored articles sharing a band key as they are now (with seq_no
+    and primary term). Returns {id: (new group, guard)} of the documents to move; a guard (if_seq_no,
+    if_primary_term) makes another worker's document move only if it has not changed since it was read."""
+    moves: dict[str, tuple[str, dict[str, Any]]] = {}
+    for doc_id, doc in docs:
+        if not doc.get("dup_bands") or doc.get("dup_group") != doc_id:
+            continue
+        hits = stored.get(doc_id, [])
         by_id = {h["_id"]: h for h in hits}
-        candidates = [c for c in map(_decode, hits) if c is not None]
-        for target_id, group in settle_moves(doc_id, Signature.decode(starters[doc_id]["dup_signature"]), candidates):
-            # Another worker's document moves only if it has not changed since we read it.
+        for target_id, group in settle_moves(doc_id, Signature.decode(doc["dup_signature"]), candidates(hits)):
             hit = by_id.get(target_id)
             guard = {"if_seq_no": hit["_seq_no"], "if_primary_term": hit["_primary_term"]} if hit else {}
-            with service_errors(f"moving {target_id} into near-duplicate group {group}"):
-                try:
-                    es.update(index=alias, id=target_id, doc={"dup_group": group}, refresh="wait_for", **guard)
-                except ApiError as e:
-                    if e.meta.status not in (404, 409):  # gone or rewritten meanwhile: its worker decides
-                        raise
-                    continue
-            moved[target_id] = group
+            moves[target_id] = (group, guard)
             if target_id == doc_id:
-                starters[doc_id]["dup_group"] = group
-    return moved
+                doc["dup_group"] = group
+    return moves
 
 
 def settle_moves(doc_id: str, sig: Signature, candidates: list[Candidate]) -> list[tuple[str, str]]:

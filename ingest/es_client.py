@@ -6,6 +6,7 @@ wrong, not its value.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from elasticsearch import Elasticsearch
@@ -49,6 +50,12 @@ def client_options(s: Settings) -> dict[str, Any]:
 
 
 def client(s: Settings | None = None, request_timeout: float = 30) -> Elasticsearch:
+    """The client of this process for these settings: one per cluster and credentials, so a worker's tasks
+    reuse its connections instead of opening new ones for every edition."""
     s = s or settings()
-    return Elasticsearch(s.es_url, request_timeout=request_timeout, retry_on_timeout=True, max_retries=2,
-                         **client_options(s))
+    return _client(s.es_url, request_timeout, tuple(sorted(client_options(s).items())))
+
+
+@cache
+def _client(url: str, request_timeout: float, options: tuple[tuple[str, Any], ...]) -> Elasticsearch:
+    return Elasticsearch(url, request_timeout=request_timeout, retry_on_timeout=True, max_retries=2, **dict(options))

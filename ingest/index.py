@@ -74,8 +74,27 @@ def _next_index_name(es: Elasticsearch, alias: str, template: str) -> str:
     return f"{alias}-{version}-{max(gens, default=0) + 1:03d}"
 
 
+# (cluster url, alias) → (concrete index, when looked up): a worker checks its alias once a minute, not
+# once per edition.
+_known: dict[tuple[str, str], tuple[str, float]] = {}
+_KNOWN_FOR_S = 60.0
+
+
 def ensure_index(es: Elasticsearch, alias: str) -> str:
     """The concrete index behind `alias`, created from the current template on first use."""
+    key = (_cluster(es), alias)
+    if (known := _known.get(key)) and time.monotonic() - known[1] < _KNOWN_FOR_S:
+        return known[0]
+    name = _ensure_index(es, alias)
+    _known[key] = (name, time.monotonic())
+    return name
+
+
+def _cluster(es: Elasticsearch) -> str:
+    return str(es.transport.node_pool.get().base_url)
+
+
+def _ensure_index(es: Elasticsearch, alias: str) -> str:
     with service_errors(f"checking index {alias}"):
         current = concrete_indices(es, alias)
         if current:
@@ -153,14 +172,16 @@ def write_documents(es: Elasticsearch, alias: str, docs: list[tuple[str, dict[st
                 actions.append({"_op_type": "index", "_index": alias, "_id": doc_id, "_source": merged,
                                 "if_seq_no": old["_seq_no"], "if_primary_term": old["_primary_term"]})
             retry: dict[str, dict[str, Any]] = {}
-            for ok, item in helpers.streaming_bulk(es, actions, raise_on_error=False, raise_on_exception=False,
-                                                   max_retries=3, initial_backoff=1):
-                op, info = next(iter(item.items()))
+            # require_alias: an alias deleted since ensure_index looked is an error, never an index
+            # auto-created without the template.
+            for ok, op, info in bulk_items(es, actions, f"writing {len(actions)} documents to {alias}",
+                                           require_alias=True):
                 if ok:
                     (result.created if op == "create" else result.updated).append(info["_id"])
                 elif info.get("status") == 409:
                     retry[info["_id"]] = pending[info["_id"]]  # someone wrote it meanwhile: merge again
                 else:
+                    _known.pop((_cluster(es), alias), None)
                     raise ServiceError(f"Elasticsearch rejected document {info['_id']}: {info.get('error')}")
             pending = {k: v for k, v in pending.items() if k in retry}
         if pending:
@@ -171,33 +192,84 @@ def write_documents(es: Elasticsearch, alias: str, docs: list[tuple[str, dict[st
     return result
 
 
-def retire_stale(es: Elasticsearch, alias: str, source: Source, keep_ids: set[str], paper: str) -> list[str]:
-    """Documents that `source` contributed before but not now (the parser changed its split): drop the
-    source from them, and delete those left with no source. Returns the deleted ids."""
-    deleted: list[str] = []
-    with service_errors(f"retiring stale documents of {source.uri}"):
-        hits = helpers.scan(es, index=alias, query={"query": {"bool": {"filter": [
-            {"term": {"paper": paper}}, {"term": {"sources.uri": source.uri}},
-            {"term": {"sources.kind": source.kind}}]}}}, _source=["sources"], seq_no_primary_term=True)
-        for hit in hits:
-            if hit["_id"] in keep_ids:
-                continue
-            others = [s for s in hit["_source"].get("sources", [])
-                      if (s.get("kind"), s.get("uri")) != (source.kind, source.uri)]
-            try:
-                if others:
-                    es.update(index=alias, id=hit["_id"], doc={"sources": others},
-                              if_seq_no=hit["_seq_no"], if_primary_term=hit["_primary_term"])
-                else:
-                    es.delete(index=alias, id=hit["_id"], if_seq_no=hit["_seq_no"],
-                              if_primary_term=hit["_primary_term"])
-                    deleted.append(hit["_id"])
-            except ApiError as e:
-                if e.meta.status != 409:
-                    raise
-                raise ServiceError(f"document {hit['_id']} changed while retiring it; retry the task") from e
-        es.indices.refresh(index=alias)
-    return deleted
+_SHARD_START_TRIES = 10
+
+
+def msearch(es: Elasticsearch, alias: str, bodies: list[dict[str, Any]], what: str) -> list[list[dict[str, Any]]]:
+    """The hits of each search body, in one round trip."""
+    if not bodies:
+        return []
+    searches: list[dict[str, Any]] = []
+    for body in bodies:
+        searches += [{"index": alias}, body]
+    with service_errors(f"looking up {what} in {alias}"):
+        for attempt in range(_SHARD_START_TRIES):
+            responses = es.msearch(searches=searches)["responses"]
+            # Another worker may have just created the index, its primary not started yet (cluster health
+            # calls a new index yellow meanwhile, so it cannot be waited for): try again shortly.
+            if not any("no_shard_available" in str(r.get("error", "")) for r in responses):
+                break
+            time.sleep(0.2 * (attempt + 1))
+    out = []
+    for resp in responses:
+        if "error" in resp:
+            status = resp.get("status", 500)
+            problem = f"lookup of {what} in {alias} failed ({status}): {resp['error']}"
+            raise ServiceError(problem) if status >= 500 or status == 429 else RuntimeError(problem)
+        out.append(resp["hits"]["hits"])
+    return out
+
+
+def mget_found(es: Elasticsearch, alias: str, ids: list[str], fields: list[str]) -> dict[str, dict[str, Any]]:
+    """The stored documents among `ids` as they are now (mget is realtime: no refresh needed), with their
+    seq_no and primary term, shaped like search hits."""
+    if not ids:
+        return {}
+    with service_errors(f"reading {len(ids)} documents of {alias}"):
+        docs = es.mget(index=alias, ids=ids, source_includes=fields)["docs"]
+    return {d["_id"]: d for d in docs if d.get("found")}
+
+
+def bulk_items(es: Elasticsearch, actions: list[dict[str, Any]], what: str, **params: Any) \
+        -> list[tuple[bool, str, dict[str, Any]]]:
+    """Run `actions` in one _bulk; (ok, operation, item) per action, failures included."""
+    out = []
+    with service_errors(what):
+        for ok, item in helpers.streaming_bulk(es, actions, raise_on_error=False, raise_on_exception=False,
+                                               chunk_size=max(500, len(actions)), max_retries=3, initial_backoff=1,
+                                               **params):
+            op, info = next(iter(item.items()))
+            out.append((ok, op, info))
+    return out
+
+
+def source_documents_search(source: Source, paper: str) -> dict[str, Any]:
+    """The stored documents `source` contributed (to find those its new parse no longer has)."""
+    return {"query": {"bool": {"filter": [
+        {"term": {"paper": paper}}, {"term": {"sources.uri": source.uri}}, {"term": {"sources.kind": source.kind}}]}},
+        "size": 10_000, "seq_no_primary_term": True, "_source": ["sources"]}
+
+
+def stale_actions(hits: list[dict[str, Any]], source: Source, keep_ids: set[str]) \
+        -> tuple[list[dict[str, Any]], list[str]]:
+    """For the stored documents of `source` (hits) that its new parse no longer has: bulk actions dropping
+    the source from them, or deleting those left with no source, each guarded by its seq_no. Returns the
+    actions and the ids deleted."""
+    actions, deleted = [], []
+    for hit in hits:
+        if hit["_id"] in keep_ids:
+            continue
+        others = [s for s in hit["_source"].get("sources", [])
+                  if (s.get("kind"), s.get("uri")) != (source.kind, source.uri)]
+        if len(others) == len(hit["_source"].get("sources", [])):
+            continue  # no longer lists this source (read back from the recent writes)
+        guard = {"_id": hit["_id"], "if_seq_no": hit["_seq_no"], "if_primary_term": hit["_primary_term"]}
+        if others:
+            actions.append({"_op_type": "update", **guard, "doc": {"sources": others}})
+        else:
+            actions.append({"_op_type": "delete", **guard})
+            deleted.append(hit["_id"])
+    return actions, deleted
 
 
 def count(es: Elasticsearch, alias: str, query: dict[str, Any] | None = None) -> int:

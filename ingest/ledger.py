@@ -76,8 +76,18 @@ def record(es: Elasticsearch, name: str, entry: Entry) -> str:
     with service_errors(f"writing ledger entry for {entry.subject}"):
         # No refresh: an entry becomes visible within the refresh interval (1 s); waiting for it here
         # cost most of a pipeline run.
-        es.index(index=name, id=entry.id, document=asdict(entry) | {"at": utcnow()})
+        es.index(index=name, id=entry.id, document=document(entry))
     return entry.id
+
+
+def document(entry: Entry) -> dict[str, Any]:
+    return asdict(entry) | {"at": utcnow()}
+
+
+def bulk_action(name: str, entry: Entry) -> dict[str, Any]:
+    """The entry as an action of a _bulk that writes other things too (the index step's closing one);
+    the caller has called ensure_ledger."""
+    return {"_op_type": "index", "_index": name, "_id": entry.id, "_source": document(entry)}
 
 
 def entries(es: Elasticsearch, name: str, *, status: str | None = None, paper: str | None = None,

@@ -19,6 +19,7 @@ bench/dedup_eval.py measures this against SimHash with band keys on a labelled s
 from __future__ import annotations
 
 import hashlib
+import struct
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -68,7 +69,12 @@ class Signature:
         version, length, shingles, hexes = s.split(":", 3)
         if int(version) != VERSION:
             raise ValueError(f"near-duplicate signature of version {version}, this code reads version {VERSION}")
-        values = tuple(int(hexes[i:i + 8], 16) for i in range(0, len(hexes), 8))
+        raw = bytes.fromhex(hexes)
+        if len(raw) % 4:
+            raise ValueError(f"near-duplicate signature has {len(hexes)} hex digits, not a multiple of 8")
+        # One C-level unpack: decoding the candidates' signatures digit group by digit group was a tenth of
+        # the index step.
+        values: tuple[int, ...] = struct.unpack(f">{len(raw) // 4}I", raw)
         if values and len(values) != NUM_BINS:
             raise ValueError(f"near-duplicate signature has {len(values)} bins, expected {NUM_BINS}")
         return cls(int(length), int(shingles), values)

@@ -13,17 +13,16 @@ from typing import Any
 
 from ingest import ledger, metrics
 from ingest.archive import Archive
+from ingest.batch import BatchResult, write_batch
 from ingest.config import Settings
 from ingest.dedup import drop_exact_duplicates
 from ingest.documents import Source, edition_documents
-from ingest.dup_groups import assign_groups, settle_new_groups
 from ingest.errors import InputError
-from ingest.index import client, retire_stale, write_documents
+from ingest.index import client
 from ingest.model import Edition
 from ingest.normalize import normalize_edition
 from ingest.papers import get_paper
 from ingest.parse import ParseHints, parse_bytes, read_input
-from ingest.versions import record_replacements, retire_older_versions
 
 Payload = dict[str, Any]
 
@@ -57,15 +56,12 @@ def parse_step(source: dict[str, str], hints: dict[str, Any], archive: Archive) 
     return {"source": source, "hints": hints, "edition": edition.to_dict()}
 
 
-def normalize_step(payload: Payload) -> Payload:
-    edition = normalize_edition(Edition.from_dict(payload["edition"]))
-    return payload | {"edition": edition.to_dict()}
-
-
-def dedup_step(payload: Payload) -> Payload:
-    edition = Edition.from_dict(payload["edition"])
+def prepare(edition: Edition) -> tuple[Edition, int]:
+    """The pure steps between parse and write: normalize, and drop exact duplicates within the edition.
+    Idempotent, so an edition prepared already comes out the same. Returns it and how many were dropped."""
+    edition = normalize_edition(edition)
     edition.articles, dropped = drop_exact_duplicates(edition.articles)
-    return payload | {"edition": edition.to_dict(), "dropped": dropped}
+    return edition, dropped
 
 
 def input_subject(payload: Payload) -> str:
@@ -79,27 +75,26 @@ def input_subject(payload: Payload) -> str:
 
 
 def index_step(payload: Payload, s: Settings) -> dict[str, Any]:
-    edition = Edition.from_dict(payload["edition"])
+    """Prepare the parsed edition and write its articles (ingest.batch)."""
+    edition, dropped = prepare(Edition.from_dict(payload["edition"]))
     source = Source(**payload["source"])
-    es = client(s)
+    day = edition.date.isoformat() if edition.date else None
     docs = edition_documents(edition, source)
-    assign_groups(es, s.index, docs)
-    result = write_documents(es, s.index, docs)
-    regrouped = settle_new_groups(es, s.index, docs)
-    # Before retire_stale, which would drop an older version of the same URI without a ledger entry.
-    replaced = retire_older_versions(es, s.index, docs)
-    record_replacements(es, s.ledger_index, replaced, source, edition.date.isoformat() if edition.date else None)
-    removed = retire_stale(es, s.index, source, set(result.ids), edition.paper)
-    counts = {"created": len(result.created), "updated": len(result.updated),
-              "unchanged": len(result.unchanged), "removed": len(removed), "dropped": payload.get("dropped", 0),
-              "replaced": len(replaced), "regrouped": len(regrouped)}
-    ledger.record(es, s.ledger_index, ledger.Entry(
-        step="index", status="ok", subject=input_subject(payload), paper=edition.paper,
-        date=edition.date.isoformat() if edition.date else None, archive_hash=source.archive_hash,
-        counts=counts, detail=f"{len(result.ids)} articles"))
-    metrics.indexed(edition.paper, counts)
-    return {"paper": edition.paper, "date": edition.date.isoformat() if edition.date else None,
-            "ids": result.ids, "counts": counts, "warnings": edition.warnings}
+
+    def entry(r: BatchResult) -> ledger.Entry:
+        return ledger.Entry(step="index", status="ok", subject=input_subject(payload), paper=edition.paper, date=day,
+                            archive_hash=source.archive_hash, counts=_counts(r, dropped),
+                            detail=f"{len(r.write.ids)} articles")
+
+    result = write_batch(client(s), s, docs, source, edition.paper, day, entry)
+    metrics.indexed(edition.paper, _counts(result, dropped))
+    return {"paper": edition.paper, "date": day, "ids": result.write.ids, "counts": _counts(result, dropped),
+            "warnings": edition.warnings}
+
+
+def _counts(r: BatchResult, dropped: int) -> dict[str, int]:
+    return {"created": len(r.write.created), "updated": len(r.write.updated), "unchanged": len(r.write.unchanged),
+            "removed": len(r.removed), "dropped": dropped, "replaced": len(r.replaced), "regrouped": len(r.regrouped)}
 
 
 def record_failure(s: Settings, step: str, payload: Payload, error: BaseException) -> str:

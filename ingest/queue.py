@@ -27,7 +27,10 @@ from kombu.exceptions import OperationalError
 from ingest.config import Settings, mask_url
 from ingest.errors import ConfigError, ServiceError
 
-FROM_FILE = ("ingest.archive_file", "ingest.parse", "ingest.normalize", "ingest.dedup", "ingest.index")
+# Normalizing and exact dedup are pure and cheap: they run inside the index task (ingest.pipeline.index_step)
+# instead of as tasks of their own, which cost two broker hops and four JSON round trips of the whole
+# edition each (bench/bench_index.py).
+FROM_FILE = ("ingest.archive_file", "ingest.parse", "ingest.index")
 FROM_ARCHIVE = FROM_FILE[1:]
 # How long `ingest add` keeps trying a broker that is down before it says so.
 # How long a producer waits for the workers' answers about their target index.

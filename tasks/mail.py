@@ -1,5 +1,5 @@
 """Mailbox tasks: a scheduled poll (the fallback when no IDLE watcher runs, and its safety net when one
-does) that feeds each new edition mail into the shared flow at the normalize step.
+does) that feeds each new edition mail into the shared flow at the index step (the mail is parsed here).
 
 The poll holds the mailbox lock in Redis, so a scheduled poll, a manual `ingest mail poll` and the
 `ingest mail watch` process never handle the same message at once; it is idempotent (the cursor and the

@@ -31,6 +31,11 @@ class PipelineTask(Task):
     retry_jitter = True
     max_retries = 40  # about an hour of outage at the capped backoff
     throws = (InputError,)  # expected failures: logged without a traceback
+    # A failure is stored (and marks the rest of the chain failed, so `--wait` hears of it); the result of
+    # a step that passes its payload on is not: the next task gets it in its message, and storing it wrote
+    # the whole edition to the result backend once more per hop. The index task, which ends every flow,
+    # stores its result.
+    store_errors_even_if_ignored = True
 
     def on_failure(self, exc, task_id, args, kwargs, einfo):  # noqa: ANN001 (Celery's signature)
         payload: dict[str, Any] = args[0] if args and isinstance(args[0], dict) else {}
@@ -44,24 +49,14 @@ def _archive() -> Archive:
     return Archive(settings().archive_dir)
 
 
-@app.task(name="ingest.archive_file", base=PipelineTask)
+@app.task(name="ingest.archive_file", base=PipelineTask, ignore_result=True)
 def archive_file(payload: dict[str, Any]) -> dict[str, Any]:
     return payload | {"source": steps.archive_file(payload["path"], _archive()).to_dict()}
 
 
-@app.task(name="ingest.parse", base=PipelineTask)
+@app.task(name="ingest.parse", base=PipelineTask, ignore_result=True)
 def parse(payload: dict[str, Any]) -> dict[str, Any]:
     return payload | steps.parse_step(payload["source"], payload["hints"], _archive())
-
-
-@app.task(name="ingest.normalize", base=PipelineTask)
-def normalize(payload: dict[str, Any]) -> dict[str, Any]:
-    return steps.normalize_step(payload)
-
-
-@app.task(name="ingest.dedup", base=PipelineTask)
-def dedup(payload: dict[str, Any]) -> dict[str, Any]:
-    return steps.dedup_step(payload)
 
 
 @app.task(name="ingest.index", base=PipelineTask)

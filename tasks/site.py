@@ -1,5 +1,5 @@
 """E-paper site tasks: discover (on each paper's beat schedule, in its time zone) → fetch_page →
-fetch_article (and fetch_pdf, the page's PDF) → the pipeline flow (parse → normalize → dedup → index).
+fetch_article (and fetch_pdf, the page's PDF) → the pipeline flow (parse → index, which normalizes and dedups).
 
 Each task is idempotent: fetches are conditional and archived by content, an article already indexed
 with the same bytes is not sent again, and the pipeline itself overwrites by stable ids. A busy site

@@ -7,17 +7,41 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
 
 from ingest.errors import ConfigError, InputError, ServiceError
 
+if TYPE_CHECKING:
+    from ingest.config import Settings
+
 app = typer.Typer(help="Ingest Chinese newspaper editions into Elasticsearch, and search them.",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class _Console:
+    """A rich Console made on first use: importing rich costs start-up that `--help` and `--json` never need."""
+
+    def __init__(self, stderr: bool) -> None:
+        self._stderr = stderr
+        self._console: Any = None
+
+    @property
+    def console(self) -> Any:
+        """The rich Console itself, for what takes one (a Progress)."""
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(stderr=self._stderr, highlight=False, soft_wrap=True)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.console, name)
+
+
+out = _Console(stderr=False)
+err = _Console(stderr=True)
 
 EXIT_INPUT, EXIT_CONFIG, EXIT_SERVICE = 1, 2, 3
 
@@ -36,6 +60,14 @@ def operator_errors() -> Iterator[None]:
     except ServiceError as e:
         err.print(f"[red]service error:[/red] {e}")
         raise typer.Exit(EXIT_SERVICE) from None
+
+
+def settings() -> Settings:
+    """The settings of this process (ingest.config.settings), loaded on first use: pydantic costs start-up
+    that `ingest --help` does not need."""
+    from ingest.config import settings as current
+
+    return current()
 
 
 def parse_date(value: str | None) -> date | None:

@@ -36,7 +36,7 @@ PageOpt = Annotated[int | None, typer.Option("--page", help="Page number, when t
 
 def _progress() -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=err, transient=True)
+                    console=err.console, transient=True)
 
 
 def _expand(paths: list[Path]) -> list[Path]:
@@ -101,6 +101,7 @@ def _wait(results: list[tuple[Any, Any]], timeout: float) -> None:
             elif isinstance(value, dict):  # a pipeline's result; a source step's own result has no ids
                 total_ids += len(value.get("ids", []))
             progress.advance(bar)
+    _searchable()
     for f in failed:
         err.print(f"[red]failed:[/red] {f}")
     err.print(f"indexed {total_ids} articles from {len(results) - len(failed)} of {len(results)} file(s)")
@@ -204,6 +205,14 @@ def _mark(marked: str) -> str:
         text = escape(html.unescape(piece))
         parts.append(f"[bold yellow]{text}[/bold yellow]" if i % 2 else text)
     return "".join(parts)
+
+
+def _searchable() -> None:
+    """Make what the workers wrote searchable now: they never force a refresh (it cost most of the index
+    step), so the one caller that must see its articles at once asks for it, once."""
+    s = settings()
+    with service_errors(f"refreshing {s.index}"):
+        client(s).indices.refresh(index=s.index, ignore_unavailable=True, allow_no_indices=True)
 
 
 @command

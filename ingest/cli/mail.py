@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import signal
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.table import Table
 
-from ingest.archive import Archive
-from ingest.cli.app import app, err, operator_errors, out, print_json
-from ingest.config import settings
+from ingest.cli.app import app, err, operator_errors, out, print_json, settings
 from ingest.errors import InputError
-from ingest.queue import FROM_ARCHIVE, enqueue, flow, make_celery
-from ingest.sources.mail import PollReport, open_mailbox
-from ingest.sources.mail.deliver import pipeline_deliverer
+
+if TYPE_CHECKING:
+    from ingest.sources.mail import PollReport
+
+# The mailbox, Celery and rich are imported by the commands that use them, so that other commands start fast.
+
+
+def open_mailbox(redis_url: str) -> Any:
+    from ingest.sources.mail import open_mailbox as open_it
+
+    return open_it(redis_url)
 
 mail = typer.Typer(help="Editions mailed to the IMAP mailbox: poll, watch (IDLE), quarantine, re-queue.",
                    no_args_is_help=True)
@@ -22,6 +27,10 @@ app.add_typer(mail, name="mail")
 
 
 def _deliverer():
+    from ingest.archive import Archive
+    from ingest.queue import FROM_ARCHIVE, enqueue, flow, make_celery
+    from ingest.sources.mail.deliver import pipeline_deliverer
+
     s = settings()
     celery = make_celery(s)
     return pipeline_deliverer(Archive(s.archive_dir),
@@ -94,6 +103,8 @@ def quarantine(limit: Annotated[int, typer.Option(help="How many, newest first."
         if not rows:
             out.print("quarantine is empty")
             return
+        from rich.table import Table
+
         table = Table("uid", "received", "from", "subject", "reason")
         for r in rows:
             table.add_row(str(r["uid"]), r["received"][:19], r["sender"], r["subject"], r["reason"])

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from celery import signature
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from ingest.cli.app import EXIT_INPUT, EXIT_SERVICE, command, err, operator_errors, out, parse_date, print_json
-from ingest.config import settings
+from ingest.cli.app import (
+    EXIT_INPUT,
+    EXIT_SERVICE,
+    command,
+    err,
+    operator_errors,
+    out,
+    parse_date,
+    print_json,
+    settings,
+)
 from ingest.errors import ConfigError, IngestError, InputError, ServiceError
-from ingest.index import client, last_editions
-from ingest.papers import all_papers, describe, get_paper
-from ingest.queue import archive_flow, enqueue, producer
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 DateOpt = Annotated[str | None, typer.Option("--date", help="Edition date YYYY-MM-DD (default: the newest).")]
 
@@ -23,6 +29,11 @@ DateOpt = Annotated[str | None, typer.Option("--date", help="Edition date YYYY-M
 @command
 def papers(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """The configured papers: source, schedule (in the paper's time zone) and last edition indexed."""
+    from rich.table import Table
+
+    from ingest.index import client, last_editions
+    from ingest.papers import all_papers, describe
+
     with operator_errors():
         s = settings()
         try:
@@ -48,6 +59,8 @@ def papers(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
 
 
 def _site_paper(paper_id: str):
+    from ingest.papers import get_paper
+
     paper = get_paper(paper_id)
     if paper.site is None:
         raise ConfigError(f"paper {paper_id} has no [site] in {paper.config_path}")
@@ -61,6 +74,10 @@ def discover(paper: Annotated[str, typer.Argument(help="Paper id (see `ingest pa
              wait: Annotated[bool, typer.Option("--wait", help="Wait for the discovery task's answer.")] = False,
              timeout: Annotated[float, typer.Option(help="Seconds --wait waits.")] = 300) -> None:
     """Look for the newest edition of PAPER (or that of --date) and fetch what it still needs."""
+    from celery import signature
+
+    from ingest.queue import enqueue, producer
+
     with operator_errors():
         the_paper = _site_paper(paper)
         day = parse_date(date)
@@ -124,6 +141,9 @@ def reingest(paper: Annotated[str, typer.Argument(help="Paper id (see `ingest pa
                                                                      "archived bytes.")] = False) -> None:
     """Ingest PAPER's editions of a date range again: pages and articles from the archive (or fetched again
     with --refetch), parsed anew and indexed over the old documents."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from ingest.queue import producer
     from ingest.sources.epaper.runner import SiteRunner
 
     with operator_errors():
@@ -142,7 +162,7 @@ def reingest(paper: Annotated[str, typer.Argument(help="Paper id (see `ingest pa
         counts = {"editions": 0, "absent": 0, "pages": 0, "articles": 0, "problems": 0}
         try:
             with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                          TimeElapsedColumn(), console=err) as progress:
+                          TimeElapsedColumn(), console=err.console) as progress:
                 bar = progress.add_task(f"{paper} editions", total=len(days))
                 for day in days:
                     progress.update(bar, description=f"{paper} {day}")
@@ -157,6 +177,7 @@ def reingest(paper: Annotated[str, typer.Argument(help="Paper id (see `ingest pa
 
 
 def _reingest_day(runner, celery, s, day: date, counts: dict[str, int], progress: Progress) -> None:
+    from ingest.queue import archive_flow, enqueue
     from ingest.sources.epaper.runner import PageWork
 
     try:

@@ -31,22 +31,15 @@ def build_index(env: dict[str, str]) -> dict[str, str]:
     from ingest.archive import Archive
     from ingest.config import Settings
     from ingest.model import Edition
-    from ingest.pipeline import (
-        archive_file,
-        dedup_step,
-        index_step,
-        make_hints,
-        normalize_step,
-        parse_step,
-    )
+    from ingest.pipeline import archive_file, index_step, make_hints, parse_step, prepare
 
     s = Settings.from_env(env)
     archive = Archive(s.archive_dir)
     source = archive_file(str(SAMPLE_PAGE), archive)
     hints = make_hints(SAMPLE_PAGE.name, paper="zjgrrb", url=SAMPLE_PAGE.resolve().as_uri())
-    payload = dedup_step(normalize_step(parse_step(source.to_dict(), hints, archive)))
+    payload = parse_step(source.to_dict(), hints, archive)
     ids = index_step(payload, s)["ids"]
-    edition = Edition.from_dict(payload["edition"])
+    edition, _ = prepare(Edition.from_dict(payload["edition"]))  # the articles index_step wrote, in its order
     found = [(i, a) for i, a in zip(ids, edition.articles, strict=True) if a.title == TITLE]
     assert found, f"the sample page no longer parses into {TITLE!r}"
     article_id, article = found[0]
@@ -63,6 +56,9 @@ def build_index(env: dict[str, str]) -> dict[str, str]:
     for n, edition_dict in enumerate((first, final)):
         src = {"kind": "file", "uri": f"file:///reprint/hzrb-2020-06-26-03-v{n}.txt", "archive_hash": f"{n}" * 64}
         reprint_ids = index_step({"source": src, "hints": {"name": "reprint"}, "edition": edition_dict}, s)["ids"]
+    from ingest.index import client
+
+    client(s).indices.refresh(index=s.index)  # the index step forces no refresh; the searches must see it all
     return {"article": article_id, "reprint": reprint_ids[0]}
 
 

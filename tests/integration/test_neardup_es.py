@@ -122,6 +122,7 @@ def test_search_collapses_near_duplicates_and_no_collapse_shows_every_copy(index
                                   "file:///a.txt", "a" * 64))
     run_index_step(index, payload("jxrb", "2020-06-26", [traditional_reprint("hongchuan", "紅船精神進企業")], "file",
                                   "file:///b.txt", "b" * 64))
+    Elasticsearch(ES_URL).indices.refresh(index=index)  # the index step forces none; `ingest add --wait` does this
     env = {"INGEST_INDEX": index}
     collapsed = run_cli("search", "红船精神", "--json", env=env)
     assert collapsed.returncode == 0, collapsed.stderr

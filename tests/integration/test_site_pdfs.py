@@ -100,7 +100,7 @@ def test_a_pdf_has_its_own_larger_cap(make_runner, site, service_env):
 
 
 def test_once_a_pdf_only_page_is_indexed_the_edition_is_complete_and_its_pdf_not_fetched_again(make_runner, site):
-    from ingest.pipeline import dedup_step, index_step, normalize_step, parse_step
+    from ingest.pipeline import index_step, parse_step
 
     r = make_runner()
     page_list = site.url(HTML + "node_10.htm")
@@ -110,7 +110,7 @@ def test_once_a_pdf_only_page_is_indexed_the_edition_is_complete_and_its_pdf_not
     assert not r.complete(DAY)  # fetched, not yet indexed
     assert r.page(DAY, page_list, 9).pdf == work.pdf  # an unchanged page list still owes its PDF's articles
     parsed = parse_step(payload["source"], payload["hints"], r.archive)
-    index_step(dedup_step(normalize_step(parsed)), settings())
+    index_step(parsed, settings())
     r.es.indices.refresh(index=r.s.ledger_index)  # what the second or so before the next discovery does
     assert r.complete(DAY)
     pdf_requests = len(site.hits(PDFS + "z2020062500009.pdf"))

@@ -2,7 +2,7 @@
 
 Parsing happens here, at delivery, not in a later task: a message that cannot be parsed must go to the
 quarantine folder while the poll still holds it, instead of surfacing later as a failed task the mailbox
-knows nothing of. The parsed payload then enters the shared flow at the normalize step, so mail editions
+knows nothing of. The parsed payload then enters the shared flow at the index step, so mail editions
 are normalized, deduplicated, indexed and written to the ledger exactly like site and file editions.
 """
 

@@ -1,0 +1,49 @@
+"""Wall time of the `ingest` command as an operator starts it: `ingest --help`, and `ingest search` (start-up
+plus one search of the configured index), each run several times, median and best printed.
+
+    .venv/bin/python bench/cli_startup.py [--runs N] [--query 红船精神]
+
+Targets (issue: fast CLI start-up): --help ≤ 0.25 s, search ≤ 0.4 s on a warm, quiet machine. The import
+cost alone is printed too (`python -c "import ingest.cli"`), so a slow run can be told from a slow server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+
+
+def timed(cmd: list[str], runs: int) -> list[float]:
+    subprocess.run(cmd, capture_output=True, check=False)  # warm the page cache
+    out = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, capture_output=True, check=False)
+        out.append(time.perf_counter() - t0)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=10)
+    ap.add_argument("--query", default="红船精神")
+    args = ap.parse_args()
+    cases = {
+        "python -c pass (interpreter)": [sys.executable, "-c", "pass"],
+        "import ingest.cli": [sys.executable, "-c", "import ingest.cli"],
+        "ingest --help": [str(BIN / "ingest"), "--help"],
+        f"ingest search {args.query} --json": [str(BIN / "ingest"), "search", args.query, "--json"],
+    }
+    for name, cmd in cases.items():
+        t = timed(cmd, args.runs)
+        print(f"{name:<36} median {statistics.median(t):.3f} s  best {min(t):.3f} s  ({args.runs} runs)")
+
+
+if __name__ == "__main__":
+    main()

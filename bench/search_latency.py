@@ -1,0 +1,262 @@
+"""Search latency at 100,000 articles (and more): ES `took` and in-process wall time per query class, with and
+without the collapse, on an index built the worker's way, from realistic text.
+
+    .venv/bin/python bench/search_latency.py [--sizes 100000[,300000]] [--variants default,index_phrases]
+                                             [--runs 5] [--keep]
+
+The corpus: every real text the project holds (the sample page, the fixture sites' article pages, the page
+texts and hand-split articles of bench/search_quality.py, and the saved real pages under
+tests/fixtures/real_pages when there are any), plus synthetic articles whose sentences are words drawn
+from jieba's shipped dictionary by its frequencies, so that common and rare terms occur about as often
+as in print. About one article in four carries one or two real paragraphs, and one in twelve is a reprint
+of an earlier one in another paper (same near-duplicate group), so the collapse has groups to fold.
+
+Each size is one index named bench-latency-…, created from the worker's template and analysis profile
+(ingest.index.index_body) and deleted at the end (--keep leaves it for a second look). A variant changes
+the mapping: `index_phrases` indexes two-character shingles beside the per-character fields, which core
+Elasticsearch uses for phrase queries. The query classes: a common two-character word, a rarer word of three
+or four characters, two terms, a phrase cut from a real paragraph, a common word filtered by paper and a
+date range, and the judged seed queries of bench/search_quality.py. Each query runs `--runs` times after a
+warm-up, through ingest.search.search, as the front-ends run it (wall), and its body once more for the ES
+`took`: collapse on (the default) and off.
+
+The shared Elasticsearch has a 768 MB heap and other work on it: the 300k point is optional.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import itertools
+import random
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import jieba  # noqa: E402
+from elasticsearch import Elasticsearch, helpers  # noqa: E402
+from search_quality import FIXTURES, corpus, documents, load_queries  # noqa: E402
+
+from ingest.config import settings  # noqa: E402
+from ingest.index import client, index_body  # noqa: E402
+from ingest.normalize import normalize_edition  # noqa: E402
+from ingest.parse import ParseHints, parse_file  # noqa: E402
+from ingest.search import SearchRequest, build_query, index_word_fields, search  # noqa: E402
+
+PAPERS = [f"paper{n:02d}" for n in range(24)]
+FIRST_DAY = date(2018, 1, 1)
+DAYS = 3 * 365
+TEXT_FIELDS = ("title", "pretitle", "subtitle", "body", "column", "dateline")
+MODES = {"collapse": {"collapse": True}, "no collapse": {"collapse": False}}
+
+
+# ---------------------------------------------------------------- text
+
+def real_paragraphs() -> list[str]:
+    """Every paragraph of real text the project holds (at least 20 characters)."""
+    paras = [p for inp in corpus() for a in inp.edition.articles for p in a.paragraphs]
+    for path in sorted((FIXTURES / "real_pages").rglob("*.htm*")) if (FIXTURES / "real_pages").is_dir() else []:
+        try:
+            edition = normalize_edition(parse_file(path, ParseHints(name=path.name)))
+        except Exception as e:  # a page our parsers cannot split yet still leaves the rest of the corpus
+            print(f"  (skipped {path.relative_to(FIXTURES)}: {e})", file=sys.stderr)
+            continue
+        paras += [p for a in edition.articles for p in a.paragraphs]
+    return sorted({p for p in paras if len(p) >= 20})
+
+
+class Words:
+    """Words drawn by their frequency in jieba's dictionary (word, count, part of speech per line)."""
+
+    def __init__(self, rng: random.Random) -> None:
+        path = Path(jieba.__file__).parent / "dict.txt"
+        words, weights = [], []
+        for line in path.read_text(encoding="utf-8").splitlines():
+            word, freq, *_ = line.split(" ")
+            if all("\u4e00" <= c <= "\u9fff" for c in word):
+                words.append(word)
+                weights.append(int(freq))
+        self.words = words
+        self.freq = dict(zip(words, weights, strict=True))
+        self.cum = list(itertools.accumulate(weights))
+        self.rng = rng
+
+    def draw(self, n: int) -> list[str]:
+        total = self.cum[-1]
+        return [self.words[bisect.bisect(self.cum, self.rng.random() * total)] for _ in range(n)]
+
+    def sentence(self) -> str:
+        return "".join(self.draw(self.rng.randint(6, 18))) + self.rng.choice("。。。，；！？")
+
+    def by_rank(self, length: int, ranks: range) -> list[str]:
+        ranked = sorted((w for w in self.words if len(w) == length), key=lambda w: -self.freq[w])
+        return ranked[ranks.start:ranks.stop]
+
+
+def articles(n: int, rng: random.Random, words: Words, real: list[str]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """n article documents in the template's shape (only the fields a search reads or filters on)."""
+    earlier: list[tuple[str, dict[str, Any]]] = []
+    for k in range(n):
+        doc_id = f"lat-{k:07d}"
+        if earlier and rng.random() < 1 / 12:  # a reprint in another paper, days later: same group
+            orig_id, orig = rng.choice(earlier)
+            day = date.fromisoformat(orig["date"]) + timedelta(days=rng.randint(0, 3))
+            doc = orig | {"paper": rng.choice(PAPERS), "date": day.isoformat(), "dup_group": orig["dup_group"]}
+            yield doc_id, doc
+            continue
+        body = ["".join(words.sentence() for _ in range(rng.randint(2, 4))) for _ in range(rng.randint(3, 7))]
+        if rng.random() < 0.25:
+            for _ in range(rng.randint(1, 2)):
+                body.insert(rng.randrange(len(body) + 1), rng.choice(real))
+        doc = {"paper": rng.choice(PAPERS), "paper_name": "", "kind": "article",
+               "date": (FIRST_DAY + timedelta(days=rng.randrange(DAYS))).isoformat(),
+               "page": {"number": rng.randint(1, 12), "name": ""}, "title": "".join(words.draw(rng.randint(3, 6))),
+               "pretitle": "", "subtitle": "", "body": body, "dup_group": doc_id}
+        if len(earlier) < 5000:
+            earlier.append((doc_id, doc))
+        elif rng.random() < 0.05:
+            earlier[rng.randrange(len(earlier))] = (doc_id, doc)
+        yield doc_id, doc
+
+
+def real_documents() -> list[tuple[str, dict[str, Any]]]:
+    """The judged corpus of bench/search_quality.py as documents, so the seed queries find what they find there."""
+    return [(doc_id, doc) for _, pairs in documents(corpus()).docs for doc_id, doc in pairs]
+
+
+# ---------------------------------------------------------------- the index
+
+def with_index_phrases(body: dict[str, Any]) -> dict[str, Any]:
+    """Two-character shingles beside every per-character text field: match_phrase uses them in core ES."""
+    def walk(props: dict[str, Any]) -> None:
+        for spec in props.values():
+            if spec.get("type") == "text" and spec.get("analyzer") == "zh_chars":
+                spec["index_phrases"] = True
+            walk(spec.get("properties", {}))
+    walk(body["mappings"]["properties"])
+    body["mappings"]["_meta"] = body["mappings"].get("_meta", {}) | {"bench_variant": "index_phrases"}
+    return body
+
+
+def build(es: Elasticsearch, name: str, variant: str, size: int, real: list[str], seed: int) -> float:
+    body = index_body(es=es)
+    if variant == "index_phrases":
+        body = with_index_phrases(body)
+    es.indices.create(index=name, settings=body["settings"] | {"refresh_interval": "-1"}, mappings=body["mappings"])
+    rng = random.Random(seed)
+    words = Words(rng)
+    fixed = real_documents()
+    docs = itertools.chain(fixed, articles(size - len(fixed), rng, words, real))
+    t0 = time.perf_counter()
+    slow = es.options(request_timeout=600)
+    helpers.bulk(slow, ({"_index": name, "_id": i, "_source": d} for i, d in docs), chunk_size=1000)
+    es.indices.put_settings(index=name, settings={"refresh_interval": "1s"})
+    slow.indices.refresh(index=name)
+    slow.indices.forcemerge(index=name, max_num_segments=8)
+    return time.perf_counter() - t0
+
+
+# ---------------------------------------------------------------- queries
+
+def query_classes(words: Words, real: list[str], rng: random.Random) -> dict[str, list[SearchRequest]]:
+    common = words.by_rank(2, range(0, 400))
+    rarer = words.by_rank(3, range(200, 3000)) + words.by_rank(4, range(100, 2000))
+    phrases = [p[s:s + rng.randint(4, 8)] for p in rng.sample(real, 10) for s in [rng.randrange(max(1, len(p) - 8))]]
+    seeds = [q.text for q in load_queries()]
+    pick = rng.sample
+    return {
+        "common word": [SearchRequest(w) for w in pick(common, 10)],
+        "rarer word": [SearchRequest(w) for w in pick(rarer, 10)],
+        "two terms": [SearchRequest(f"{a} {b}") for a, b in zip(pick(common, 10), pick(rarer, 10), strict=True)],
+        "real phrase": [SearchRequest(p) for p in phrases],
+        "filtered": [SearchRequest(w, paper=rng.choice(PAPERS), since=date(2019, 1, 1), until=date(2019, 12, 31))
+                     for w in pick(common, 10)],
+        "seed queries": [SearchRequest(q) for q in seeds],
+    }
+
+
+def pct(values: list[float], p: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, round(p / 100 * (len(s) - 1)))]
+
+
+def measure(es: Elasticsearch, name: str, classes: dict[str, list[SearchRequest]], runs: int) \
+        -> dict[tuple[str, str], tuple[list[float], list[float]]]:
+    """{(class, mode): (took ms, wall ms)} over every query and run."""
+    out: dict[tuple[str, str], tuple[list[float], list[float]]] = {}
+    for mode, opts in MODES.items():
+        for cls, reqs in classes.items():
+            took, wall = [], []
+            for req in reqs:
+                req = replace(req, **opts)
+                body = build_query(req, index_word_fields(es, name))
+                search(es, name, req)  # warm-up
+                for _ in range(runs):
+                    t0 = time.perf_counter()
+                    search(es, name, req)
+                    wall.append((time.perf_counter() - t0) * 1000)
+                    took.append(float(es.search(index=name, **body)["took"]))
+            out[(cls, mode)] = (took, wall)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sizes", default="100000", help="comma-separated index sizes (articles)")
+    ap.add_argument("--variants", default="default", help="comma-separated: default, index_phrases")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--seed", type=int, default=12)
+    ap.add_argument("--keep", action="store_true", help="leave the indices (named in the output) for a second look")
+    args = ap.parse_args()
+    es = client(settings())
+    real = real_paragraphs()
+    rng = random.Random(args.seed)
+    classes = query_classes(Words(random.Random(args.seed)), real, rng)
+    print(f"real paragraphs: {len(real)}; queries per class: "
+          + ", ".join(f"{c} {len(r)}" for c, r in classes.items()) + f"; {args.runs} runs each after a warm-up")
+    p95s: dict[tuple[str, str], list[tuple[int, float, float]]] = {}
+    for variant in args.variants.split(","):
+        for size in (int(s) for s in args.sizes.split(",")):
+            name = f"bench-latency-{variant.replace('_', '-')}-{size}-{uuid.uuid4().hex[:6]}"
+            try:
+                built = build(es, name, variant, size, real, args.seed)
+                stats = es.indices.stats(index=name)["indices"][name]["total"]["store"]["size_in_bytes"]
+                print(f"\n{variant}, {size} articles: built in {built:.0f} s ({size / built:.0f} docs/s), "
+                      f"{stats / 2**20:.0f} MB on disk" + (f" [{name}]" if args.keep else ""))
+                results = measure(es, name, classes, args.runs)
+                print(f"{'class':<16} {'mode':<24} {'took p50':>8} {'p95':>6} {'max':>6}   "
+                      f"{'wall p50':>8} {'p95':>6} {'max':>6}")
+                for mode in MODES:
+                    every_took: list[float] = []
+                    every_wall: list[float] = []
+                    for cls in classes:
+                        took, wall = results[(cls, mode)]
+                        every_took += took
+                        every_wall += wall
+                        print(f"{cls:<16} {mode:<24} {pct(took, 50):8.0f} {pct(took, 95):6.0f} {max(took):6.0f}   "
+                              f"{pct(wall, 50):8.0f} {pct(wall, 95):6.0f} {max(wall):6.0f}")
+                    print(f"{'all':<16} {mode:<24} {pct(every_took, 50):8.0f} {pct(every_took, 95):6.0f} "
+                          f"{max(every_took):6.0f}   {pct(every_wall, 50):8.0f} {pct(every_wall, 95):6.0f} "
+                          f"{max(every_wall):6.0f}")
+                    p95s.setdefault((variant, mode), []).append((size, pct(every_took, 95), pct(every_wall, 95)))
+            finally:
+                if not args.keep:
+                    es.indices.delete(index=name, ignore_unavailable=True)
+    for (variant, mode), points in p95s.items():
+        if len(points) >= 2:
+            (n1, t1, w1), (n2, t2, w2) = points[0], points[-1]
+            slope_t, slope_w = (t2 - t1) / (n2 - n1), (w2 - w1) / (n2 - n1)
+            print(f"projected to 1,000,000 ({variant}, {mode}, linear from {n1:,} and {n2:,}): took p95 "
+                  f"{t2 + slope_t * (1_000_000 - n2):.0f} ms, wall p95 {w2 + slope_w * (1_000_000 - n2):.0f} ms")
+
+
+if __name__ == "__main__":
+    main()

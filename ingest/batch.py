@@ -1,0 +1,215 @@
+"""Writing one batch of documents (an edition's articles) with every check of the index step, in a fixed
+number of round trips whatever the batch holds:
+
+1. one msearch: each article's near-duplicate candidates and older versions, and the documents the
+   source contributed before (to retire those its new parse no longer has);
+2. the recent writes of the same keys (ingest.recent: what those searches cannot see yet), one Redis round
+   trip for the ids and one for their near-duplicate facts; an mget only for the rare recent document that
+   a version or stale-source check must delete;
+3. the write (ingest.index.write_documents: one mget for the exact-duplicate merge, one _bulk);
+4. the written keys added to the recent writes and read back, for the settle of near-duplicate groups that
+   other workers started at the same moment (ingest.dup_groups);
+5. one closing _bulk: group moves, deletes of older versions and stale documents, and the ledger entries.
+
+Nothing forces a refresh: a caller that must search what it wrote (`ingest add --wait`) refreshes once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from elasticsearch import Elasticsearch
+
+from ingest import ledger
+from ingest.config import Settings
+from ingest.documents import Source
+from ingest.dup_groups import (
+    CANDIDATE_FIELDS,
+    MAX_CANDIDATES,
+    Doc,
+    assign_groups,
+    candidate_search,
+    candidates,
+    in_window,
+    settle_new_groups,
+)
+from ingest.errors import ServiceError
+from ingest.index import (
+    WriteResult,
+    bulk_items,
+    ensure_index,
+    mget_found,
+    msearch,
+    source_documents_search,
+    stale_actions,
+    write_documents,
+)
+from ingest.neardup import Candidate, Signature, is_near_duplicate
+from ingest.recent import Facts, Group, RecentWrites, band_key, source_key, source_uri
+from ingest.versions import (
+    VERSION_FIELDS,
+    Replacement,
+    is_older_version,
+    older_versions_search,
+    replacement_entry,
+    replacements,
+)
+
+
+@dataclass
+class BatchResult:
+    write: WriteResult
+    removed: list[str] = field(default_factory=list)
+    replaced: list[Replacement] = field(default_factory=list)
+    regrouped: dict[str, str] = field(default_factory=dict)  # id → the group it moved to
+
+
+@dataclass
+class _Lookups:
+    """What the batch's documents are checked against, by document id."""
+
+    candidates: dict[str, list[Candidate]]
+    versions: dict[str, list[dict[str, Any]]]  # older versions as hits (seq_no for a guarded delete)
+    stale: list[dict[str, Any]]  # the documents the source contributed before, as hits
+    hits: dict[str, list[dict[str, Any]]]  # the candidates' search hits (seq_no for a guarded move)
+
+
+def _keys(doc_id: str, doc: dict[str, Any]) -> list[str]:
+    keys = [band_key(b) for b in doc.get("dup_bands") or []]
+    if doc.get("source_key"):
+        keys.append(source_key(doc["paper"], doc["source_key"]))
+    return keys
+
+
+def _facts(doc: dict[str, Any]) -> Facts:
+    return Facts(doc.get("date"), doc["dup_group"], doc["dup_signature"])
+
+
+def _band_group(doc_id: str, doc: dict[str, Any]) -> Group:
+    # Twice the cap: candidates outside the date window are dropped after the ranking.
+    return Group([band_key(b) for b in doc["dup_bands"]], 2 * MAX_CANDIDATES, doc_id)
+
+
+def _recent_candidates(doc: dict[str, Any], ranked: list[str], facts: dict[str, Facts], seen: set[str]) \
+        -> list[Candidate]:
+    """The ranked recent writes as candidates for `doc`: those in its date window, not already found."""
+    out = []
+    for i in ranked:
+        f = facts.get(i)
+        if i in seen or f is None or not in_window(doc.get("date"), f.date):
+            continue
+        try:
+            out.append(Candidate(i, Signature.decode(f.signature), f.dup_group))
+        except ValueError:  # another fingerprint version
+            continue
+        if len(out) == MAX_CANDIDATES:
+            break
+    return out
+
+
+def _lookup(es: Elasticsearch, recent: RecentWrites, alias: str, docs: list[Doc], source: Source, paper: str) \
+        -> _Lookups:
+    banded = [(i, d) for i, d in docs if d.get("dup_bands")]
+    keyed = [(i, d) for i, d in docs if d.get("source_key")]
+    bodies = ([candidate_search(i, d) for i, d in banded] + [older_versions_search(i, d) for i, d in keyed]
+              + [source_documents_search(source, paper)])
+    found = msearch(es, alias, bodies, "near-duplicates, older versions and earlier documents of the source")
+    hits = {i: h for (i, _), h in zip(banded, found, strict=False)}
+    versions = {i: h for (i, _), h in zip(keyed, found[len(banded):], strict=False)}
+    stale = found[-1]
+
+    groups = ([_band_group(i, d) for i, d in banded]
+              + [Group([source_key(d["paper"], d["source_key"])], 1000, i) for i, d in keyed]
+              + [Group([source_uri(source.kind, source.uri)], 10_000)])
+    ranked = recent.ranked(groups)
+    own = {i for i, _ in docs}
+    facts = recent.facts({x for r in ranked[:len(banded)] for x in r} - own)
+    cands = {}
+    for (i, d), r in zip(banded, ranked, strict=False):
+        cands[i] = candidates(hits[i])
+        cands[i] += _recent_candidates(d, r, facts, {c.id for c in cands[i]} | own)
+
+    # Recent documents a delete must be guarded for: read back by id (rare: a re-ingest within seconds).
+    version_ids = {i: set(r) - {h["_id"] for h in versions[i]}
+                   for (i, _), r in zip(keyed, ranked[len(banded):], strict=False)}
+    stale_ids = set(ranked[-1]) - own - {h["_id"] for h in stale}
+    fresh = mget_found(es, alias, sorted(set().union(stale_ids, *version_ids.values())), VERSION_FIELDS)
+    for i, d in keyed:
+        versions[i] += [fresh[x] for x in version_ids[i] if x in fresh and is_older_version(i, d, fresh[x])]
+    stale += [fresh[x] for x in stale_ids if x in fresh]
+    return _Lookups(cands, versions, stale, hits)
+
+
+def _settle_hits(es: Elasticsearch, recent: RecentWrites, alias: str, docs: list[Doc], source: Source,
+                 before: _Lookups) -> dict[str, list[dict[str, Any]]]:
+    """Record the written documents in the recent writes, and read back, for each one that started its own
+    group, the near-duplicate candidates as they are now: the stored ones its search found, and the recent
+    ones it verifies against, their groups read by realtime mget (a move needs their seq_no)."""
+    keys: dict[str, list[str]] = {}
+    for i, d in docs:
+        for k in _keys(i, d):
+            keys.setdefault(k, []).append(i)
+    keys[source_uri(source.kind, source.uri)] = [i for i, _ in docs]
+    starters = [(i, d) for i, d in docs if d.get("dup_bands") and d["dup_group"] == i]
+    ranked = recent.add_and_read(keys, {i: _facts(d) for i, d in docs if d.get("dup_bands")},
+                                 [_band_group(i, d) for i, d in starters])
+    if not starters:
+        return {}
+    facts = recent.facts({x for r in ranked for x in r})
+    verified = {i: {c.id for c in _recent_candidates(d, r, facts, set()) if _verifies(d, c)}
+                for (i, d), r in zip(starters, ranked, strict=True)}
+    fresh = mget_found(es, alias, sorted(set().union(*verified.values())), CANDIDATE_FIELDS)
+    return {i: [h for h in before.hits.get(i, []) if h["_id"] not in fresh]
+            + [fresh[x] for x in verified[i] if x in fresh] for i, _ in starters}
+
+
+def _verifies(doc: dict[str, Any], c: Candidate) -> bool:
+    return is_near_duplicate(Signature.decode(doc["dup_signature"]), c.signature)
+
+
+def write_batch(es: Elasticsearch, s: Settings, docs: list[Doc], source: Source, paper: str, day: str | None,
+                index_entry: Callable[[BatchResult], ledger.Entry]) -> BatchResult:
+    """Write `docs` of `source` with near-duplicate groups, exact-duplicate merge, versions, stale-document
+    retirement and the ledger. `index_entry(result)` builds the step's own ledger entry from the outcome."""
+    alias = s.index
+    recent = RecentWrites(s.redis_url, s.redis_prefix, alias)
+    ensure_index(es, alias)
+    ledger.ensure_ledger(es, s.ledger_index)
+    found = _lookup(es, recent, alias, docs, source, paper)
+    assign_groups(docs, found.candidates)
+    result = BatchResult(write_documents(es, alias, docs, refresh=False))
+    settle_hits = _settle_hits(es, recent, alias, docs, source, found)
+    moves = settle_new_groups(docs, settle_hits)
+
+    closing: list[dict[str, Any]] = []
+    for target, (group, guard) in moves.items():
+        closing.append({"_op_type": "update", "_index": alias, "_id": target, "doc": {"dup_group": group}, **guard})
+        result.regrouped[target] = group
+    doomed: set[str] = set()
+    for doc_id, doc in docs:
+        for r, hit in replacements(doc_id, doc, found.versions.get(doc_id, [])):
+            closing.append({"_op_type": "delete", "_index": alias, "_id": hit["_id"], "if_seq_no": hit["_seq_no"],
+                            "if_primary_term": hit["_primary_term"]})
+            result.replaced.append(r)
+            doomed.add(hit["_id"])
+    # An older version of the same URI is retired as a version (with its ledger entry), not as stale.
+    stale, result.removed = stale_actions([h for h in found.stale if h["_id"] not in doomed], source,
+                                          set(result.write.ids))
+    closing += [a | {"_index": alias} for a in stale]
+    closing += [ledger.bulk_action(s.ledger_index, replacement_entry(r, source, day)) for r in result.replaced]
+    closing.append(ledger.bulk_action(s.ledger_index, index_entry(result)))
+    for ok, op, info in bulk_items(es, closing, f"closing the batch of {source.uri} in {alias}"):
+        if ok or (op == "update" and info.get("_id") in moves and info.get("status") in (404, 409)):
+            continue  # a group move of a document gone or rewritten meanwhile: its worker decides
+        if op == "delete" and info.get("status") == 404:
+            continue  # another worker retired it first
+        if info.get("status") == 409:
+            raise ServiceError(f"document {info['_id']} changed while retiring it; retry the task")
+        raise ServiceError(f"Elasticsearch rejected {op} of {info.get('_id')}: {info.get('error')}")
+    if moves:  # later lookups verify against the groups as they are now
+        stored = {h["_id"]: h["_source"] for hits in settle_hits.values() for h in hits} | dict(docs)
+        recent.add_and_read({}, {i: Facts(stored[i].get("date"), group, stored[i]["dup_signature"])
+                                 for i, (group, _) in moves.items() if i in stored}, [])
+    return result
