@@ -13,11 +13,14 @@ import re
 from dataclasses import replace
 from datetime import date
 
+from ingest.encoding import encoding_note
 from ingest.errors import InputError
+from ingest.limits import Limits
 from ingest.model import Edition
 from ingest.papers import Paper, all_papers
 from ingest.parse import ParseHints, register
 from ingest.parse.mail_message import MailLimits, MailMessage, MailPart, html_to_page_text, read_message
+from ingest.parse.markup import check_markup
 from ingest.parse.merge import merge_editions
 from ingest.parse.pdf import page_number_in_name, pdf_edition, read_pdf
 from ingest.parse.unzip import ZipLimits
@@ -29,17 +32,21 @@ _DATE_PATTERNS = (
 )
 
 
-def limits_from_env(env: dict[str, str] | os._Environ[str] = os.environ) -> MailLimits:
-    """Caps for mail content: INGEST_MAIL_MAX_ATTACHMENT_BYTES and INGEST_MAIL_MAX_UNZIPPED_BYTES."""
+def limits_from_env(env: dict[str, str] | os._Environ[str] = os.environ, bounds: Limits | None = None
+                    ) -> MailLimits:
+    """Caps for mail content: INGEST_MAIL_MAX_ATTACHMENT_BYTES and INGEST_MAIL_MAX_UNZIPPED_BYTES, and the
+    zip bounds of `bounds` (zip_max_members, zip_max_ratio)."""
+    bounds = bounds or Limits.from_env(env)
     attachment = int(env.get("INGEST_MAIL_MAX_ATTACHMENT_BYTES", MailLimits.max_attachment_bytes))
     unzipped = int(env.get("INGEST_MAIL_MAX_UNZIPPED_BYTES", ZipLimits.max_total_bytes))
     return MailLimits(max_attachment_bytes=attachment,
-                      zip=ZipLimits(max_member_bytes=min(attachment, unzipped), max_total_bytes=unzipped))
+                      zip=ZipLimits(max_members=bounds.zip_max_members, max_member_bytes=min(attachment, unzipped),
+                                    max_total_bytes=unzipped, max_ratio=bounds.zip_max_ratio))
 
 
 @register("email")
 def parse_email(data: bytes, hints: ParseHints) -> Edition:
-    return edition_from_message(read_message(data, hints.name, limits_from_env()), hints)
+    return edition_from_message(read_message(data, hints.name, limits_from_env(bounds=hints.limits)), hints)
 
 
 def edition_from_message(msg: MailMessage, hints: ParseHints) -> Edition:
@@ -52,6 +59,10 @@ def edition_from_message(msg: MailMessage, hints: ParseHints) -> Edition:
         edition = _pdf_edition(pdfs, hints)
     else:
         edition = _body_edition(msg, hints)
+    if paper is None and not edition.paper_name:
+        # Mailing-list spam and personal mail have no masthead either: without one there is no edition.
+        raise InputError(f"{hints.name}: not an edition: no configured paper sends from {msg.sender or '(no From)'}"
+                         " or is named in the subject, and the text has no masthead naming a paper")
     if edition.date is None and msg.date is not None:
         tz = paper.tz if paper else None
         edition.date = (msg.date.astimezone(tz) if tz and msg.date.tzinfo else msg.date).date()
@@ -83,16 +94,23 @@ def _pdf_edition(pdfs: list[MailPart], hints: ParseHints) -> Edition:
 
 def _body_edition(msg: MailMessage, hints: ParseHints) -> Edition:
     """The body as one page of text: plain text when there is a substantial one, else the HTML's text."""
-    texts = [p.text() for p in msg.of_kind("text")]
-    texts += [html_to_page_text(p.text()) for p in msg.of_kind("html")]
-    text = max(texts, key=_cjk_count, default="")
-    if _cjk_count(text) < 50:
+    texts = [(p.decoded(), p.decoded().text) for p in msg.of_kind("text")]
+    for p in msg.of_kind("html"):
+        decoded = p.decoded()
+        check_markup(decoded.text, f"{hints.name}: {p.filename or 'HTML body'}", hints.limits)
+        texts.append((decoded, html_to_page_text(decoded.text)))
+    decoded, text = max(texts, key=lambda t: _cjk_count(t[1]), default=(None, ""))
+    if decoded is None or _cjk_count(text) < 50:
         kinds = ", ".join(sorted({p.kind for p in msg.parts})) or "no parts"
         raise InputError(f"{hints.name}: no edition in this message: no PDF attachment and no body text long "
                          f"enough to be a page (parts: {kinds})")
     from ingest.parse.page_text import parse_page_text
 
-    return parse_page_text(text.encode("utf-8"), replace(hints, name=f"{hints.name}: body"))
+    name = f"{hints.name}: body"
+    edition = parse_page_text(text.encode("utf-8"), replace(hints, name=name))
+    edition.masthead["encoding"] = decoded.encoding
+    edition.warnings[:0] = decoded.warnings + encoding_note(decoded, name)
+    return edition
 
 
 def _cjk_count(text: str) -> int:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from ingest.encoding import decode_html
+from ingest.encoding import Decoded, decode_html
 from ingest.errors import InputError
 from ingest.model import Edition, Page
 from ingest.papers import Paper, all_papers, paper_by_name
 from ingest.parse import ParseHints, register
+from ingest.parse.markup import check_markup
 from ingest.sources.epaper.extract import page_kind, parse_article, parse_page_list, soup_of
 from ingest.sources.epaper.families import Family, family_of, get_family
 from ingest.sources.epaper.pages import ArticlePage, PageListing
@@ -25,7 +26,7 @@ def parse_html(data: bytes, hints: ParseHints) -> Edition:
 
 
 def parse_epaper_html(data: bytes, hints: ParseHints, content_type: str | None = None) -> Edition:
-    page = read_epaper_page(data, hints, content_type)
+    page, decoded = _read_page(data, hints, content_type)
     paper = hints.paper or _paper_for(hints.url, page.paper_name)
     if isinstance(page, PageListing):
         edition = listing_edition(page, paper)
@@ -34,12 +35,18 @@ def parse_epaper_html(data: bytes, hints: ParseHints, content_type: str | None =
     if hints.date and edition.date and hints.date != edition.date:
         edition.warnings.append(f"{hints.name}: the page says {edition.date}, the caller expected {hints.date}")
     edition.date = edition.date or hints.date
+    edition.masthead["encoding"] = decoded.encoding
     return edition
 
 
 def read_epaper_page(data: bytes, hints: ParseHints, content_type: str | None = None) -> PageListing | ArticlePage:
     """The page list or article page in `data`, or an InputError that says why it is neither."""
+    return _read_page(data, hints, content_type)[0]
+
+
+def _read_page(data: bytes, hints: ParseHints, content_type: str | None) -> tuple[PageListing | ArticlePage, Decoded]:
     decoded = decode_html(data, hints.name, content_type)
+    check_markup(decoded.text, hints.name, hints.limits)
     url = hints.url or hints.name
     family = _family(hints, url, decoded.text)
     soup = soup_of(decoded.text)
@@ -51,7 +58,7 @@ def read_epaper_page(data: bytes, hints: ParseHints, content_type: str | None = 
     page = parse_page_list(decoded.text, url, family) if kind == "page_list" else parse_article(decoded.text, url,
                                                                                                    family)
     page.warnings[:0] = decoded.warnings
-    return page
+    return page, decoded
 
 
 def listing_edition(listing: PageListing, paper: Paper | None) -> Edition:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.errors import ConfigError
-from ingest.parse import MAX_INPUT_BYTES
+from ingest.limits import Limits
 
 TLS_MODES = ("ssl", "starttls")
 
@@ -64,7 +64,7 @@ class MailboxSettings:
             folders=tuple(f.strip() for f in e.get("INGEST_IMAP_FOLDERS", "INBOX").split(",") if f.strip()),
             quarantine=e.get("INGEST_IMAP_QUARANTINE", "Quarantine"),
             processed=processed,
-            max_message_bytes=_int(e, "INGEST_MAIL_MAX_MESSAGE_BYTES", MAX_INPUT_BYTES),
+            max_message_bytes=_int(e, "INGEST_MAIL_MAX_MESSAGE_BYTES", Limits.max_text_bytes),
             idle_seconds=_int(e, "INGEST_IMAP_IDLE_SECONDS", 300),
             timeout=float(_int(e, "INGEST_IMAP_TIMEOUT", 60)),
         )

@@ -1,0 +1,54 @@
+"""Hard bounds on the work one input may cause, so that hostile or broken input fails fast and small.
+
+Every bound is a named setting (environment variable `INGEST_<FIELD>` in upper case) with a default far
+above any real edition; exceeding one is an InputError naming the input and the bound.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+
+from ingest.errors import ConfigError
+
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    # A page text or HTML page of 20 MB is already far beyond any printed page: larger input is a mistake.
+    max_text_bytes: int = 20 * MIB
+    # A mailed or PDF whole edition (dozens of page images) can be much larger.
+    max_edition_bytes: int = 200 * MIB
+    # A page's content stream is a few MB; images are not inflated for text extraction.
+    pdf_max_stream_bytes: int = 64 * MIB
+    pdf_max_decoded_bytes: int = 256 * MIB  # all streams of one file inflated together
+    pdf_max_pages: int = 64  # an edition has 4–48 pages; more is not a newspaper
+    # Drawing and text operators of one page, forms counted each time they are drawn (a dense
+    # broadsheet page has some 50 thousand).
+    pdf_max_page_objects: int = 500_000
+    html_max_depth: int = 200  # element nesting; real e-paper pages nest 20–40 deep
+    html_max_links: int = 20_000  # a page list links some 10–100 articles, a site map a few thousand
+    zip_max_members: int = 200
+    # Text and PDF compress 2–10×; 100× is no edition but a bomb.
+    zip_max_ratio: float = 100.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Limits:
+        e = os.environ if env is None else env
+        values: dict[str, int | float] = {}
+        for f in fields(cls):
+            raw = e.get(f"INGEST_{f.name.upper()}")
+            if raw is None:
+                continue
+            try:
+                values[f.name] = float(raw) if f.type == "float" else int(raw)
+            except ValueError:
+                raise ConfigError(f"INGEST_{f.name.upper()}={raw!r} is not a number") from None
+        return cls(**values)  # type: ignore[arg-type]
+
+
+def limits() -> Limits:
+    """The bounds of this process, read from the environment each call (cheap; tests change it)."""
+    return Limits.from_env()
