@@ -25,9 +25,11 @@ class Limits:
     pdf_max_stream_bytes: int = 64 * MIB
     pdf_max_decoded_bytes: int = 256 * MIB  # all streams of one file inflated together
     pdf_max_pages: int = 64  # an edition has 4–48 pages; more is not a newspaper
-    # Drawing and text operators of one page, forms counted each time they are drawn (a dense
-    # broadsheet page has some 50 thousand).
-    pdf_max_page_objects: int = 500_000
+    # Objects one page draws (glyphs, paths, images, forms); a dense broadsheet page has some 20 thousand.
+    pdf_max_page_objects: int = 200_000
+    # Operators and operands of one page's content, forms counted each time they are drawn: a dense page
+    # has some 70 thousand, and the text extractor reads about 50 thousand a second.
+    pdf_max_page_tokens: int = 500_000
     html_max_depth: int = 200  # element nesting; real e-paper pages nest 20–40 deep
     html_max_links: int = 20_000  # a page list links some 10–100 articles, a site map a few thousand
     zip_max_members: int = 200

@@ -84,7 +84,7 @@ def _pdf_edition(pdfs: list[MailPart], hints: ParseHints) -> Edition:
     parts, next_number = [], 1
     for number, _, part in named:
         label = f"{hints.name}: {part.filename or 'attached PDF'}"
-        pages = read_pdf(part.data, label)
+        pages = read_pdf(part.data, label, hints.limits)
         first = number if number is not None and (len(pages) == 1 or len(pdfs) > 1) else next_number
         numbers = list(range(first, first + len(pages)))
         parts.append(pdf_edition(pages, numbers, replace(hints, name=label, page=None)))
