@@ -50,7 +50,8 @@ def parse_email(data: bytes, hints: ParseHints) -> Edition:
 
 
 def edition_from_message(msg: MailMessage, hints: ParseHints) -> Edition:
-    paper = hints.paper or paper_for_sender(msg.sender) or paper_in_text(msg.subject)
+    named = paper_for_sender(msg.sender) or paper_in_text(msg.subject)
+    paper = hints.paper or named
     day = hints.date or date_in(msg.subject) or next(filter(None, (date_in(p.filename) for p in msg.parts)), None) \
         or (date_in(msg.of_kind("text")[0].text()[:2000]) if msg.of_kind("pdf") and msg.of_kind("text") else None)
     hints = replace(hints, paper=paper, date=day)
@@ -59,10 +60,11 @@ def edition_from_message(msg: MailMessage, hints: ParseHints) -> Edition:
         edition = _pdf_edition(pdfs, hints)
     else:
         edition = _body_edition(msg, hints)
-    if paper is None and not edition.paper_name:
-        # Mailing-list spam and personal mail have no masthead either: without one there is no edition.
+    if named is None and not _has_masthead(edition) and (hints.paper is None or not pdfs):
+        # Mailing-list spam is Chinese text too: from no paper's sender, naming none, with no masthead, its
+        # body is no edition (a paper given by the caller vouches for attached PDFs, not for any body text).
         raise InputError(f"{hints.name}: not an edition: no configured paper sends from {msg.sender or '(no From)'}"
-                         " or is named in the subject, and the text has no masthead naming a paper")
+                         " or is named in the subject, and the text has no masthead")
     if edition.date is None and msg.date is not None:
         tz = paper.tz if paper else None
         edition.date = (msg.date.astimezone(tz) if tz and msg.date.tzinfo else msg.date).date()
@@ -73,6 +75,10 @@ def edition_from_message(msg: MailMessage, hints: ParseHints) -> Edition:
         edition.warnings.append(f"{hints.name}: ignored parts that hold no edition text: {', '.join(ignored)}")
     edition.warnings[:0] = msg.warnings
     return edition
+
+
+def _has_masthead(edition: Edition) -> bool:
+    return edition.issue_number is not None or bool(set(edition.masthead) - {"encoding", "page_name"})
 
 
 def _pdf_edition(pdfs: list[MailPart], hints: ParseHints) -> Edition:

@@ -116,7 +116,8 @@ def test_the_same_article_from_another_file_is_one_document_listing_both_sources
 @pytest.mark.parametrize("name,content,problem", [
     ("empty.txt", b"", "the file is empty"),
     ("binary.txt", bytes(range(256)) * 4, "binary data"),
-    ("gbk.txt", "浙江工人日报 第11557号 省总工会".encode("gbk"), "not UTF-8"),
+    ("gbk.txt", "浙江工人日报 第11557号 省总工会".encode("gbk") + b"\x80\xff", "no encoding fits"),
+    ("masthead-only.txt", "浙江工人日报\n\n2020年6月25日 星期四\n\n第11557号\n".encode("gb18030"), "no articles found"),
 ])
 def test_bad_files_are_refused_by_name_and_nothing_is_indexed(ingested, es, service_env, worker, tmp_path, name,
                                                              content, problem):
