@@ -133,19 +133,24 @@ def decode_chinese(data: bytes, name: str, declared: str | None = None, what: st
     Big5 when the bytes fit and read as Chinese. InputError naming `name` when no encoding fits."""
     bom = _bom(data)
     if bom is not None:
-        codec, skip = bom
-        text = _strict(data[skip:], codec) or _mostly(data[skip:], codec)
-        if text is None:
-            raise InputError(f"{name}: starts with a {codec} byte order mark but the bytes are not {codec} {what}")
-        return Decoded(text, codec, "bom")
+        bom_codec, skip = bom
+        strict = _strict(data[skip:], bom_codec)
+        if strict is not None:
+            return Decoded(strict, bom_codec, "bom")
+        lenient = _mostly(data[skip:], bom_codec)
+        if lenient is None:
+            raise InputError(f"{name}: starts with a {bom_codec} byte order mark but the bytes are not {bom_codec} "
+                             f"{what}")
+        return Decoded(lenient, bom_codec, "bom", warnings=[f"{name}: a few bytes are not valid {bom_codec}; "
+                                                            "replaced with U+FFFD"])
     warnings: list[str] = []
-    codec = canonical(declared)
-    if declared and codec is None:
+    declared_codec = canonical(declared)
+    if declared and declared_codec is None:
         warnings.append(f"{name}: unknown charset {declared!r} declared; ignored")
-    if codec is not None and codec != "utf-8" and not _is_utf8_text(data):
-        text = _strict(data, codec)
-        if text is not None:
-            return Decoded(text, codec, "declared", warnings=warnings)
+    if declared_codec is not None and declared_codec != "utf-8" and not _is_utf8_text(data):
+        as_declared = _strict(data, declared_codec)
+        if as_declared is not None:
+            return Decoded(as_declared, declared_codec, "declared", warnings=warnings)
     text = _strict(data, "utf-8")
     if text is not None:
         return Decoded(text, "utf-8", "detected", declared=_differs(declared, "utf-8"), warnings=warnings)

@@ -13,7 +13,7 @@ import re
 from dataclasses import replace
 from datetime import date
 
-from ingest.encoding import encoding_note
+from ingest.encoding import Decoded, encoding_note
 from ingest.errors import InputError
 from ingest.limits import Limits
 from ingest.model import Edition
@@ -100,18 +100,20 @@ def _pdf_edition(pdfs: list[MailPart], hints: ParseHints) -> Edition:
 
 def _body_edition(msg: MailMessage, hints: ParseHints) -> Edition:
     """The body as one page of text: plain text when there is a substantial one, else the HTML's text."""
-    texts = [(p.decoded(), p.decoded().text) for p in msg.of_kind("text")]
-    for p in msg.of_kind("html"):
+    texts: list[tuple[Decoded, str]] = []
+    for p in msg.of_kind("text") + msg.of_kind("html"):
         decoded = p.decoded()
-        check_markup(decoded.text, f"{hints.name}: {p.filename or 'HTML body'}", hints.limits)
-        texts.append((decoded, html_to_page_text(decoded.text)))
-    decoded, text = max(texts, key=lambda t: _cjk_count(t[1]), default=(None, ""))
-    if decoded is None or _cjk_count(text) < 50:
+        if p.kind == "html":
+            check_markup(decoded.text, f"{hints.name}: {p.filename or 'HTML body'}", hints.limits)
+        texts.append((decoded, decoded.text if p.kind == "text" else html_to_page_text(decoded.text)))
+    best = max(texts, key=lambda t: _cjk_count(t[1]), default=None)
+    if best is None or _cjk_count(best[1]) < 50:
         kinds = ", ".join(sorted({p.kind for p in msg.parts})) or "no parts"
         raise InputError(f"{hints.name}: no edition in this message: no PDF attachment and no body text long "
                          f"enough to be a page (parts: {kinds})")
     from ingest.parse.page_text import parse_page_text
 
+    decoded, text = best
     name = f"{hints.name}: body"
     edition = parse_page_text(text.encode("utf-8"), replace(hints, name=name))
     edition.masthead["encoding"] = decoded.encoding

@@ -22,7 +22,7 @@ def _cap_memory() -> None:
 
 
 def run_cli(*args: str, timeout: float = TIMEOUT_S) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "ingest", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "ingest", *args], check=False, capture_output=True, text=True,
                           timeout=timeout, preexec_fn=_cap_memory, cwd=Path(__file__).resolve().parents[2])
 
 
