@@ -32,6 +32,8 @@ class Limits:
     pdf_max_page_tokens: int = 500_000
     html_max_depth: int = 200  # element nesting; real e-paper pages nest 20–40 deep
     html_max_links: int = 20_000  # a page list links some 10–100 articles, a site map a few thousand
+    # CPU time to parse one input, under all the bounds above: a page parses in well under a second.
+    parse_max_cpu_seconds: float = 30.0
     zip_max_members: int = 200
     # Text and PDF compress 2–10×; 100× is no edition but a bomb.
     zip_max_ratio: float = 100.0

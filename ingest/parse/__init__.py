@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ingest.errors import InputError
 from ingest.limits import Limits, limits
+from ingest.parse.deadline import cpu_deadline
 from ingest.model import Edition
 from ingest.papers import Paper
 
@@ -81,7 +82,8 @@ def parse_bytes(data: bytes, hints: ParseHints) -> Edition:
     parser = PARSERS.get(kind)
     if parser is None:
         raise InputError(f"{hints.name}: {kind} input is not supported (supported: {', '.join(sorted(PARSERS))})")
-    return parser(data, hints)
+    with cpu_deadline(hints.limits.parse_max_cpu_seconds, hints.name):
+        return parser(data, hints)
 
 
 def parse_file(path: Path, hints: ParseHints | None = None) -> Edition:

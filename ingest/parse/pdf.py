@@ -13,7 +13,10 @@ import io
 import logging
 import re
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from pathlib import PurePosixPath
+
+from pdfminer.pdfpage import PDFPage
 
 from ingest.errors import InputError
 from ingest.limits import Limits
@@ -62,16 +65,20 @@ def _read_pdf(data: bytes, name: str, limits: Limits) -> list[PdfPage]:
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-        count = len(pdf.pages)
+        # pdfplumber builds every page of the page tree before it can count them: count up to the bound first.
+        count = sum(1 for _ in islice(PDFPage.create_pages(pdf.doc), limits.pdf_max_pages + 1))
+        if count <= limits.pdf_max_pages:
+            count = len(pdf.pages)
     except Exception as e:  # pdfminer raises anything from PSEOF to KeyError on a damaged file
         raise bound_error(e) or InputError(f"{name}: not a readable PDF ({type(e).__name__}: "
                                            f"{e or 'damaged file'})") from None
+    # Refused before `with pdf`: pdfplumber's close() builds every page, and the stream is a BytesIO of ours.
+    if count == 0:
+        raise InputError(f"{name}: the PDF has no pages")
+    if count > limits.pdf_max_pages:
+        raise InputError(f"{name}: the PDF has more than the {limits.pdf_max_pages} pages an edition may have "
+                         "(pdf_max_pages)")
     with pdf:
-        if count == 0:
-            raise InputError(f"{name}: the PDF has no pages")
-        if count > limits.pdf_max_pages:
-            raise InputError(f"{name}: the PDF has {count} pages, more than the {limits.pdf_max_pages} an edition "
-                             "may have (pdf_max_pages)")
         return [_read_page(page, i, name, limits) for i, page in enumerate(pdf.pages, start=1)]
 
 

@@ -69,6 +69,7 @@ def _error(outcomes, name: str) -> str:
     ("junk-operators.pdf", "pdf_max_page_tokens"),
     ("form-fan-out.pdf", "pdf_max_page_tokens"),
     ("glyph-flood.pdf", "pdf_max_page_objects"),
+    ("many-pages.pdf", "pdf_max_pages"),
     ("deep.htm", "html_max_depth"),
     ("links.htm", "html_max_links"),
     ("zip-bomb.eml", "zip bomb"),

@@ -54,7 +54,9 @@ def test_streams_inflating_past_the_file_bound_together_are_refused():
 def test_pages_per_pdf_and_objects_per_page_are_bounded():
     edition, laid = kit.edition_pdf()
     assert len(laid) == 2
-    _refused(edition, "edition.pdf", "more than the 1 an edition may have (pdf_max_pages)", Limits(pdf_max_pages=1))
+    _refused(edition, "edition.pdf", "more than the 1 pages an edition may have (pdf_max_pages)",
+             Limits(pdf_max_pages=1))
+    _refused(bad.many_pages_pdf(), "pages.pdf", "more than the 64 pages")
     page, _ = kit.page_pdf(1)
     _refused(page, "page.pdf", "PDF page 1 has more than 100 objects (pdf_max_page_objects)",
              Limits(pdf_max_page_objects=100))
@@ -65,6 +67,13 @@ def test_pages_per_pdf_and_objects_per_page_are_bounded():
 def test_forms_drawn_within_forms_count_each_time_they_are_drawn():
     _refused(bad.form_fan_out_pdf(levels=4, fan=10), "forms.pdf", "pdf_max_page_tokens",
              Limits(pdf_max_page_tokens=10_000))
+
+
+def test_parsing_is_bounded_in_cpu_time_whatever_the_input():
+    # A page tree of 200 thousand pages: counting them to the page bound already reads every one.
+    message = _refused(bad.many_pages_pdf(200_000), "pages.pdf", "(parse_max_cpu_seconds)",
+                       Limits(parse_max_cpu_seconds=0.5))
+    assert "more than 0.5 s of CPU time" in message
 
 
 def test_html_nesting_and_links_are_bounded():
