@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -32,6 +32,7 @@ from ingest.errors import InputError
 from ingest.limits import Limits
 
 _INPUT_CHUNK = 64 * 1024
+_OUTPUT_CHUNK = 1024 * 1024
 
 
 @dataclass
@@ -73,35 +74,12 @@ def bounded(name: str, limits: Limits) -> Iterator[None]:
         _budget.reset(token)
 
 
-def _inflate(data: bytes) -> bytes:
-    """zlib inflate that stops at the bound; a damaged stream keeps what inflated before the damage (as
-    pdfminer's own fallback does, without its byte-at-a-time retry)."""
-    budget = _current()
-    cap, bound = budget.cap()
-    d = zlib.decompressobj()
-    out = bytearray()
-    view = memoryview(data)
-    try:
-        for start in range(0, len(data), _INPUT_CHUNK):
-            pending = bytes(view[start:start + _INPUT_CHUNK])
-            while pending:
-                out += d.decompress(pending, cap + 1 - len(out))
-                if len(out) > cap:
-                    raise budget.refuse(bound)
-                pending = d.unconsumed_tail
-            if d.eof:
-                break
-    except zlib.error:
-        pass
-    budget.spend(len(out))
-    return bytes(out)
-
-
-def _lzw(data: bytes) -> bytes:
+def _bounded(chunks: Iterable[bytes]) -> bytes:
+    """The decoded chunks joined, stopping at the first one past the current input's bound."""
     budget = _current()
     cap, bound = budget.cap()
     out = bytearray()
-    for chunk in LZWDecoder(BytesIO(data)).run():
+    for chunk in chunks:
         out += chunk
         if len(out) > cap:
             raise budget.refuse(bound)
@@ -109,26 +87,46 @@ def _lzw(data: bytes) -> bytes:
     return bytes(out)
 
 
-def _run_length(data: bytes) -> bytes:
+def _inflate_chunks(data: bytes) -> Iterator[bytes]:
+    """zlib inflate a megabyte at a time; a damaged stream keeps what inflated before the damage (as
+    pdfminer's own fallback does, without its byte-at-a-time retry)."""
+    d = zlib.decompressobj()
+    view = memoryview(data)
+    try:
+        for start in range(0, len(data), _INPUT_CHUNK):
+            pending = bytes(view[start:start + _INPUT_CHUNK])
+            while pending:
+                yield d.decompress(pending, _OUTPUT_CHUNK)
+                pending = d.unconsumed_tail
+            if d.eof:
+                return
+    except zlib.error:
+        return
+
+
+def _run_length_chunks(data: bytes) -> Iterator[bytes]:
     """RunLength (PDF 32000 §7.4.5), decoded with slices instead of pdfminer's byte-by-byte generator."""
-    budget = _current()
-    cap, bound = budget.cap()
-    out = bytearray()
     i, n = 0, len(data)
-    while i < n:
+    while i < n and data[i] != 128:
         length = data[i]
-        if length == 128:
-            break
         if length < 128:
-            out += data[i + 1:i + 2 + length]
+            yield data[i + 1:i + 2 + length]
             i += 2 + length
         else:
-            out += data[i + 1:i + 2] * (257 - length)
+            yield data[i + 1:i + 2] * (257 - length)
             i += 2
-        if len(out) > cap:
-            raise budget.refuse(bound)
-    budget.spend(len(out))
-    return bytes(out)
+
+
+def _inflate(data: bytes) -> bytes:
+    return _bounded(_inflate_chunks(data))
+
+
+def _lzw(data: bytes) -> bytes:
+    return _bounded(LZWDecoder(BytesIO(data)).run())
+
+
+def _run_length(data: bytes) -> bytes:
+    return _bounded(_run_length_chunks(data))
 
 
 class _BoundedZlib:

@@ -5,8 +5,6 @@ bytes while the rest of its edition lands."""
 from __future__ import annotations
 
 import hashlib
-import json
-import time
 
 import pytest
 import redis
@@ -14,7 +12,7 @@ from elasticsearch import Elasticsearch
 
 from tests.conftest import FIXTURES, SAMPLE_PAGE
 from tests.fixtures.bad_inputs import corpus
-from tests.integration.conftest import run_cli, start_worker, stop_worker
+from tests.integration.conftest import failure_of, run_cli, start_worker, stop_worker
 
 pytestmark = pytest.mark.integration
 
@@ -73,10 +71,7 @@ def test_an_input_failing_in_the_worker_is_in_the_ledger_with_its_archived_bytes
     r = run_cli("add", str(front), str(inner), "--paper", "zjgrrb", "--date", "2020-06-25", "--wait", timeout=600)
     assert r.returncode == 1, r.stderr  # --wait reports the failure
     assert "page01.txt" in r.stderr and "max_text_bytes" in r.stderr and "Traceback" not in r.stderr
-    entry, deadline = None, time.monotonic() + 60
-    while entry is None and time.monotonic() < deadline:  # the failure is recorded right after the result
-        failures = json.loads(run_cli("failures", "--json").stdout)
-        entry = next((f for f in failures if f["subject"] == front.resolve().as_uri()), None)
+    entry = failure_of(front, 60)
     assert entry is not None
     assert entry["step"] == "parse" and "max_text_bytes" in entry["detail"]
     digest = hashlib.sha256(SAMPLE_PAGE.read_bytes()).hexdigest()

@@ -14,7 +14,7 @@ import pytest
 from elasticsearch import Elasticsearch
 
 from tests.conftest import REPO, SAMPLE_PAGE
-from tests.integration.conftest import run_cli, start_worker, stop_worker
+from tests.integration.conftest import failure_of, run_cli, start_worker, stop_worker
 from tests.integration.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.integration
@@ -156,10 +156,7 @@ def test_a_bad_file_that_reaches_the_worker_is_recorded_and_replayable_and_the_w
     res = enqueue(file_flow(make_celery(s), str(path), make_hints("late.txt", paper="zjgrrb")), s.broker_url)
     with pytest.raises(Exception, match="late.txt: no such file"):
         res.get(timeout=60)
-    entry, deadline = None, time.monotonic() + 30
-    while entry is None and time.monotonic() < deadline:  # the failure is recorded right after the result
-        failures = json.loads(run_cli("failures", "--json").stdout)
-        entry = next((f for f in failures if f["subject"] == path.resolve().as_uri()), None)
+    entry = failure_of(path)
     assert entry is not None
     assert entry["step"] == "archive_file" and "no such file" in entry["detail"]
     assert worker.poll() is None
