@@ -13,8 +13,11 @@ import pytest
 
 from tests.fixtures.bad_inputs import write_corpus
 
+# Some 45 CLI runs of a second or more of CPU each (most of it starting Python): longer than one test may take.
+pytestmark = pytest.mark.timeout(1800)
+
 ADDRESS_SPACE = 2 * 1024 ** 3
-TIMEOUT_S = 90  # a hang, not a speed target: the machine running the tests may be loaded
+TIMEOUT_S = 120  # a hang, not a speed target: the machine running the tests may be loaded
 
 
 def _cap_memory() -> None:
@@ -36,7 +39,7 @@ def _parse(path: Path) -> tuple[Path, subprocess.CompletedProcess[str] | None]:
 @pytest.fixture(scope="module")
 def outcomes(tmp_path_factory):
     paths = write_corpus(tmp_path_factory.mktemp("bad"))
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with ThreadPoolExecutor(max_workers=3) as pool:
         return list(pool.map(_parse, paths))
 
 
