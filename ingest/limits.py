@@ -1,16 +1,17 @@
 """Hard bounds on the work one input may cause, so that hostile or broken input fails fast and small.
 
-Every bound is a named setting (environment variable `INGEST_<FIELD>` in upper case) with a default far
-above any real edition; exceeding one is an InputError naming the input and the bound.
+Every bound is a setting (`INGEST_<FIELD>`, in `ingest.config`) whose default, far above any real edition,
+is here; exceeding one is an InputError naming the input and the bound. Parsers get them as this small
+value object in their hints, so that they stay pure functions of their input.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
-from ingest.errors import ConfigError
+if TYPE_CHECKING:
+    from ingest.config import Settings
 
 MIB = 1024 * 1024
 
@@ -39,20 +40,12 @@ class Limits:
     zip_max_ratio: float = 100.0
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Limits:
-        e = os.environ if env is None else env
-        values: dict[str, int | float] = {}
-        for f in fields(cls):
-            raw = e.get(f"INGEST_{f.name.upper()}")
-            if raw is None:
-                continue
-            try:
-                values[f.name] = float(raw) if f.type == "float" else int(raw)
-            except ValueError:
-                raise ConfigError(f"INGEST_{f.name.upper()}={raw!r} is not a number") from None
-        return cls(**values)  # type: ignore[arg-type]
+    def from_settings(cls, s: Settings) -> Limits:
+        return cls(**{f.name: getattr(s, f.name) for f in fields(cls)})
 
 
 def limits() -> Limits:
-    """The bounds of this process, read from the environment each call (cheap; tests change it)."""
-    return Limits.from_env()
+    """The bounds of this process's settings (read from the environment each call; tests change it)."""
+    from ingest.config import settings
+
+    return Limits.from_settings(settings())

@@ -1,4 +1,4 @@
-"""Core commands: add, parse, search, status, failures, replay, reindex."""
+"""Core commands: add, parse, search, status, config, failures, replay, reindex."""
 
 from __future__ import annotations
 
@@ -127,7 +127,7 @@ def parse(path: Path, paper: PaperOpt = None, date: DateOpt = None, page: PageOp
         for a in edition.articles:
             head = " / ".join(x for x in (a.pretitle, a.title, a.subtitle) if x) or "(untitled)"
             by = "、".join(f"{x.role}{x.name}" for x in a.authors)
-            out.print(f"[cyan]{a.page or '-'}[/cyan] {escape(f'[{a.kind}]')} [bold]{escape(head)}[/bold] {by} "
+            out.print(f"[cyan]{a.page_label or '-'}[/cyan] {escape(f'[{a.kind}]')} [bold]{escape(head)}[/bold] {by} "
                       f"({len(a.body)} chars){f' → 第{a.continues_on}版' if a.continues_on else ''}")
 
 
@@ -149,7 +149,8 @@ def _explain(path: Path, hints: ParseHints) -> None:
 def search(query: str, paper: PaperOpt = None,
            since: Annotated[str | None, typer.Option(help="First date, YYYY-MM-DD.")] = None,
            until: Annotated[str | None, typer.Option(help="Last date, YYYY-MM-DD.")] = None,
-           page: Annotated[int | None, typer.Option("--page", help="Only this page number.")] = None,
+           page: Annotated[str | None, typer.Option(
+               "--page", help="Only this page: its label (A03 in a sectioned edition) or number (3).")] = None,
            limit: Annotated[int, typer.Option(help="How many hits.")] = 10,
            collapse: Annotated[bool, typer.Option(
                "--collapse/--no-collapse",
@@ -164,7 +165,7 @@ def search(query: str, paper: PaperOpt = None,
         result = run_search(client(s), s.index, req)
         if as_json:
             print_json({"total": result["total"], "hits": [
-                {k: h[k] for k in ("id", "paper", "date", "page", "title", "score", "highlight")}
+                {k: h[k] for k in ("id", "paper", "date", "page", "page_label", "title", "score", "highlight")}
                 for h in result["hits"]]} | ({"groups": result["groups"]} if "groups" in result else {}))
             return
         collapsed = "groups" in result and result["groups"] < result["total"]
@@ -172,12 +173,12 @@ def search(query: str, paper: PaperOpt = None,
         out.print(f"{result['total']} hit(s){groups} for [bold]{query}[/bold]")
         for h in result["hits"]:
             title = h["title_highlight"] or h["title"] or "(untitled)"
-            out.print(f"\n[cyan]{h['paper_name'] or h['paper']} {h['date']} 第{h['page']}版[/cyan]  "
+            out.print(f"\n[cyan]{h['paper_name'] or h['paper']} {h['date']} 第{h['page_label'] or h['page']}版[/cyan]  "
                       f"[bold]{_mark(title)}[/bold]  [dim]{h['score']:.2f}[/dim]")
             for frag in h["highlight"]:
                 out.print(f"  …{_mark(frag)}…")
             if h["duplicate_count"]:
-                seen = ", ".join(f"{d['paper_name'] or d['paper']} {d['date']} 第{d['page']}版" for d in h["duplicates"])
+                seen = ", ".join(f"{d['paper_name'] or d['paper']} {d['date']} 第{d['page_label'] or d['page']}版" for d in h["duplicates"])
                 more = h["duplicate_count"] - len(h["duplicates"])
                 out.print(f"  [dim]+{h['duplicate_count']} near-duplicate(s): {escape(seen)}"
                           f"{f' and {more} more' if more > 0 else ''}[/dim]")
@@ -245,6 +246,20 @@ def _queue_depth(broker_url: str, queue: str) -> tuple[bool, int | None]:
         return True, int(r.llen(queue))
     except redis.RedisError:
         return False, None
+
+
+@command
+def config(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Print the effective settings (environment over defaults), secrets masked."""
+    with operator_errors():
+        shown = settings().effective()
+        if as_json:
+            print_json(shown)
+            return
+        table = Table("variable", "value")
+        for name, value in shown.items():
+            table.add_row(name, escape(value))
+        out.print(table)
 
 
 @command

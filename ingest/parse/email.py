@@ -8,11 +8,11 @@ page 1's masthead; the Date header is only a last resort (mail for the 25th is o
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import replace
 from datetime import date
 
+from ingest.config import Settings, settings
 from ingest.encoding import Decoded, encoding_note
 from ingest.errors import InputError
 from ingest.limits import Limits
@@ -32,13 +32,10 @@ _DATE_PATTERNS = (
 )
 
 
-def limits_from_env(env: dict[str, str] | os._Environ[str] = os.environ, bounds: Limits | None = None
-                    ) -> MailLimits:
+def mail_limits(s: Settings, bounds: Limits) -> MailLimits:
     """Caps for mail content: INGEST_MAIL_MAX_ATTACHMENT_BYTES and INGEST_MAIL_MAX_UNZIPPED_BYTES, and the
     zip bounds of `bounds` (zip_max_members, zip_max_ratio)."""
-    bounds = bounds or Limits.from_env(env)
-    attachment = int(env.get("INGEST_MAIL_MAX_ATTACHMENT_BYTES", MailLimits.max_attachment_bytes))
-    unzipped = int(env.get("INGEST_MAIL_MAX_UNZIPPED_BYTES", ZipLimits.max_total_bytes))
+    attachment, unzipped = s.mail_max_attachment_bytes, s.mail_max_unzipped_bytes
     return MailLimits(max_attachment_bytes=attachment,
                       zip=ZipLimits(max_members=bounds.zip_max_members, max_member_bytes=min(attachment, unzipped),
                                     max_total_bytes=unzipped, max_ratio=bounds.zip_max_ratio))
@@ -46,7 +43,7 @@ def limits_from_env(env: dict[str, str] | os._Environ[str] = os.environ, bounds:
 
 @register("email")
 def parse_email(data: bytes, hints: ParseHints) -> Edition:
-    return edition_from_message(read_message(data, hints.name, limits_from_env(bounds=hints.limits)), hints)
+    return edition_from_message(read_message(data, hints.name, mail_limits(settings(), hints.limits)), hints)
 
 
 def edition_from_message(msg: MailMessage, hints: ParseHints) -> Edition:
@@ -130,7 +127,7 @@ def paper_for_sender(address: str, papers: dict[str, Paper] | None = None) -> Pa
     address = address.strip().lower()
     domain = address.partition("@")[2]
     for paper in (papers or all_papers()).values():
-        senders = [s.strip().lower() for s in paper.mail.get("senders", [])]
+        senders = [s.strip().lower() for s in paper.mail.senders]
         if address in senders or (domain and f"@{domain}" in senders):
             return paper
     return None

@@ -20,6 +20,7 @@ from pdfminer.pdfpage import PDFPage
 
 from ingest.errors import InputError
 from ingest.limits import Limits
+from ingest.limits import limits as current_limits
 from ingest.model import Edition, Page
 from ingest.parse import ParseHints, register
 from ingest.parse.layout import Fragment, Paragraph, page_paragraphs
@@ -55,7 +56,7 @@ def parse_pdf(data: bytes, hints: ParseHints) -> Edition:
 def read_pdf(data: bytes, name: str, limits: Limits | None = None) -> list[PdfPage]:
     """Every page's paragraphs in reading order, within `limits` (inflated bytes, pages, objects per page).
     Raises InputError when `data` is no readable PDF or exceeds a bound."""
-    limits = limits or Limits.from_env()
+    limits = limits or current_limits()
     with bounded(name, limits):
         return _read_pdf(data, name, limits)
 

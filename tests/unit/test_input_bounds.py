@@ -5,11 +5,12 @@ import time
 
 import pytest
 
+from ingest.config import Settings
 from ingest.errors import ConfigError, InputError
 from ingest.limits import Limits
 from ingest.papers import get_paper
 from ingest.parse import ParseHints, parse_bytes
-from ingest.parse.email import limits_from_env
+from ingest.parse.email import mail_limits
 from ingest.parse.pdf import read_pdf
 from tests.conftest import SAMPLE_PAGE
 from tests.fixtures import bad_inputs as bad
@@ -25,12 +26,12 @@ def _refused(data: bytes, name: str, bound: str, limits: Limits | None = None) -
 
 
 def test_every_bound_is_a_setting_read_from_the_environment():
-    limits = Limits.from_env({"INGEST_PDF_MAX_PAGES": "3", "INGEST_ZIP_MAX_RATIO": "12.5",
-                              "INGEST_HTML_MAX_LINKS": "7"})
+    limits = Limits.from_settings(Settings.from_env({"INGEST_PDF_MAX_PAGES": "3", "INGEST_ZIP_MAX_RATIO": "12.5",
+                                                     "INGEST_HTML_MAX_LINKS": "7"}))
     assert (limits.pdf_max_pages, limits.zip_max_ratio, limits.html_max_links) == (3, 12.5, 7)
-    assert Limits.from_env({}) == Limits()
-    with pytest.raises(ConfigError, match="INGEST_PDF_MAX_PAGES='many' is not a number"):
-        Limits.from_env({"INGEST_PDF_MAX_PAGES": "many"})
+    assert Limits.from_settings(Settings.from_env({})) == Limits()
+    with pytest.raises(ConfigError, match="INGEST_PDF_MAX_PAGES='many'"):
+        Settings.from_env({"INGEST_PDF_MAX_PAGES": "many"})
 
 
 def test_a_stream_inflating_past_its_bound_stops_early_and_names_it():
@@ -82,7 +83,7 @@ def test_html_nesting_and_links_are_bounded():
 
 
 def test_zip_members_and_ratio_come_from_the_settings():
-    mail = limits_from_env({}, Limits(zip_max_members=3, zip_max_ratio=5.0))
+    mail = mail_limits(Settings.from_env({}), Limits(zip_max_members=3, zip_max_ratio=5.0))
     assert (mail.zip.max_members, mail.zip.max_ratio) == (3, 5.0)
     zipped = kit.pages_zip([(f"{i:02d}.pdf", kit.page_pdf(1)[0]) for i in range(1, 5)])
     with pytest.raises(InputError, match="zip archive has 4 members, more than the 3 allowed"):

@@ -36,7 +36,7 @@ def test_filters_for_paper_dates_and_page():
     filters = q["query"]["bool"]["filter"]
     assert {"term": {"paper": "zjgrrb"}} in filters
     assert {"range": {"date": {"gte": "2020-06-01", "lte": "2020-06-30"}}} in filters
-    assert {"term": {"page.number": 1}} in filters
+    assert {"term": {"page.label": "01"}} in filters[-1]["bool"]["should"]
     assert q["size"] == 5
 
 

@@ -53,7 +53,7 @@ def test_datelines_that_open_a_paragraph(paragraph, expected):
     ("杜成敏 李理", [("杜成敏", "作者"), ("李理", "作者")]),
     ("文/张三", [("张三", "作者")]),
     ("图/李四", [("李四", "摄影")]),
-    ("本报评论员", []),
+    ("本报评论员", [("本报评论员", "评论员")]),
     ("2020年06月25日 第01版：要闻", []),
 ])
 def test_byline_fields_give_names_with_roles(byline, expected):
