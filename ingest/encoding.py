@@ -158,6 +158,12 @@ def decode_chinese(data: bytes, name: str, declared: str | None = None, what: st
         text = _strict(data, codec)
         if text is not None and plausible_chinese(text):
             return Decoded(text, codec, "detected", declared=_differs(declared, codec), warnings=warnings)
+    for codec in ("utf-8", "gb18030"):
+        # A stray broken byte (a character cut at a buffer edge) does not make the whole text unreadable.
+        text = _mostly(data, codec)
+        if text is not None and (codec == "utf-8" or plausible_chinese(text.replace("\ufffd", ""))):
+            warnings.append(f"{name}: a few bytes are not valid {codec}; replaced with U+FFFD")
+            return Decoded(text, codec, "detected", declared=_differs(declared, codec), warnings=warnings)
     raise InputError(f"{name}: no encoding fits: not UTF-8 {what} ({_utf8_error(data)}), and the bytes are "
                      f"not Chinese {what} in GB18030, GBK, GB2312 or Big5{_guess(data)}")
 

@@ -95,6 +95,15 @@ def test_bytes_no_encoding_fits_are_refused_naming_the_file(data):
         _parse(data)
 
 
+@pytest.mark.parametrize("codec", ["utf-8", "gb18030"])
+def test_a_stray_broken_byte_is_replaced_with_a_warning_not_refused(codec):
+    edition = _parse(TEXT.encode(codec) + b"\xff")  # the file cut inside a character, as a transfer leaves it
+    titles = [a["title"] for a in _parse(UTF8)["articles"]]
+    assert [a["title"] for a in edition["articles"]][:len(titles)] == titles
+    assert edition["masthead"]["encoding"] == codec
+    assert any("replaced with U+FFFD" in w for w in edition["warnings"])
+
+
 def test_a_bom_that_lies_is_an_error_naming_the_file():
     with pytest.raises(InputError, match=r"page01\.txt: starts with a utf-8 byte order mark"):
         _parse(codecs.BOM_UTF8 + TEXT.encode("gb18030"))
