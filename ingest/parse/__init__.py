@@ -13,9 +13,9 @@ from pathlib import Path
 
 from ingest.errors import InputError
 from ingest.limits import Limits, limits
-from ingest.parse.deadline import cpu_deadline
 from ingest.model import Edition
 from ingest.papers import Paper
+from ingest.parse.deadline import cpu_deadline
 
 # Kinds that may hold a whole edition (max_edition_bytes); the others hold one page (max_text_bytes).
 EDITION_KINDS = ("pdf", "email")

@@ -83,7 +83,7 @@ def _read_pdf(data: bytes, name: str, limits: Limits) -> list[PdfPage]:
         return [_read_page(page, i, name, limits) for i, page in enumerate(pdf.pages, start=1)]
 
 
-def _read_page(page, index: int, name: str, limits: Limits) -> PdfPage:  # type: ignore[no-untyped-def]
+def _read_page(page, index: int, name: str, limits: Limits) -> PdfPage:
     width, height = float(page.width), float(page.height)
     try:
         lay_out_page(page, f"{name}: PDF page {index}", limits)

@@ -139,14 +139,14 @@ class _BoundedZlib:
 
 def _install() -> None:
     pdfminer.pdftypes.zlib = _BoundedZlib  # type: ignore[assignment]
-    pdfminer.pdftypes.lzwdecode = _lzw  # type: ignore[assignment]
-    pdfminer.pdftypes.rldecode = _run_length  # type: ignore[assignment]
+    pdfminer.pdftypes.lzwdecode = _lzw
+    pdfminer.pdftypes.rldecode = _run_length
 
 
 _install()
 
 
-class _CountingDevice(PDFPageAggregatorWithMarkedContent):  # type: ignore[misc]
+class _CountingDevice(PDFPageAggregatorWithMarkedContent):
     """pdfplumber's layout device, counting the objects it is handed and stopping past the bound."""
 
     def __init__(self, *args: Any, max_objects: int, where: str, **kwargs: Any) -> None:
