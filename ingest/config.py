@@ -18,6 +18,7 @@ from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from ingest.errors import ConfigError
+from ingest.limits import Limits
 
 PREFIX = "INGEST_"
 DEFAULT_BROKER_URL = "amqp://guest:guest@127.0.0.1:5672//"
@@ -90,6 +91,25 @@ class Settings(BaseSettings):
     mail_max_message_bytes: int = Field(20 * MIB, gt=0, description="largest message downloaded")
     mail_max_attachment_bytes: int = Field(30 * MIB, gt=0, description="largest attachment (and zip member) used")
     mail_max_unzipped_bytes: int = Field(100 * MIB, gt=0, description="largest total unzipped from one attachment")
+
+    # Bounds on the work of one input (defaults and reasons in ingest.limits)
+    max_text_bytes: int = Field(Limits.max_text_bytes, gt=0, description="largest page text or HTML file")
+    max_edition_bytes: int = Field(Limits.max_edition_bytes, gt=0, description="largest PDF or mail file")
+    pdf_max_stream_bytes: int = Field(Limits.pdf_max_stream_bytes, gt=0, description="one PDF stream, inflated")
+    pdf_max_decoded_bytes: int = Field(Limits.pdf_max_decoded_bytes, gt=0,
+                                       description="all streams of one PDF, inflated")
+    pdf_max_pages: int = Field(Limits.pdf_max_pages, gt=0, description="pages of one PDF")
+    pdf_max_page_objects: int = Field(Limits.pdf_max_page_objects, gt=0,
+                                      description="glyphs, paths, images and forms drawn on one PDF page")
+    pdf_max_page_tokens: int = Field(Limits.pdf_max_page_tokens, gt=0,
+                                     description="operators and operands of one PDF page, forms counted each time drawn")
+    html_max_depth: int = Field(Limits.html_max_depth, gt=0, description="element nesting of an HTML page or mail body")
+    html_max_links: int = Field(Limits.html_max_links, gt=0, description="links of an HTML page or mail body")
+    parse_max_cpu_seconds: float = Field(Limits.parse_max_cpu_seconds, gt=0,
+                                         description="CPU seconds to parse one input (the net under the bounds above)")
+    zip_max_members: int = Field(Limits.zip_max_members, gt=0, description="members of a zip attachment")
+    zip_max_ratio: float = Field(Limits.zip_max_ratio, gt=0,
+                                 description="inflated over compressed size of a zip member")
 
     @field_validator("imap_processed")
     @classmethod

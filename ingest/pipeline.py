@@ -47,12 +47,18 @@ def archive_file(path: str, archive: Archive) -> Source:
     return archive_bytes(read_input(p), archive, "file", p.as_uri())
 
 
+def require_articles(edition: Edition, name: str) -> Edition:
+    """The edition, or an InputError when it holds nothing to index (what `ingest add` and the worker
+    both refuse)."""
+    if not edition.articles:
+        raise InputError(f"{name}: no articles found" + (f" ({'; '.join(edition.warnings)})" if edition.warnings
+                                                         else ""))
+    return edition
+
+
 def parse_step(source: dict[str, str], hints: dict[str, Any], archive: Archive) -> Payload:
     data = archive.get(source["archive_hash"])
-    edition = parse_bytes(data, _parse_hints(hints))
-    if not edition.articles:
-        raise InputError(f"{hints['name']}: no articles found"
-                         + (f" ({'; '.join(edition.warnings)})" if edition.warnings else ""))
+    edition = require_articles(parse_bytes(data, _parse_hints(hints)), hints["name"])
     return {"source": source, "hints": hints, "edition": edition.to_dict()}
 
 

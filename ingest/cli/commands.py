@@ -22,7 +22,7 @@ from ingest.index import client, count, index_meta, last_editions, service_error
 from ingest.index import reindex as reindex_index
 from ingest.papers import get_paper
 from ingest.parse import ParseHints, parse_file, read_input
-from ingest.pipeline import make_hints
+from ingest.pipeline import make_hints, require_articles
 from ingest.queue import archive_flow, broker_connection, enqueue, file_flow, make_celery, producer
 from ingest.search import HIGHLIGHT_TAGS, SearchRequest, printed_page
 from ingest.search import search as run_search
@@ -65,7 +65,8 @@ def add(paths: Annotated[list[Path], typer.Argument(help="Edition files or folde
         problems = []
         for f in files:  # parse locally: bad input is refused here, not discovered later by a worker
             try:
-                parse_file(f, ParseHints(name=str(f), paper=the_paper, date=day, page=page, url=f.resolve().as_uri()))
+                require_articles(parse_file(f, ParseHints(name=str(f), paper=the_paper, date=day, page=page,
+                                                          url=f.resolve().as_uri())), str(f))
             except InputError as e:
                 problems.append(str(e))
         if problems:

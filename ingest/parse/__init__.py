@@ -7,19 +7,18 @@ dispatches; parsers of new input kinds register themselves in `PARSERS`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from ingest.errors import InputError
+from ingest.limits import Limits, limits
 from ingest.model import Edition
 from ingest.papers import Paper
+from ingest.parse.deadline import cpu_deadline
 
-# A page text or HTML page of 20 MB is already far beyond any printed page: larger input is a mistake.
-# A mailed or PDF whole edition (dozens of page images) can be much larger.
-MAX_INPUT_BYTES = 20 * 1024 * 1024
-MAX_EDITION_BYTES = 200 * 1024 * 1024
-MAX_BYTES_BY_KIND = {"pdf": MAX_EDITION_BYTES, "email": MAX_EDITION_BYTES}
+# Kinds that may hold a whole edition (max_edition_bytes); the others hold one page (max_text_bytes).
+EDITION_KINDS = ("pdf", "email")
 
 
 @dataclass(frozen=True)
@@ -31,6 +30,7 @@ class ParseHints:
     date: date | None = None
     page: int | None = None
     url: str | None = None
+    limits: Limits = field(default_factory=limits)  # the bounds on the work this input may cause
 
 
 Parser = Callable[[bytes, ParseHints], Edition]
@@ -72,29 +72,34 @@ def parse_bytes(data: bytes, hints: ParseHints) -> Edition:
         raise InputError(f"{hints.name}: the file is empty")
     _load_parsers()
     kind = sniff(data, hints.name)
-    cap = MAX_BYTES_BY_KIND.get(kind, MAX_INPUT_BYTES)
+    if kind in EDITION_KINDS:
+        cap, setting = hints.limits.max_edition_bytes, "max_edition_bytes"
+    else:
+        cap, setting = hints.limits.max_text_bytes, "max_text_bytes"
     if len(data) > cap:
-        raise InputError(f"{hints.name}: {len(data)} bytes is larger than the {cap} bytes a {kind} input may have")
+        raise InputError(f"{hints.name}: {len(data)} bytes is larger than the {cap} bytes a {kind} input may have "
+                         f"({setting})")
     parser = PARSERS.get(kind)
     if parser is None:
         raise InputError(f"{hints.name}: {kind} input is not supported (supported: {', '.join(sorted(PARSERS))})")
-    return parser(data, hints)
+    with cpu_deadline(hints.limits.parse_max_cpu_seconds, hints.name):
+        return parser(data, hints)
 
 
 def parse_file(path: Path, hints: ParseHints | None = None) -> Edition:
     hints = hints or ParseHints(name=str(path))
-    return parse_bytes(read_input(path), hints)
+    return parse_bytes(read_input(path, hints.limits), hints)
 
 
-def read_input(path: Path) -> bytes:
+def read_input(path: Path, bounds: Limits | None = None) -> bytes:
     """The bytes of an input file, or an InputError that says why it cannot be read."""
     try:
         if path.is_dir():
             raise InputError(f"{path}: is a directory, not a file")
-        size = path.stat().st_size
-        if size > MAX_EDITION_BYTES:
-            raise InputError(f"{path}: {size} bytes is larger than the {MAX_EDITION_BYTES} bytes an edition input "
-                             "may have")
+        size, cap = path.stat().st_size, (bounds or limits()).max_edition_bytes
+        if size > cap:
+            raise InputError(f"{path}: {size} bytes is larger than the {cap} bytes an edition input may have "
+                             "(max_edition_bytes)")
         return path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None

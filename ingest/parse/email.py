@@ -13,11 +13,14 @@ from dataclasses import replace
 from datetime import date
 
 from ingest.config import Settings, settings
+from ingest.encoding import Decoded, encoding_note
 from ingest.errors import InputError
+from ingest.limits import Limits
 from ingest.model import Edition
 from ingest.papers import Paper, all_papers
 from ingest.parse import ParseHints, register
 from ingest.parse.mail_message import MailLimits, MailMessage, MailPart, html_to_page_text, read_message
+from ingest.parse.markup import check_markup
 from ingest.parse.merge import merge_editions
 from ingest.parse.pdf import page_number_in_name, pdf_edition, read_pdf
 from ingest.parse.unzip import ZipLimits
@@ -29,20 +32,23 @@ _DATE_PATTERNS = (
 )
 
 
-def mail_limits(s: Settings) -> MailLimits:
-    """Caps for mail content: INGEST_MAIL_MAX_ATTACHMENT_BYTES and INGEST_MAIL_MAX_UNZIPPED_BYTES."""
+def mail_limits(s: Settings, bounds: Limits) -> MailLimits:
+    """Caps for mail content: INGEST_MAIL_MAX_ATTACHMENT_BYTES and INGEST_MAIL_MAX_UNZIPPED_BYTES, and the
+    zip bounds of `bounds` (zip_max_members, zip_max_ratio)."""
     attachment, unzipped = s.mail_max_attachment_bytes, s.mail_max_unzipped_bytes
     return MailLimits(max_attachment_bytes=attachment,
-                      zip=ZipLimits(max_member_bytes=min(attachment, unzipped), max_total_bytes=unzipped))
+                      zip=ZipLimits(max_members=bounds.zip_max_members, max_member_bytes=min(attachment, unzipped),
+                                    max_total_bytes=unzipped, max_ratio=bounds.zip_max_ratio))
 
 
 @register("email")
 def parse_email(data: bytes, hints: ParseHints) -> Edition:
-    return edition_from_message(read_message(data, hints.name, mail_limits(settings())), hints)
+    return edition_from_message(read_message(data, hints.name, mail_limits(settings(), hints.limits)), hints)
 
 
 def edition_from_message(msg: MailMessage, hints: ParseHints) -> Edition:
-    paper = hints.paper or paper_for_sender(msg.sender) or paper_in_text(msg.subject)
+    named = paper_for_sender(msg.sender) or paper_in_text(msg.subject)
+    paper = hints.paper or named
     day = hints.date or date_in(msg.subject) or next(filter(None, (date_in(p.filename) for p in msg.parts)), None) \
         or (date_in(msg.of_kind("text")[0].text()[:2000]) if msg.of_kind("pdf") and msg.of_kind("text") else None)
     hints = replace(hints, paper=paper, date=day)
@@ -51,6 +57,11 @@ def edition_from_message(msg: MailMessage, hints: ParseHints) -> Edition:
         edition = _pdf_edition(pdfs, hints)
     else:
         edition = _body_edition(msg, hints)
+    if named is None and not _has_masthead(edition) and (hints.paper is None or not pdfs):
+        # Mailing-list spam is Chinese text too: from no paper's sender, naming none, with no masthead, its
+        # body is no edition (a paper given by the caller vouches for attached PDFs, not for any body text).
+        raise InputError(f"{hints.name}: not an edition: no configured paper sends from {msg.sender or '(no From)'}"
+                         " or is named in the subject, and the text has no masthead")
     if edition.date is None and msg.date is not None:
         tz = paper.tz if paper else None
         edition.date = (msg.date.astimezone(tz) if tz and msg.date.tzinfo else msg.date).date()
@@ -63,6 +74,10 @@ def edition_from_message(msg: MailMessage, hints: ParseHints) -> Edition:
     return edition
 
 
+def _has_masthead(edition: Edition) -> bool:
+    return edition.issue_number is not None or bool(set(edition.masthead) - {"encoding", "page_name"})
+
+
 def _pdf_edition(pdfs: list[MailPart], hints: ParseHints) -> Edition:
     """Page PDFs in page order (by the number in each file name, else as attached); a PDF of several pages
     is a whole edition (or a run of pages) numbered from its file name's number, else from 1."""
@@ -72,7 +87,7 @@ def _pdf_edition(pdfs: list[MailPart], hints: ParseHints) -> Edition:
     parts, next_number = [], 1
     for number, _, part in named:
         label = f"{hints.name}: {part.filename or 'attached PDF'}"
-        pages = read_pdf(part.data, label)
+        pages = read_pdf(part.data, label, hints.limits)
         first = number if number is not None and (len(pages) == 1 or len(pdfs) > 1) else next_number
         numbers = list(range(first, first + len(pages)))
         parts.append(pdf_edition(pages, numbers, replace(hints, name=label, page=None)))
@@ -82,16 +97,25 @@ def _pdf_edition(pdfs: list[MailPart], hints: ParseHints) -> Edition:
 
 def _body_edition(msg: MailMessage, hints: ParseHints) -> Edition:
     """The body as one page of text: plain text when there is a substantial one, else the HTML's text."""
-    texts = [p.text() for p in msg.of_kind("text")]
-    texts += [html_to_page_text(p.text()) for p in msg.of_kind("html")]
-    text = max(texts, key=_cjk_count, default="")
-    if _cjk_count(text) < 50:
+    texts: list[tuple[Decoded, str]] = []
+    for p in msg.of_kind("text") + msg.of_kind("html"):
+        decoded = p.decoded()
+        if p.kind == "html":
+            check_markup(decoded.text, f"{hints.name}: {p.filename or 'HTML body'}", hints.limits)
+        texts.append((decoded, decoded.text if p.kind == "text" else html_to_page_text(decoded.text)))
+    best = max(texts, key=lambda t: _cjk_count(t[1]), default=None)
+    if best is None or _cjk_count(best[1]) < 50:
         kinds = ", ".join(sorted({p.kind for p in msg.parts})) or "no parts"
         raise InputError(f"{hints.name}: no edition in this message: no PDF attachment and no body text long "
                          f"enough to be a page (parts: {kinds})")
     from ingest.parse.page_text import parse_page_text
 
-    return parse_page_text(text.encode("utf-8"), replace(hints, name=f"{hints.name}: body"))
+    decoded, text = best
+    name = f"{hints.name}: body"
+    edition = parse_page_text(text.encode("utf-8"), replace(hints, name=name))
+    edition.masthead["encoding"] = decoded.encoding
+    edition.warnings[:0] = decoded.warnings + encoding_note(decoded, name)
+    return edition
 
 
 def _cjk_count(text: str) -> int:

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from ingest.encoding import decode_html
+from ingest.encoding import Decoded, decode_html
 from ingest.model import Article, Edition, Page, page_order
 from ingest.papers import Paper, all_papers, paper_by_name
 from ingest.parse import ParseHints, register
 from ingest.parse.general import general_article
+from ingest.parse.markup import check_markup
 from ingest.sources.epaper.extract import (
     page_kind,
     parse_article,
@@ -31,7 +32,7 @@ def parse_html(data: bytes, hints: ParseHints) -> Edition:
 
 
 def parse_epaper_html(data: bytes, hints: ParseHints, content_type: str | None = None) -> Edition:
-    page = read_epaper_page(data, hints, content_type)
+    page, decoded = _read_page(data, hints, content_type)
     paper = hints.paper or _paper_for(hints.url, page.paper_name)
     if isinstance(page, PageListing):
         edition = listing_edition(page, paper)
@@ -40,13 +41,19 @@ def parse_epaper_html(data: bytes, hints: ParseHints, content_type: str | None =
     if hints.date and edition.date and hints.date != edition.date:
         edition.warnings.append(f"{hints.name}: the page says {edition.date}, the caller expected {hints.date}")
     edition.date = edition.date or hints.date
+    edition.masthead["encoding"] = decoded.encoding
     return edition
 
 
 def read_epaper_page(data: bytes, hints: ParseHints, content_type: str | None = None) -> PageListing | ArticlePage:
     """The page list or article page in `data`; a page of no known family (or of a family's site but neither
     a page list nor an article page of it) as one article of the general extractor; else an InputError."""
+    return _read_page(data, hints, content_type)[0]
+
+
+def _read_page(data: bytes, hints: ParseHints, content_type: str | None) -> tuple[PageListing | ArticlePage, Decoded]:
     decoded = decode_html(data, hints.name, content_type)
+    check_markup(decoded.text, hints.name, hints.limits)
     url = hints.url or hints.name
     family = _family(hints, url, decoded.text)
     soup = soup_of(decoded.text)
@@ -59,7 +66,7 @@ def read_epaper_page(data: bytes, hints: ParseHints, content_type: str | None = 
     else:
         page = parse_article(decoded.text, url, family, soup)
     page.warnings[:0] = decoded.warnings
-    return page
+    return page, decoded
 
 
 def listing_edition(listing: PageListing, paper: Paper | None) -> Edition:

@@ -18,7 +18,7 @@ from datetime import datetime
 from email.header import Header, decode_header
 from pathlib import PurePosixPath
 
-from ingest.encoding import canonical
+from ingest.encoding import Decoded, canonical, decode_chinese
 from ingest.errors import InputError
 from ingest.parse.unzip import ZipLimits, expand_zip
 
@@ -42,7 +42,10 @@ class MailPart:
     charset: str | None = None  # the declared label, for text parts
 
     def text(self) -> str:
-        return decode_text(self.data, self.charset)
+        return self.decoded().text
+
+    def decoded(self) -> Decoded:
+        return decode_mail_text(self.data, self.charset, self.filename or f"{self.kind} body")
 
 
 @dataclass(frozen=True)
@@ -172,18 +175,19 @@ def _raw_8bit(text: str) -> str:
 
 
 def decode_text(data: bytes, declared: str | None) -> str:
-    """Decode with the declared charset (widened: gb2312 → gb18030) when the bytes fit it, else UTF-8, else
-    GB18030; bytes that fit none are replaced rather than refused, since a few bad bytes in a cover note must
-    not lose the edition."""
-    tried = []
-    for codec in (canonical(declared), "utf-8", "gb18030"):
-        if codec and codec not in tried:
-            tried.append(codec)
-            try:
-                return data.decode(codec)
-            except UnicodeDecodeError:
-                continue
-    return data.decode(tried[0] if tried else "utf-8", errors="replace")
+    return decode_mail_text(data, declared).text
+
+
+def decode_mail_text(data: bytes, declared: str | None, name: str = "mail text") -> Decoded:
+    """Decode with the declared charset (widened: gb2312 → gb18030) when the bytes fit it, else as any input
+    (`decode_chinese`); bytes that fit nothing are replaced rather than refused, since a few bad bytes in a
+    cover note or a header must not lose the edition."""
+    try:
+        return decode_chinese(data, name, declared)
+    except InputError as e:
+        codec = canonical(declared) or "utf-8"
+        return Decoded(data.decode(codec, errors="replace"), codec, "fallback",
+                       warnings=[f"{e}; decoded as {codec} with replacements"])
 
 
 def _date(value: object) -> datetime | None:

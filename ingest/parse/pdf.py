@@ -13,18 +13,23 @@ import io
 import logging
 import re
 from dataclasses import dataclass, field, replace
+from itertools import islice
 from pathlib import PurePosixPath
 
+from pdfminer.pdfpage import PDFPage
+
 from ingest.errors import InputError
+from ingest.limits import Limits
+from ingest.limits import limits as current_limits
 from ingest.model import Edition, Page
 from ingest.parse import ParseHints, register
 from ingest.parse.layout import Fragment, Paragraph, page_paragraphs
 from ingest.parse.merge import merge_editions
+from ingest.parse.pdf_limits import bound_error, bounded, lay_out_page
 
 # pdfminer reports every oddity of real-world PDFs at WARNING; they are not ours to act on.
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
-MAX_PAGES = 64  # an edition has 4–48 pages; more is not a newspaper
 # pdfminer's placeholder for a glyph whose font has no Unicode map.
 _CID = re.compile(r"\(cid:\d+\)")
 
@@ -43,33 +48,50 @@ class PdfPage:
 
 @register("pdf")
 def parse_pdf(data: bytes, hints: ParseHints) -> Edition:
-    pages = read_pdf(data, hints.name)
+    pages = read_pdf(data, hints.name, hints.limits)
     numbers = _page_numbers(pages, hints)
     return pdf_edition(pages, numbers, hints)
 
 
-def read_pdf(data: bytes, name: str, max_pages: int = MAX_PAGES) -> list[PdfPage]:
-    """Every page's paragraphs in reading order. Raises InputError when `data` is no readable PDF."""
+def read_pdf(data: bytes, name: str, limits: Limits | None = None) -> list[PdfPage]:
+    """Every page's paragraphs in reading order, within `limits` (inflated bytes, pages, objects per page).
+    Raises InputError when `data` is no readable PDF or exceeds a bound."""
+    limits = limits or current_limits()
+    with bounded(name, limits):
+        return _read_pdf(data, name, limits)
+
+
+def _read_pdf(data: bytes, name: str, limits: Limits) -> list[PdfPage]:
     import pdfplumber
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-        count = len(pdf.pages)
+        # pdfplumber builds every page of the page tree before it can count them: count up to the bound first.
+        count = sum(1 for _ in islice(PDFPage.create_pages(pdf.doc), limits.pdf_max_pages + 1))
+        if count <= limits.pdf_max_pages:
+            count = len(pdf.pages)
     except Exception as e:  # pdfminer raises anything from PSEOF to KeyError on a damaged file
-        raise InputError(f"{name}: not a readable PDF ({type(e).__name__}: {e or 'damaged file'})") from None
+        raise bound_error(e) or InputError(f"{name}: not a readable PDF ({type(e).__name__}: "
+                                           f"{e or 'damaged file'})") from None
+    # Refused before `with pdf`: pdfplumber's close() builds every page, and the stream is a BytesIO of ours.
+    if count == 0:
+        raise InputError(f"{name}: the PDF has no pages")
+    if count > limits.pdf_max_pages:
+        raise InputError(f"{name}: the PDF has more than the {limits.pdf_max_pages} pages an edition may have "
+                         "(pdf_max_pages)")
     with pdf:
-        if count == 0:
-            raise InputError(f"{name}: the PDF has no pages")
-        if count > max_pages:
-            raise InputError(f"{name}: the PDF has {count} pages, more than the {max_pages} an edition may have")
-        return [_read_page(page, i, name) for i, page in enumerate(pdf.pages, start=1)]
+        return [_read_page(page, i, name, limits) for i, page in enumerate(pdf.pages, start=1)]
 
 
-def _read_page(page, index: int, name: str) -> PdfPage:
+def _read_page(page, index: int, name: str, limits: Limits) -> PdfPage:
     width, height = float(page.width), float(page.height)
     try:
+        lay_out_page(page, f"{name}: PDF page {index}", limits)
         words = page.extract_words(keep_blank_chars=True, extra_attrs=["size"], use_text_flow=False)
-    except Exception as e:  # one damaged page must not cost the others
+    except Exception as e:  # one damaged page must not cost the others; a bound stops the whole file
+        bound = bound_error(e)
+        if bound is not None:
+            raise bound from None
         return PdfPage(index, width, height, text_layer=UNREADABLE, note=f"{type(e).__name__}: {e}")
     # Rotated text (a vertical label in the margin) is not part of any article's reading order.
     frags = [Fragment(w["text"], float(w["x0"]), float(w["x1"]), float(w["top"]), float(w["bottom"]),
@@ -130,7 +152,7 @@ def page_number_in_name(filename: str) -> int | None:
     stem = PurePosixPath(filename).stem
     for pattern in _PAGE_IN_NAME:
         m = pattern.search(stem)
-        if m and 0 < int(m.group(1)) <= MAX_PAGES:
+        if m and 0 < int(m.group(1)) <= Limits.pdf_max_pages:
             return int(m.group(1))
     return None
 

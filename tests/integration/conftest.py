@@ -4,6 +4,7 @@ index, ledger and archive."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -142,6 +143,18 @@ def worker(service_env, tmp_path_factory) -> Iterator[subprocess.Popen]:
 def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "ingest", *args], cwd=REPO, env=os.environ | (env or {}),
                           capture_output=True, text=True, timeout=timeout)
+
+
+def failure_of(path: Path, wait_s: float = 30) -> dict | None:
+    """The ledger's failed entry for the file at `path`, waited for: a failure is recorded right after
+    the task's result is."""
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline:
+        failures = json.loads(run_cli("failures", "--json").stdout)
+        entry = next((f for f in failures if f["subject"] == path.resolve().as_uri()), None)
+        if entry is not None:
+            return entry
+    return None
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from elasticsearch import Elasticsearch
 
 from ingest.queue import queue_depth
 from tests.conftest import REPO, SAMPLE_PAGE
-from tests.integration.conftest import run_cli, start_worker, stop_worker
+from tests.integration.conftest import failure_of, run_cli, start_worker, stop_worker
 from tests.integration.tcp_proxy import TcpProxy
 
 pytestmark = pytest.mark.integration
@@ -119,7 +119,8 @@ def test_the_same_article_from_another_file_is_one_document_listing_both_sources
 @pytest.mark.parametrize("name,content,problem", [
     ("empty.txt", b"", "the file is empty"),
     ("binary.txt", bytes(range(256)) * 4, "binary data"),
-    ("gbk.txt", "浙江工人日报 第11557号 省总工会".encode("gbk"), "not UTF-8"),
+    ("gbk.txt", "浙江工人日报 第11557号 省总工会".encode("gbk") + b"\x80\xff", "no encoding fits"),
+    ("masthead-only.txt", "浙江工人日报\n\n2020年6月25日 星期四\n\n第11557号\n".encode("gb18030"), "no articles found"),
 ])
 def test_bad_files_are_refused_by_name_and_nothing_is_indexed(ingested, es, service_env, worker, tmp_path, name,
                                                              content, problem):
@@ -158,10 +159,7 @@ def test_a_bad_file_that_reaches_the_worker_is_recorded_and_replayable_and_the_w
     res = enqueue(file_flow(make_celery(s), str(path), make_hints("late.txt", paper="zjgrrb")), s.broker_url)
     with pytest.raises(Exception, match="late.txt: no such file"):
         res.get(timeout=60)
-    entry, deadline = None, time.monotonic() + 30
-    while entry is None and time.monotonic() < deadline:  # the failure is recorded right after the result
-        failures = json.loads(run_cli("failures", "--json").stdout)
-        entry = next((f for f in failures if f["subject"] == path.resolve().as_uri()), None)
+    entry = failure_of(path)
     assert entry is not None
     assert entry["step"] == "archive_file" and "no such file" in entry["detail"]
     assert worker.poll() is None

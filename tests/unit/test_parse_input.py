@@ -1,7 +1,8 @@
 import pytest
 
 from ingest.errors import InputError
-from ingest.parse import MAX_INPUT_BYTES, ParseHints, parse_bytes, read_input, sniff
+from ingest.limits import Limits
+from ingest.parse import ParseHints, parse_bytes, read_input, sniff
 from ingest.parse.text import decode_page_text
 
 
@@ -20,9 +21,9 @@ def test_empty_input_is_refused_with_the_file_name():
 
 def test_oversized_text_is_refused_before_parsing_but_a_pdf_edition_may_be_larger():
     with pytest.raises(InputError, match="big.txt: .* larger than the .* bytes a text input may have"):
-        parse_bytes(b"x" * (MAX_INPUT_BYTES + 1), ParseHints(name="big.txt"))
+        parse_bytes(b"x" * (Limits.max_text_bytes + 1), ParseHints(name="big.txt"))
     with pytest.raises(InputError) as e:
-        parse_bytes(b"%PDF-1.4\n" + b"x" * MAX_INPUT_BYTES, ParseHints(name="edition.pdf"))
+        parse_bytes(b"%PDF-1.4\n" + b"x" * Limits.max_text_bytes, ParseHints(name="edition.pdf"))
     assert "larger than" not in str(e.value)  # refused as a broken PDF, not for its size
 
 
@@ -31,13 +32,13 @@ def test_binary_bytes_are_not_page_text():
         decode_page_text(b"\x89PNG\r\n\x1a\n\x00\x00\x00", "a.txt")
 
 
-def test_gbk_bytes_are_refused_with_a_conversion_hint():
-    with pytest.raises(InputError, match=r"g\.txt: not UTF-8 text .*GB18030"):
-        decode_page_text("浙江工人日报".encode("gbk"), "g.txt")
+def test_bytes_no_encoding_fits_are_refused_naming_the_file_and_the_encodings_tried():
+    with pytest.raises(InputError, match=r"g\.txt: no encoding fits: not UTF-8 text .*GB18030.*Big5"):
+        decode_page_text("浙江工人日报".encode("gbk") + b"\x80\xff", "g.txt")
 
 
 def test_utf8_with_bom_decodes():
-    assert decode_page_text("\ufeff浙江工人日报".encode(), "b.txt") == "浙江工人日报"
+    assert decode_page_text("\ufeff浙江工人日报".encode(), "b.txt").text == "浙江工人日报"
 
 
 def test_read_input_names_missing_unreadable_and_directory_inputs(tmp_path):

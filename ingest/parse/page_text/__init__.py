@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from ingest.encoding import encoding_note
 from ingest.errors import InputError
 from ingest.model import Edition, Page
 from ingest.papers import Paper, all_papers, paper_by_name
@@ -34,9 +35,13 @@ MAX_PAGE_CHARS = 200_000
 
 @register("text")
 def parse_page_text(data: bytes, hints: ParseHints) -> Edition:
-    """Parse the UTF-8 plain text of one printed page. InputError for what is not a page's text."""
-    text = page_text(data, hints.name)
-    return parse_blocks(split_blocks(text), hints)
+    """Parse the plain text of one printed page (UTF-8, UTF-16/32 with a byte order mark, GB18030 or Big5).
+    InputError for what is not a page's text."""
+    decoded = decode_page_text(data, hints.name)
+    edition = parse_blocks(split_blocks(page_text(decoded.text, hints.name)), hints)
+    edition.masthead["encoding"] = decoded.encoding
+    edition.warnings[:0] = decoded.warnings + encoding_note(decoded, hints.name)
+    return edition
 
 
 def parse_blocks(blocks: Sequence[Block], hints: ParseHints) -> Edition:
@@ -46,7 +51,7 @@ def parse_blocks(blocks: Sequence[Block], hints: ParseHints) -> Edition:
 
 def explain(data: bytes, hints: ParseHints) -> list[tuple[Block, str, str]]:
     """Every block of the page text in reading order, the class it got, and why (and where it went)."""
-    return explain_blocks(split_blocks(page_text(data, hints.name)), hints)
+    return explain_blocks(split_blocks(page_text(decode_page_text(data, hints.name).text, hints.name)), hints)
 
 
 def explain_blocks(blocks: Sequence[Block], hints: ParseHints) -> list[tuple[Block, str, str]]:
@@ -62,11 +67,8 @@ def explain_blocks(blocks: Sequence[Block], hints: ParseHints) -> list[tuple[Blo
     return out
 
 
-def page_text(data: bytes, name: str) -> str:
+def page_text(text: str, name: str) -> str:
     """The decoded text, refused when it cannot be one page of a Chinese newspaper."""
-    if not data:
-        raise InputError(f"{name}: the file is empty")
-    text = decode_page_text(data, name)
     if len(text) > MAX_PAGE_CHARS:
         raise InputError(f"{name}: {len(text)} characters is far more than one printed page holds "
                          f"(at most {MAX_PAGE_CHARS}); pass one page's text per file")
