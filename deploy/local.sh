@@ -12,6 +12,8 @@ source "$(dirname "$0")/lib.sh"
 D="$REPO_ROOT/deploy"
 # The local stack's papers: the bundled configs, with zjgrrb pointed at the demo site (deploy/demo/papers).
 export INGEST_PAPERS_DIR="${INGEST_PAPERS_DIR:-$REPO_ROOT/deploy/demo/papers}"
+# ... and beat discovers that paper's site alone: the other bundled papers' sites are not reachable from here.
+export INGEST_PAPERS="${INGEST_PAPERS:-zjgrrb}"
 
 up() {
   bash "$D/install.sh"

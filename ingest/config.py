@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     inbox_dir: Path = Field(..., description="inbox folders, one per paper", json_schema_extra=_derived("`$INGEST_VAR/inbox`"))
     inbox_interval: float = Field(60.0, gt=0, description="seconds between inbox scans")
     papers_dir: Path | None = Field(None, description="extra paper configs beside the bundled ones (override by id)")
+    papers: str | None = Field(None, description="comma-separated ids of the papers whose sites beat discovers "
+                               "(an installation ingests the papers it chose, not every bundled config)",
+                               json_schema_extra=_derived("every configured paper"))
     metrics_dir: Path = Field(..., description="Prometheus samples of every worker, beat and watcher process",
                               json_schema_extra=_derived("`$INGEST_VAR/metrics`"))
     metrics_port: int = Field(9464, ge=1, le=65535, description="port `ingest metrics --serve` listens on (127.0.0.1)")

@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 
 from celery.schedules import crontab
 
+from ingest.config import settings
 from ingest.errors import ConfigError
-from ingest.papers import all_papers
+from ingest.papers import Paper, all_papers
 
 
 class PaperCrontab(crontab):
@@ -40,11 +41,25 @@ def paper_crontab(expr: str, tz: str) -> PaperCrontab:
     return PaperCrontab(minute, hour, day_of_week, day_of_month, month_of_year, zone=tz)
 
 
+def scheduled_papers() -> list[Paper]:
+    """The papers this installation discovers: those INGEST_PAPERS names (each must be configured), else all."""
+    papers = all_papers()
+    chosen = settings().papers
+    if chosen is None:
+        return list(papers.values())
+    ids = [i.strip() for i in chosen.split(",") if i.strip()]
+    unknown = [i for i in ids if i not in papers]
+    if unknown:
+        raise ConfigError(f"INGEST_PAPERS names {', '.join(unknown)}, which no paper config defines; "
+                          f"configured papers: {', '.join(sorted(papers))}")
+    return [papers[i] for i in ids]
+
+
 def site_schedule() -> dict[str, dict[str, Any]]:
     """Beat entries: discovery at each site paper's schedule, and re-checks of today's edition for late
     pages (`[site] recheck`, a crontab in the paper's time zone)."""
     entries: dict[str, dict[str, Any]] = {}
-    for paper in all_papers().values():
+    for paper in scheduled_papers():
         if paper.site is None:
             continue
         entries[f"site-discover-{paper.id}"] = {

@@ -74,3 +74,14 @@ def test_beat_runs_discovery_at_the_papers_local_time():
     assert entry["task"] == "ingest.site.discover" and entry["args"] == ("zjgrrb",)
     with pytest.raises(ConfigError, match="five crontab fields"):
         paper_crontab("30 6 *", "Asia/Shanghai")
+
+
+def test_beat_discovers_only_the_papers_the_installation_chose(monkeypatch):
+    from tasks.site_schedule import site_schedule
+
+    assert {"site-discover-zjgrrb", "site-discover-jxrb"} <= set(site_schedule())  # unset: every configured paper
+    monkeypatch.setenv("INGEST_PAPERS", "zjgrrb")
+    assert {k for k in site_schedule() if k.startswith("site-discover-")} == {"site-discover-zjgrrb"}
+    monkeypatch.setenv("INGEST_PAPERS", "zjgrrb, nosuchpaper")
+    with pytest.raises(ConfigError, match="INGEST_PAPERS names nosuchpaper, which no paper config defines"):
+        site_schedule()
