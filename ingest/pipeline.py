@@ -11,6 +11,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import redis
+
 from ingest import ledger
 from ingest.archive import Archive
 from ingest.config import Settings
@@ -23,6 +25,7 @@ from ingest.model import Edition
 from ingest.normalize import normalize_edition
 from ingest.papers import get_paper
 from ingest.parse import ParseHints, parse_bytes, read_input
+from ingest.story_links import keep_links, link_stories
 from ingest.versions import record_replacements, retire_older_versions
 
 Payload = dict[str, Any]
@@ -83,6 +86,7 @@ def index_step(payload: Payload, s: Settings) -> dict[str, Any]:
     source = Source(**payload["source"])
     es = client(s)
     docs = edition_documents(edition, source)
+    keep_links(es, s.index, docs)
     assign_groups(es, s.index, docs)
     result = write_documents(es, s.index, docs)
     regrouped = settle_new_groups(es, s.index, docs)
@@ -90,15 +94,21 @@ def index_step(payload: Payload, s: Settings) -> dict[str, Any]:
     replaced = retire_older_versions(es, s.index, docs)
     record_replacements(es, s.ledger_index, replaced, source, edition.date.isoformat() if edition.date else None)
     removed = retire_stale(es, s.index, source, set(result.ids), edition.paper)
+    linked = link_stories(es, redis_client(s), s.index, docs)
     counts = {"created": len(result.created), "updated": len(result.updated),
               "unchanged": len(result.unchanged), "removed": len(removed), "dropped": payload.get("dropped", 0),
-              "replaced": len(replaced), "regrouped": len(regrouped)}
+              "replaced": len(replaced), "regrouped": len(regrouped),
+              "linked": len(linked)}
     ledger.record(es, s.ledger_index, ledger.Entry(
         step="index", status="ok", subject=input_subject(payload), paper=edition.paper,
         date=edition.date.isoformat() if edition.date else None, archive_hash=source.archive_hash,
         counts=counts, detail=f"{len(result.ids)} articles"))
     return {"paper": edition.paper, "date": edition.date.isoformat() if edition.date else None,
             "ids": result.ids, "counts": counts, "warnings": edition.warnings}
+
+
+def redis_client(s: Settings) -> redis.Redis:
+    return redis.Redis.from_url(s.redis_url, socket_connect_timeout=5, socket_timeout=30)
 
 
 def record_failure(s: Settings, step: str, payload: Payload, error: BaseException) -> str:

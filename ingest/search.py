@@ -22,6 +22,7 @@ from elasticsearch import ApiError, Elasticsearch
 from ingest.errors import InputError
 from ingest.index import index_meta, service_errors
 from ingest.normalize import fold_width, to_simplified
+from ingest.stories import PARTS_HIDDEN, on_page, pages_of
 
 # Where a term may match, and how much a match there counts.
 PHRASE_FIELDS = {"title": 4.0, "pretitle": 2.0, "subtitle": 2.0, "column": 1.5, "body": 1.0,
@@ -112,17 +113,18 @@ def build_query(req: SearchRequest, index_word_fields: Sequence[str] = ()) -> di
             rng["lte"] = req.until.isoformat()
         filters.append({"range": {"date": rng}})
     if req.page is not None:
-        filters.append({"term": {"page.number": req.page}})
+        filters.append(on_page(req.page))
     ranking = _ranking(terms, signals, index_word_fields)
     return {
-        "query": {"bool": {"must": [_term_clause(t) for t in terms], "should": ranking, "filter": filters}},
+        "query": {"bool": {"must": [_term_clause(t) for t in terms], "should": ranking, "filter": filters,
+                           "must_not": [PARTS_HIDDEN]}},
         "highlight": {
             "pre_tags": [HIGHLIGHT_TAGS[0]], "post_tags": [HIGHLIGHT_TAGS[1]],
             "fields": {"title": {"number_of_fragments": 0},
                        "body": {"fragment_size": 90, "number_of_fragments": 2, "no_match_size": 90},
                        "zhs.body": {"fragment_size": 90, "number_of_fragments": 2}},
         },
-        "_source": ["paper", "paper_name", "date", "page", "title", "pretitle", "subtitle", "kind", "url"],
+        "_source": ["paper", "paper_name", "date", "page", "title", "pretitle", "subtitle", "kind", "url", "story"],
         "size": req.limit,
         "track_total_hits": True,
     } | (_collapse() if req.collapse else {})
@@ -177,6 +179,7 @@ def search(es: Elasticsearch, alias: str, req: SearchRequest) -> dict[str, Any]:
             "paper_name": src.get("paper_name"),
             "date": src.get("date"),
             "page": (src.get("page") or {}).get("number"),
+            "pages": pages_of(src),  # more than one for a story continued on other pages
             "title": src.get("title") or src.get("pretitle") or src.get("subtitle") or "",
             "kind": src.get("kind"),
             "score": h["_score"],

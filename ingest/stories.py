@@ -202,3 +202,22 @@ def story_field(chain: list[Part], sid: str, role: str) -> dict[str, Any]:
     """The `story` field of the story document and of each of its parts (the same but for its role)."""
     return {"id": sid, "role": role, "parts": [p.id for p in chain],
             "pages": [p.page for p in chain if p.page is not None], "page_labels": [p.label for p in chain]}
+
+
+# ---- how searches see stories ----------------------------------------------------------------------
+# A part linked into a story is found through its story (which has its text), so that the story is one hit.
+PARTS_HIDDEN = {"term": {"story.role": PART_ROLE}}  # a must_not clause
+
+
+def on_page(number: int) -> dict[str, Any]:
+    """A filter for documents printed on page `number`: an article there, or a story with a part there."""
+    return {"bool": {"should": [{"term": {"page.number": number}}, {"term": {"story.pages": number}}],
+                     "minimum_should_match": 1}}
+
+
+def pages_of(source: dict[str, Any]) -> list[int]:
+    """Every page a hit is printed on: its story's pages, else its own page."""
+    if pages := (source.get("story") or {}).get("pages"):
+        return list(pages)
+    number = (source.get("page") or {}).get("number")
+    return [number] if number is not None else []

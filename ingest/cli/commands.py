@@ -163,7 +163,7 @@ def search(query: str, paper: PaperOpt = None,
         result = run_search(client(s), s.index, req)
         if as_json:
             print_json({"total": result["total"], "hits": [
-                {k: h[k] for k in ("id", "paper", "date", "page", "title", "score", "highlight")}
+                {k: h[k] for k in ("id", "paper", "date", "page", "pages", "title", "score", "highlight")}
                 for h in result["hits"]]} | ({"groups": result["groups"]} if "groups" in result else {}))
             return
         collapsed = "groups" in result and result["groups"] < result["total"]
@@ -171,7 +171,8 @@ def search(query: str, paper: PaperOpt = None,
         out.print(f"{result['total']} hit(s){groups} for [bold]{query}[/bold]")
         for h in result["hits"]:
             title = h["title_highlight"] or h["title"] or "(untitled)"
-            out.print(f"\n[cyan]{h['paper_name'] or h['paper']} {h['date']} 第{h['page']}版[/cyan]  "
+            pages = "、".join(str(p) for p in h["pages"]) or h["page"]
+            out.print(f"\n[cyan]{h['paper_name'] or h['paper']} {h['date']} 第{pages}版[/cyan]  "
                       f"[bold]{_mark(title)}[/bold]  [dim]{h['score']:.2f}[/dim]")
             for frag in h["highlight"]:
                 out.print(f"  …{_mark(frag)}…")
