@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
+import redis
 import typer
 from celery import signature
 from rich.markup import escape
@@ -14,11 +15,12 @@ from rich.table import Table
 from ingest import ledger
 from ingest.cli.app import EXIT_INPUT, EXIT_SERVICE, command, err, operator_errors, out, parse_date, print_json
 from ingest.config import settings
-from ingest.errors import InputError
-from ingest.index import client, count, index_meta, last_editions, reindex as reindex_index, service_errors
+from ingest.errors import InputError, ServiceError
+from ingest import live_reindex, reindex_mirror
+from ingest.index import client, count, index_meta, last_editions, service_errors
 from ingest.papers import get_paper
 from ingest.parse import ParseHints, parse_file, read_input
-from ingest.pipeline import make_hints
+from ingest.pipeline import make_hints, redis_client
 from ingest.queue import archive_flow, enqueue, file_flow, make_celery
 from ingest.search import HIGHLIGHT_TAGS, SearchRequest, search as run_search
 from ingest.sources.mail.mailbox import mail_status
@@ -206,6 +208,7 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     except Exception as e:  # status reports outages instead of failing on them
         report["elasticsearch_ok"], report["elasticsearch_error"] = False, str(e)
     report["mailbox"] = mail_status(s.redis_url)
+    report["reindex"] = _reindex_status(s)
     if as_json:
         print_json(report)
     else:
@@ -223,6 +226,9 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
             failed = report["ledger"].get("failed", 0)
             out.print(f"Ledger: {', '.join(f'{k} {v}' for k, v in sorted(report['ledger'].items())) or 'empty'}"
                       + (" — see `ingest failures`" if failed else ""))
+        if reindexing := report["reindex"]:
+            state = "running" if reindexing["running"] else "interrupted — run `ingest reindex` to resume it"
+            out.print(f"Reindex of {s.index} {state}: {escape(reindexing['summary'])}")
         mail = report["mailbox"]
         if not mail["configured"]:
             out.print(f"Mailbox: not configured ({mail['error']})")
@@ -235,9 +241,14 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         raise typer.Exit(EXIT_SERVICE)
 
 
-def _queue_depth(broker_url: str, queue: str) -> tuple[bool, int | None]:
-    import redis
+def _reindex_status(s: Any) -> dict[str, Any] | None:
+    try:
+        return reindex_mirror.status(redis_client(s), s.index)
+    except (ServiceError, redis.RedisError) as e:  # status reports outages instead of failing on them
+        return {"running": False, "summary": f"unknown (Redis: {e})", "error": str(e)}
 
+
+def _queue_depth(broker_url: str, queue: str) -> tuple[bool, int | None]:
     if not broker_url.startswith(("redis://", "rediss://")):
         return True, None
     try:
@@ -298,15 +309,21 @@ def replay(entry_ids: Annotated[list[str] | None, typer.Argument(help="Ledger id
 
 
 @command
-def reindex(delete_old: Annotated[bool, typer.Option("--delete-old", help="Delete the old index after.")] = False
-            ) -> None:
-    """Copy the index into a new one built from the current template and analysis, then switch the alias."""
+def reindex(delete_old: Annotated[bool, typer.Option("--delete-old", help="Delete the old index after.")] = False,
+            from_archive: Annotated[bool, typer.Option(
+                "--from-archive", help="Rebuild every document by parsing its archived input again (after a parser "
+                                       "change) instead of copying it.")] = False) -> None:
+    """Build a new index from the current template and analysis while workers keep writing, then switch the
+    alias. Resumes an interrupted reindex (run it again after a crash)."""
     with operator_errors():
         s = settings()
+        r = redis_client(s)
         with _progress() as progress:
-            bar = progress.add_task("reindexing", total=None)
-            new, old, copied = reindex_index(client(s), s.index, delete_old=delete_old,
-                                             progress=lambda n, total: progress.update(bar, completed=n, total=total))
-        out.print(f"{s.index}: {copied} documents copied from {old or '(none)'} to {new}; alias switched"
-                  + ("; old index deleted" if delete_old and old else ""))
-
+            bar = progress.add_task("rebuilding from the archive" if from_archive else "copying", total=None)
+            done = live_reindex.run(client(s), r, s, from_archive=from_archive, delete_old=delete_old,
+                                    progress=lambda n, total: progress.update(bar, completed=n, total=total))
+        what = "inputs rebuilt from the archive" if from_archive else "documents copied"
+        out.print(f"{s.index}: {done.done} {what} from {done.old or '(none)'} to {done.new}"
+                  + (" (resumed)" if done.resumed else "") + "; alias switched"
+                  + (f"; {done.failed} inputs failed (see `ingest failures`)" if done.failed else "")
+                  + ("; old index deleted" if delete_old and done.old else ""))
