@@ -14,7 +14,6 @@ import argparse
 import tempfile
 import time
 import uuid
-from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -33,7 +32,7 @@ def main() -> None:
     ap.add_argument("--editions", type=int, default=60)
     args = ap.parse_args()
     run = f"bench-{uuid.uuid4().hex[:8]}"
-    s = replace(settings(), index=run, ledger_index=f"{run}-ledger")
+    s = settings().model_copy(update={"index": run, "ledger_index": f"{run}-ledger"})
     es = client(s)
     archive = Archive(Path(tempfile.mkdtemp(prefix="bench-archive-")))
     data = SAMPLE.read_bytes()

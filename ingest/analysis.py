@@ -1,6 +1,6 @@
 """Analyzer profiles: the best Chinese analysis the cluster offers, chosen when an index version is created.
 
-The template (mappings/articles-v1.json) is the bare profile: per-character fields (the phrase-exact
+The template (ingest/mappings/articles-v1.json) is the bare profile: per-character fields (the phrase-exact
 fields every profile keeps) and character bigrams. A profile adds a `words` sub-field, segmented inside
 Elasticsearch, to the text fields (searches rank by it: ingest.search), and uses the best width folding and
 bigram filter at hand. Index and search analysis are the same analyzer everywhere except IK's words field, which
@@ -19,13 +19,13 @@ The choice is recorded in the index's _meta (analysis_profile, analysis), which 
 from __future__ import annotations
 
 import copy
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from elasticsearch import Elasticsearch
 
+from ingest.config import settings
 from ingest.errors import ConfigError
 
 WORDS_SUBFIELD = "words"
@@ -167,7 +167,7 @@ def apply_profile(body: dict[str, Any], profile: Profile, components: frozenset[
 
 def wanted_profile() -> str | None:
     """$INGEST_ANALYSIS_PROFILE: force a profile (evaluation, tests); empty means the best offered."""
-    return os.environ.get("INGEST_ANALYSIS_PROFILE") or None
+    return settings().analysis_profile
 
 
 def apply_best_profile(body: dict[str, Any], es: Elasticsearch, wanted: str | None = None) -> dict[str, Any]:

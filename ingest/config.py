@@ -1,46 +1,180 @@
-"""Service settings from the environment, with defaults that run on one machine."""
+"""Every `INGEST_*` setting of the Python code, with its default and meaning: the one place they are read.
+
+Defaults run on one machine (the services of `deploy/`). Derived defaults (the archive and inbox under
+`INGEST_VAR`, the IMAP port from the TLS mode) are resolved here, once, so no other module looks at the
+environment. The README's settings table is checked against this model by a test.
+"""
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
+from collections.abc import Mapping
+from contextvars import ContextVar
 from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit, urlunsplit
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from ingest.errors import ConfigError
+
+PREFIX = "INGEST_"
+MIB = 1024 * 1024
+_EXPLICIT: ContextVar[bool] = ContextVar("explicit_environment", default=False)
 
 
-@dataclass(frozen=True)
-class Settings:
-    es_url: str
-    broker_url: str
-    queue: str  # the Celery queue the workers consume and the CLI publishes to
-    result_backend: str
-    redis_url: str  # shared state of the workers (rate limits, locks)
-    index: str  # the alias searches and writes go through
-    ledger_index: str
-    archive_dir: Path
-    inbox_dir: Path  # edition files dropped here, in one sub-folder per paper id, are picked up by beat
-    inbox_interval_s: float
-    papers_dir: Path | None  # extra paper configs beside the bundled ones
+def _derived(text: str) -> dict[str, Any]:
+    """The default as the settings table shows it, for a default computed from other settings."""
+    return {"shown_default": text}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix=PREFIX, env_ignore_empty=True, frozen=True, extra="ignore")
+
+    # Services
+    es_url: str = Field("http://127.0.0.1:9200", description="Elasticsearch")
+    index: str = Field("articles", description="the alias searched and written")
+    ledger_index: str = Field("ingest-ledger", description="the ledger index")
+    broker_url: str = Field("redis://127.0.0.1:6379/0", description="Celery broker")
+    queue: str = Field("ingest", description="the queue workers consume and the CLI publishes to")
+    result_backend: str = Field("redis://127.0.0.1:6379/1", description="Celery results (for `--wait`)")
+    redis_url: str = Field("redis://127.0.0.1:6379/2", description="state shared by the workers (rate limits, locks)")
+    redis_prefix: str = Field("ingest", description="key prefix of the workers' shared state in Redis")
+
+    # Folders
+    var: Path = Field(Path("var"), description="base of the folders below")
+    archive_dir: Path = Field(..., description="raw archive (content-addressed)", json_schema_extra=_derived("`$INGEST_VAR/archive`"))
+    inbox_dir: Path = Field(..., description="inbox folders, one per paper", json_schema_extra=_derived("`$INGEST_VAR/inbox`"))
+    inbox_interval: float = Field(60.0, gt=0, description="seconds between inbox scans")
+    papers_dir: Path | None = Field(None, description="extra paper configs beside the bundled ones (override by id)")
+
+    # Workers and sources
+    worker_concurrency: int = Field(2, ge=1, description="worker processes started by `deploy/celery.sh`")
+    analysis_profile: str | None = Field(None, description="force an analyzer profile for new indices",
+                                         json_schema_extra=_derived("the best offered"))
+    user_agent: str | None = Field(None, description="User-Agent of site fetches (a paper's `[site] user_agent` wins)",
+                                   json_schema_extra=_derived("the project's"))
+
+    # Mailbox
+    imap_host: str = Field("127.0.0.1", description="IMAP server")
+    imap_port: int = Field(..., description="IMAP port", json_schema_extra=_derived("`10993` (ssl), `10143` (starttls)"))
+    imap_tls: Literal["ssl", "starttls"] = Field("ssl", description="`ssl` (implicit TLS) or `starttls`; never plain text")
+    imap_user: str = Field("ingest", description="IMAP login")
+    imap_password: SecretStr | None = Field(None, description="IMAP password (else read from `INGEST_IMAP_PASSWORD_FILE`)")
+    imap_password_file: Path = Field(..., description="file holding the IMAP password (a mounted secret)",
+                                     json_schema_extra=_derived("`$INGEST_VAR/dovecot/imap-password`"))
+    imap_ca_file: Path | None = Field(None, description="CA (or self-signed certificate) to trust",
+                                      json_schema_extra=_derived("`$INGEST_VAR/dovecot/ssl/cert.pem` if present"))
+    imap_folders: str = Field("INBOX", description="comma-separated folders watched besides the papers' own `mail.folder`")
+    imap_quarantine: str = Field("Quarantine", description="folder of the messages that cannot be used")
+    imap_processed: str = Field("flag", description="`flag` (keyword + \\Seen, left in place) or `move:FOLDER`")
+    imap_idle_seconds: int = Field(300, gt=0, description="longest IDLE wait before polling anyway (RFC 2177: under 29 min)")
+    imap_timeout: float = Field(60.0, gt=0, description="IMAP socket timeout, seconds")
+    mail_poll_seconds: int = Field(60, gt=0, description="seconds between the beat's mailbox polls (the IDLE watcher's safety net)")
+    mail_max_message_bytes: int = Field(20 * MIB, gt=0, description="largest message downloaded")
+    mail_max_attachment_bytes: int = Field(30 * MIB, gt=0, description="largest attachment (and zip member) used")
+    mail_max_unzipped_bytes: int = Field(100 * MIB, gt=0, description="largest total unzipped from one attachment")
+
+    @field_validator("imap_processed")
+    @classmethod
+    def _processed(cls, v: str) -> str:
+        if v != "flag" and not (v.startswith("move:") and len(v) > 5):
+            raise ValueError("use 'flag' or 'move:FOLDER'")
+        return v
+
+    @field_validator("imap_tls", mode="before")
+    @classmethod
+    def _tls(cls, v: Any) -> Any:
+        v = v.lower() if isinstance(v, str) else v
+        if v not in ("ssl", "starttls"):
+            raise ValueError("use one of ssl, starttls; plain-text IMAP would send the password in clear")
+        return v
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derive(cls, data: Any) -> Any:
+        # Defaults that hang off INGEST_VAR or the TLS mode, resolved here once for every module.
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        var = Path(data.get("var") or "var").resolve()
+        data["var"] = var
+        data["archive_dir"] = Path(data.get("archive_dir") or var / "archive").resolve()
+        data["inbox_dir"] = Path(data.get("inbox_dir") or var / "inbox").resolve()
+        tls = str(data.get("imap_tls") or "ssl").lower()
+        data.setdefault("imap_port", 10993 if tls == "ssl" else 10143)
+        data.setdefault("imap_password_file", var / "dovecot" / "imap-password")
+        if not data.get("imap_ca_file") and (var / "dovecot" / "ssl" / "cert.pem").exists():
+            data["imap_ca_file"] = var / "dovecot" / "ssl" / "cert.pem"
+        return data
 
     @classmethod
-    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
-        e = os.environ if env is None else env
-        var = Path(e.get("INGEST_VAR", "var")).resolve()
-        broker = e.get("INGEST_BROKER_URL", "redis://127.0.0.1:6379/0")
-        return cls(
-            es_url=e.get("INGEST_ES_URL", "http://127.0.0.1:9200"),
-            broker_url=broker,
-            queue=e.get("INGEST_QUEUE", "ingest"),
-            result_backend=e.get("INGEST_RESULT_BACKEND", "redis://127.0.0.1:6379/1"),
-            redis_url=e.get("INGEST_REDIS_URL", "redis://127.0.0.1:6379/2"),
-            index=e.get("INGEST_INDEX", "articles"),
-            ledger_index=e.get("INGEST_LEDGER_INDEX", "ingest-ledger"),
-            archive_dir=Path(e["INGEST_ARCHIVE_DIR"]).resolve() if e.get("INGEST_ARCHIVE_DIR") else var / "archive",
-            inbox_dir=Path(e["INGEST_INBOX_DIR"]).resolve() if e.get("INGEST_INBOX_DIR") else var / "inbox",
-            inbox_interval_s=float(e.get("INGEST_INBOX_INTERVAL", "60")),
-            papers_dir=Path(e["INGEST_PAPERS_DIR"]) if e.get("INGEST_PAPERS_DIR") else None,
-        )
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+                                   env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+                                   file_secret_settings: PydanticBaseSettingsSource
+                                   ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # No .env file or secrets dir: the environment is the one source. from_env(mapping) reads only the mapping.
+        return (init_settings,) if _EXPLICIT.get() else (init_settings, env_settings)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """The settings of `env` (the process environment when None); a bad value is a `ConfigError`."""
+        token = _EXPLICIT.set(env is not None)
+        try:
+            if env is None:
+                return cls()
+            return cls(**{k.removeprefix(PREFIX).lower(): v for k, v in env.items()
+                          if k.startswith(PREFIX) and v != ""})
+        except ValidationError as e:
+            first = e.errors()[0]
+            name = PREFIX + str(first["loc"][0]).upper() if first["loc"] else "settings"
+            raise ConfigError(f"{name}={first.get('input')!r}: {first['msg']}") from None
+        finally:
+            _EXPLICIT.reset(token)
+
+    def effective(self) -> dict[str, str]:
+        """Every setting as `INGEST_NAME → value` for display: secrets and URL passwords masked."""
+        shown: dict[str, str] = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, SecretStr):
+                text = "********"
+            elif value is None:
+                text = ""
+            else:
+                text = mask_url(str(value))
+            shown[PREFIX + name.upper()] = text
+        return shown
+
+
+def mask_url(value: str) -> str:
+    """`scheme://user:secret@host/…` → `scheme://user:***@host/…`; anything else unchanged."""
+    if "://" not in value or "@" not in value:
+        return value
+    parts = urlsplit(value)
+    if parts.password is None:
+        return value
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def settings() -> Settings:
     """The settings of this process, read from the environment each call (cheap; tests change it)."""
     return Settings.from_env()
+
+
+def shown_default(field: FieldInfo) -> str:
+    """A field's default as documented: the computed one's description, else the value itself."""
+    extra = field.json_schema_extra
+    if isinstance(extra, dict) and "shown_default" in extra:
+        return str(extra["shown_default"])
+    return "—" if field.default is None else f"`{field.default}`"
+
+
+def settings_table() -> str:
+    """The README's settings table, generated from the model (a test keeps the README equal to it)."""
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    for name, field in Settings.model_fields.items():
+        rows.append(f"| `{PREFIX}{name.upper()}` | {shown_default(field)} | {field.description} |")
+    return "\n".join(rows)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
-
 from typing import Any
 
 from ingest import neardup
@@ -25,8 +24,12 @@ def content_hash(article: Article) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
-def article_id(paper: str, edition_date: date | None, page: int | None, chash: str) -> str:
+def article_id(paper: str, edition_date: date | None, page: str | int | None, chash: str) -> str:
+    """`page` is the page label (A03); a label without a section letter counts as its number, so the ids of
+    unsectioned editions stay those given before labels existed."""
     day = edition_date.isoformat() if edition_date else "undated"
+    if isinstance(page, str) and page.isdigit():
+        page = int(page)
     raw = f"{paper}|{day}|{page if page is not None else '-'}|{chash}"
     return f"{paper}-{day}-{hashlib.sha1(raw.encode('utf-8')).hexdigest()[:16]}"
 

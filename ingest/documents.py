@@ -36,13 +36,13 @@ def derived_fields(title: str, body: str | list[str]) -> dict[str, Any]:
 def article_document(edition: Edition, article: Article, source: Source, now: datetime | None = None) \
         -> tuple[str, dict[str, Any]]:
     chash = content_hash(article)
-    page_name = next((p.name for p in edition.pages if p.number == article.page), "")
+    page_name = next((p.name for p in edition.pages if p.label == article.page_label), "")
     doc: dict[str, Any] = {
         "paper": edition.paper,
         "paper_name": edition.paper_name,
         "date": edition.date.isoformat() if edition.date else None,
         "issue_number": edition.issue_number,
-        "page": {"number": article.page, "name": page_name},
+        "page": {"number": article.page, "label": article.page_label, "name": page_name},
         "kind": article.kind,
         "pretitle": article.pretitle,
         "title": article.title,
@@ -64,7 +64,7 @@ def article_document(edition: Edition, article: Article, source: Source, now: da
         "ingested_at": (now or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
     }
     doc.update(derived_fields(article.title, article.body))
-    doc_id = article_id(edition.paper, edition.date, article.page, chash)
+    doc_id = article_id(edition.paper, edition.date, article.page_label or article.page, chash)
     # Its own group until the index step finds a near-duplicate already stored (ingest.dup_groups).
     doc.update(near_dup_fields(article.pretitle, article.title, article.subtitle, article.body), dup_group=doc_id)
     return doc_id, doc

@@ -24,7 +24,7 @@ from ingest.dedup import merge_sources
 from ingest.documents import Source
 from ingest.errors import ServiceError
 
-MAPPINGS_DIR = Path(__file__).resolve().parents[1] / "mappings"
+MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"  # package data: the installed wheel has it
 CURRENT_TEMPLATE = "articles-v1"
 _MAX_CONFLICT_ROUNDS = 8
 
@@ -87,6 +87,7 @@ def ensure_index(es: Elasticsearch, alias: str) -> str:
     with service_errors(f"checking index {alias}"):
         current = concrete_indices(es, alias)
         if current:
+            _add_page_label(es, current[-1])
             return current[-1]
         if es.indices.exists(index=alias):  # a concrete index (a reindex filling its new index)
             return alias
@@ -108,6 +109,14 @@ def ensure_index(es: Elasticsearch, alias: str) -> str:
             if current:
                 return current[-1]
         raise ServiceError(f"could not create an index behind {alias}")
+
+
+def _add_page_label(es: Elasticsearch, index: str) -> None:
+    """Give an index made before page labels existed the `page.label` field (its strict mapping would refuse
+    the documents otherwise). Adding a field is the one mapping change an existing index takes; a no-op on
+    an index that has it."""
+    page = load_template()["mappings"]["properties"]["page"]
+    es.indices.put_mapping(index=index, properties={"page": page})
 
 
 @dataclass

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlparse
@@ -35,8 +35,8 @@ from ingest.config import Settings
 from ingest.errors import InputError, ServiceError
 from ingest.index import CURRENT_TEMPLATE, concrete_indices, count, index_body, next_index_name, service_errors, \
     utcnow
-from ingest.reindex_mirror import ARCHIVE, COPY, COPYING, FINISHING, ReindexState, bulk, carried, mapped_fields, \
-    read_state, save_state, state_key, sync
+from ingest.reindex_mirror import ARCHIVE, COPY, COPYING, FINISHING, Board, ReindexState, bulk, carried, \
+    mapped_fields, sync
 
 _LOCK_TTL_S = 60  # a reindexer that stops renewing its lock for this long has died; another may resume
 _BATCH = 500
@@ -61,13 +61,14 @@ def run(es: Elasticsearch, r: redis.Redis, s: Settings, *, from_archive: bool = 
     """Build a new index of `template` behind the alias of `s` while workers write, or resume the one an
     earlier run left (a crash, a stopped command), and move the alias to it."""
     alias, mode = s.index, ARCHIVE if from_archive else COPY
-    lock = r.lock(state_key(alias, "lock"), timeout=_LOCK_TTL_S)
+    board = Board(r, s.redis_prefix, alias)
+    lock = r.lock(board.key("lock"), timeout=_LOCK_TTL_S)
     try:
         if not lock.acquire(blocking=False):
-            running = read_state(r, alias)
+            running = board.read()
             raise InputError(f"reindex of {alias}: another reindex is running"
                              + (f" ({running.describe()})" if running else "") + "; see `ingest status`")
-        state = read_state(r, alias)
+        state = board.read()
         resumed = state is not None
         if state is not None and state.mode != mode:
             flag = "with --from-archive" if state.mode == ARCHIVE else "without --from-archive"
@@ -75,23 +76,23 @@ def run(es: Elasticsearch, r: redis.Redis, s: Settings, *, from_archive: bool = 
                              f"{'archive' if state.mode == ARCHIVE else 'old index'}; run `ingest reindex` {flag} "
                              "to finish it")
         if state is None:
-            state = _begin(es, r, alias, mode, template)
+            state = _begin(es, board, mode, template)
 
         def beat(done: int, total: int) -> None:
             lock.reacquire()  # still alive: keep the lock for another _LOCK_TTL_S
             state.done, state.total = done, total
-            save_state(r, state)
+            board.save(state)
             if progress:
                 progress(done, total)
 
         if state.phase == COPYING:
             if mode == ARCHIVE:
-                _rebuild(es, r, s, state, beat)
+                _rebuild(es, board, s, state, beat)
             else:
                 _copy(es, state, beat, batch)
             state.phase = FINISHING
-            save_state(r, state)
-        _finish(es, r, state, grace_s, lock)
+            board.save(state)
+        _finish(es, board, state, grace_s, lock)
         if delete_old and state.old:
             with service_errors(f"deleting {state.old}"):
                 es.indices.delete(index=state.old)
@@ -107,7 +108,8 @@ def run(es: Elasticsearch, r: redis.Redis, s: Settings, *, from_archive: bool = 
             pass
 
 
-def _begin(es: Elasticsearch, r: redis.Redis, alias: str, mode: str, template: str) -> ReindexState:
+def _begin(es: Elasticsearch, board: Board, mode: str, template: str) -> ReindexState:
+    alias = board.alias
     with service_errors(f"starting the reindex of {alias}"):
         current = concrete_indices(es, alias)
         old = current[-1] if current else None
@@ -115,7 +117,7 @@ def _begin(es: Elasticsearch, r: redis.Redis, alias: str, mode: str, template: s
         body = index_body(template, es)
         es.indices.create(index=new, settings=body["settings"], mappings=body["mappings"])
         state = ReindexState(alias=alias, old=old, new=new, mode=mode, phase=COPYING, started_at=utcnow())
-        save_state(r, state)  # from here on the workers mirror their writes …
+        board.save(state)  # from here on the workers mirror their writes …
         if old:
             es.indices.refresh(index=old)  # … and every write finished before is in the snapshot taken next
     return state
@@ -180,22 +182,22 @@ def input_hints(entry: dict[str, Any]) -> dict[str, Any]:
                       url=uri if located else None)
 
 
-def _rebuild(es: Elasticsearch, r: redis.Redis, s: Settings, state: ReindexState,
+def _rebuild(es: Elasticsearch, board: Board, s: Settings, state: ReindexState,
              beat: Callable[[int, int], None]) -> None:
     """Every input parsed again from the archive by the current code and indexed into the new index (through
     the pipeline's own steps, so dedup, groups and stories are as the workers make them)."""
     if state.old is None:
         return
     archive = Archive(s.archive_dir)
-    into_new = replace(s, index=state.new)
+    into_new = s.model_copy(update={"index": state.new})
     with service_errors(f"listing the inputs of {state.old}"):
         inputs = archived_inputs(es, state.old)
-    done_key = state_key(state.alias, "rebuilt")
+    done_key = board.key("rebuilt")
     done = 0
     beat(done, len(inputs))
     for entry in inputs:
         member = f"{entry['source']['archive_hash']} {entry['source']['uri']}"
-        if not r.sismember(done_key, member):
+        if not board.r.sismember(done_key, member):
             hints = input_hints(entry)
             try:
                 payload = pipeline.parse_step(entry["source"], hints, archive)
@@ -203,19 +205,18 @@ def _rebuild(es: Elasticsearch, r: redis.Redis, s: Settings, state: ReindexState
             except InputError as e:  # a parser change that refuses an old input: on the ledger, not fatal
                 state.failed += 1
                 pipeline.record_failure(into_new, "reindex", {"source": entry["source"], "hints": hints}, e)
-            r.sadd(done_key, member)
+            board.r.sadd(done_key, member)
         done += 1
         beat(done, len(inputs))
 
 
-def _finish(es: Elasticsearch, r: redis.Redis, state: ReindexState, grace_s: float, lock: Any) -> None:
+def _finish(es: Elasticsearch, board: Board, state: ReindexState, grace_s: float, lock: Any) -> None:
     alias, old, new = state.alias, state.old, state.new
     with service_errors(f"switching {alias} to {new}"):
         if old and concrete_indices(es, alias) != [new]:
             es.indices.add_block(index=old, block="write")
             time.sleep(grace_s)  # writes just made reach their mirror, so their ids are in the set read next
-            touched = sorted(m.decode() if isinstance(m, bytes) else str(m)
-                             for m in r.smembers(state_key(alias, "touched")))
+            touched = board.members("touched")
             for i in range(0, len(touched), _BATCH):
                 lock.reacquire()
                 sync(es, old, new, touched[i:i + _BATCH])
@@ -225,4 +226,4 @@ def _finish(es: Elasticsearch, r: redis.Redis, state: ReindexState, grace_s: flo
             if old:
                 moves.insert(0, {"remove": {"index": old, "alias": alias}})
             es.indices.update_aliases(actions=moves)
-    r.delete(state_key(alias, "state"), state_key(alias, "touched"), state_key(alias, "rebuilt"))
+    board.clear()

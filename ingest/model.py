@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -19,12 +20,38 @@ class Author:
     role: str  # 记者, 通讯员, 摄影, 作者, 编辑 ...
 
 
+def page_label_of(section: str, number: int) -> str:
+    """A page's identity as printed: the section letter kept, the number zero-padded (A01, B03, 01).
+    The number alone repeats across sections (A01, B01 and C01 are three pages)."""
+    return f"{section.upper()}{number:02d}"
+
+
+_LABEL = re.compile(r"\s*(?P<sec>[A-Za-z]?)\s*0*(?P<num>\d{1,3})\s*")
+
+
+def parse_page_label(text: str) -> str | None:
+    """"A3", "a03", "3", "03" → "A03", "A03", "03", "03"; None when `text` is not a page label."""
+    m = _LABEL.fullmatch(text)
+    return page_label_of(m.group("sec"), int(m.group("num"))) if m else None
+
+
+def page_order(label: str) -> tuple[str, int]:
+    """Sort key of a page label: section, then number (A01 < A08 < B01 < C01; 01 < 02 without sections)."""
+    m = _LABEL.fullmatch(label)
+    return (m.group("sec").upper(), int(m.group("num"))) if m else ("~", 0)
+
+
 @dataclass
 class Page:
     number: int
     name: str = ""  # 要闻, 头版 ...
     url: str | None = None
     pdf_url: str | None = None
+    label: str = ""  # A01, 01: page_label_of(section, number); the number alone when empty
+
+    def __post_init__(self) -> None:
+        if not self.label and self.number is not None:
+            self.label = page_label_of("", self.number)
 
 
 @dataclass
@@ -47,6 +74,11 @@ class Article:
     url: str | None = None
     # The source's own stable key for this article (e.g. content_2712498), when it has one.
     source_key: str | None = None
+    page_label: str | None = None  # A03, 03: the page's identity (Page.label); from `page` when not given
+
+    def __post_init__(self) -> None:
+        if self.page_label is None and self.page is not None:
+            self.page_label = page_label_of("", self.page)
 
     @property
     def paragraphs(self) -> list[str]:

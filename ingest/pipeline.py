@@ -25,7 +25,7 @@ from ingest.model import Edition
 from ingest.normalize import normalize_edition
 from ingest.papers import get_paper
 from ingest.parse import ParseHints, parse_bytes, read_input
-from ingest.reindex_mirror import mirror
+from ingest.reindex_mirror import Board, mirror
 from ingest.story_links import keep_links, link_stories
 from ingest.versions import record_replacements, retire_older_versions
 
@@ -97,9 +97,9 @@ def index_step(payload: Payload, s: Settings) -> dict[str, Any]:
     lost_source: list[str] = []
     removed = retire_stale(es, s.index, source, set(result.ids), edition.paper, updated=lost_source)
     r = redis_client(s)
-    linked = link_stories(es, r, s.index, docs)
+    linked = link_stories(es, r, s.redis_prefix, s.index, docs)
     # Last, after every write of the step: a live reindex copies what it wrote (ingest.live_reindex).
-    mirror(es, r, s.index, result.ids + removed + lost_source + [x.old_id for x in replaced] + list(regrouped) + linked)
+    mirror(es, Board(r, s.redis_prefix, s.index), result.ids + removed + lost_source + [x.old_id for x in replaced] + list(regrouped) + linked)
     counts = {"created": len(result.created), "updated": len(result.updated),
               "unchanged": len(result.unchanged), "removed": len(removed), "dropped": payload.get("dropped", 0),
               "replaced": len(replaced), "regrouped": len(regrouped),

@@ -5,7 +5,6 @@ why that loses no write)."""
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -41,46 +40,58 @@ class ReindexState:
         return f"{self.old or '(none)'} → {self.new}, {self.phase}: {self.done}/{self.total} {unit}{share}"
 
 
-def state_key(alias: str, what: str) -> str:
-    return f"{os.environ.get('INGEST_REDIS_PREFIX', 'ingest')}:reindex:{alias}:{what}"
+class Board:
+    """Where the reindex of one alias keeps its state in Redis: the state, the reindexer's lock, the ids
+    written while it runs (touched), and the archive inputs rebuilt so far."""
+
+    def __init__(self, r: redis.Redis, prefix: str, alias: str) -> None:
+        self.r, self.alias = r, alias
+        self._base = f"{prefix}:reindex:{alias}"
+
+    def key(self, what: str) -> str:
+        return f"{self._base}:{what}"
+
+    def read(self) -> ReindexState | None:
+        try:
+            raw = self.r.get(self.key("state"))
+        except redis.RedisError as e:
+            raise ServiceError(f"Redis unreachable while reading the reindex state of {self.alias}: {e}") from e
+        return ReindexState(**json.loads(raw)) if raw else None
+
+    def save(self, state: ReindexState) -> None:
+        state.updated_at = utcnow()
+        self.r.set(self.key("state"), json.dumps(asdict(state)))
+
+    def members(self, what: str) -> list[str]:
+        return sorted(m.decode() if isinstance(m, bytes) else str(m) for m in self.r.smembers(self.key(what)))
+
+    def clear(self) -> None:
+        self.r.delete(self.key("state"), self.key("touched"), self.key("rebuilt"))
 
 
-def read_state(r: redis.Redis, alias: str) -> ReindexState | None:
-    try:
-        raw = r.get(state_key(alias, "state"))
-    except redis.RedisError as e:
-        raise ServiceError(f"Redis unreachable while reading the reindex state of {alias}: {e}") from e
-    return ReindexState(**json.loads(raw)) if raw else None
-
-
-def save_state(r: redis.Redis, state: ReindexState) -> None:
-    state.updated_at = utcnow()
-    r.set(state_key(state.alias, "state"), json.dumps(asdict(state)))
-
-
-def status(r: redis.Redis, alias: str) -> dict[str, Any] | None:
-    """The reindex of `alias` as `ingest status` shows it: its state and whether a reindexer is at work
-    (else it was interrupted and `ingest reindex` resumes it); None when none is under way."""
-    state = read_state(r, alias)
+def status(board: Board) -> dict[str, Any] | None:
+    """The reindex as `ingest status` shows it: its state and whether a reindexer is at work (else it was
+    interrupted and `ingest reindex` resumes it); None when none is under way."""
+    state = board.read()
     if state is None:
         return None
-    return asdict(state) | {"running": bool(r.exists(state_key(alias, "lock"))), "summary": state.describe()}
+    return asdict(state) | {"running": bool(board.r.exists(board.key("lock"))), "summary": state.describe()}
 
 
 # ---- the workers' side ------------------------------------------------------------------------------
 
-def mirror(es: Elasticsearch, r: redis.Redis, alias: str, ids: list[str]) -> int:
-    """After an index step's writes to `alias`: while a reindex of it is under way, note the ids written and
-    copy them to the new index. Returns how many were mirrored."""
+def mirror(es: Elasticsearch, board: Board, ids: list[str]) -> int:
+    """After an index step's writes to the board's alias: while a reindex of it is under way, note the ids
+    written and copy them to the new index. Returns how many were mirrored."""
     if not ids:
         return 0
-    state = read_state(r, alias)
+    state = board.read()
     if state is None or state.old is None:
         return 0
     try:
-        r.sadd(state_key(alias, "touched"), *ids)
+        board.r.sadd(board.key("touched"), *ids)
     except redis.RedisError as e:
-        raise ServiceError(f"Redis unreachable while noting writes for the reindex of {alias}: {e}") from e
+        raise ServiceError(f"Redis unreachable while noting writes for the reindex of {board.alias}: {e}") from e
     if state.phase == COPYING:  # when finishing, the reindexer copies every touched id itself
         sync(es, state.old, state.new, ids)
     return len(ids)

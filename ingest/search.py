@@ -1,6 +1,6 @@
 """Search: the query builder every front-end reuses, and result shaping.
 
-How Chinese queries behave (see mappings/README.md):
+How Chinese queries behave (see ingest/mappings/README.md):
 - each whitespace-separated term must occur contiguously: a phrase on the per-character fields, so 疗休养
   finds 疗休养 and not a text that merely has 疗, 休 and 养 apart;
 - ranking (among the documents that match) by the index's in-Elasticsearch word sub-fields where its
@@ -21,6 +21,7 @@ from elasticsearch import ApiError, Elasticsearch
 
 from ingest.errors import InputError
 from ingest.index import index_meta, service_errors
+from ingest.model import page_label_of, parse_page_label
 from ingest.normalize import fold_width, to_simplified
 from ingest.stories import PARTS_HIDDEN, on_page, pages_of
 
@@ -42,12 +43,25 @@ class SearchRequest:
     paper: str | None = None
     since: date | None = None
     until: date | None = None
-    page: int | None = None
+    page: str | int | None = None  # a page label (A03, 3, 03): with a section letter it names that page alone
     limit: int = 10
     collapse: bool = True  # one hit per near-duplicate group (dup_group), its other members listed with it
     # Ranking signals (RANKING_SIGNALS) instead of the default for the index (default_ranking); index_words
     # counts only where the index has word sub-fields.
     ranking: frozenset[str] | None = None
+
+
+def page_filter(page: str | int) -> dict[str, Any]:
+    """`--page A03` (or A3) is that page of a sectioned edition, `--page 3` (or 03) page 3 of an unsectioned
+    one (not A03 nor B03); documents indexed before labels existed have only the number, and match by it."""
+    label = parse_page_label(str(page))
+    if label is None:
+        raise InputError(f"search: --page {page!r} is not a page label (3, 03, A03)")
+    if not label.isdigit():
+        return {"term": {"page.label": label}}
+    unlabelled = {"bool": {"filter": [{"term": {"page.number": int(label)}}],
+                           "must_not": [{"exists": {"field": "page.label"}}]}}
+    return {"bool": {"should": [{"term": {"page.label": label}}, unlabelled], "minimum_should_match": 1}}
 
 
 def query_terms(query: str) -> list[str]:
@@ -65,7 +79,7 @@ def _term_clause(term: str) -> dict[str, Any]:
 def default_ranking(index_word_fields: Sequence[str]) -> frozenset[str]:
     """The ranking signals of a request that names none, on an index with these word sub-fields: the words
     where there are any, else the character bigrams (on an index with both, bigrams added nothing to the
-    words: bench/search_quality.py, mappings/README.md)."""
+    words: bench/search_quality.py, ingest/mappings/README.md)."""
     return frozenset({"index_words"} if _boosted(index_word_fields) else {"bigrams"})
 
 
@@ -113,7 +127,7 @@ def build_query(req: SearchRequest, index_word_fields: Sequence[str] = ()) -> di
             rng["lte"] = req.until.isoformat()
         filters.append({"range": {"date": rng}})
     if req.page is not None:
-        filters.append(on_page(req.page))
+        filters.append(on_page(page_filter(req.page), parse_page_label(str(req.page)) or ""))
     ranking = _ranking(terms, signals, index_word_fields)
     return {
         "query": {"bool": {"must": [_term_clause(t) for t in terms], "should": ranking, "filter": filters,
@@ -179,7 +193,8 @@ def search(es: Elasticsearch, alias: str, req: SearchRequest) -> dict[str, Any]:
             "paper_name": src.get("paper_name"),
             "date": src.get("date"),
             "page": (src.get("page") or {}).get("number"),
-            "pages": pages_of(src),  # more than one for a story continued on other pages
+            "page_label": _label(src),
+            "pages": pages_of(src),  # the labels of every page of a story continued on other pages
             "title": src.get("title") or src.get("pretitle") or src.get("subtitle") or "",
             "kind": src.get("kind"),
             "score": h["_score"],
@@ -197,4 +212,13 @@ def search(es: Elasticsearch, alias: str, req: SearchRequest) -> dict[str, Any]:
 def _brief(hit: dict[str, Any]) -> dict[str, Any]:
     src = hit["_source"]
     return {"id": hit["_id"], "paper": src.get("paper"), "paper_name": src.get("paper_name"),
-            "date": src.get("date"), "page": (src.get("page") or {}).get("number"), "title": src.get("title") or ""}
+            "date": src.get("date"), "page": (src.get("page") or {}).get("number"), "page_label": _label(src),
+            "title": src.get("title") or ""}
+
+
+def _label(src: dict[str, Any]) -> str | None:
+    """The page label of a stored document; documents indexed before labels have only the number."""
+    page = src.get("page") or {}
+    if page.get("label"):
+        return str(page["label"])
+    return page_label_of("", page["number"]) if page.get("number") is not None else None

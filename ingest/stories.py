@@ -13,20 +13,18 @@ Hand-written: no library knows Chinese newspapers' jump lines or how their conti
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from ingest.documents import derived_fields
 from ingest.parse.chars import match_form
-from ingest.parse.conventions import page_label
+from ingest.model import page_label_of, page_order
 
 STORY_ROLE, PART_ROLE = "story", "part"
 # A paragraph that ends with one of these ends a sentence; one that does not was cut by the jump.
 _SENTENCE_END = "。！？!?…”」』)）\"'"
 # A shortened headline is at least this many characters of the full one (fewer could be any headline's).
 _MIN_SHORT_HEADLINE = 4
-_LABEL_RE = re.compile(r"^([A-Z]?)0*(\d+)$")
 
 
 @dataclass(frozen=True)
@@ -45,12 +43,12 @@ class Part:
     @classmethod
     def from_document(cls, doc_id: str, doc: dict[str, Any]) -> Part:
         page = (doc.get("page") or {}).get("number")
-        own = doc.get("page_label") or (doc.get("page") or {}).get("label") or (
-            page_label(page) if page is not None else "")
+        own = (doc.get("page") or {}).get("label") or (
+            page_label_of("", page) if page is not None else "")
 
         def jump(field: str) -> str | None:  # continues_on / continued_from, labelled where the line was
             number = doc.get(field)
-            return doc.get(f"{field}_label") or (page_label(number) if number is not None else None)
+            return doc.get(f"{field}_label") or (page_label_of("", number) if number is not None else None)
 
         body = doc.get("body") or []
         return cls(id=doc_id, paper=doc["paper"], date=doc.get("date"), page=page, label=own,
@@ -59,21 +57,16 @@ class Part:
                    continues_on=jump("continues_on"), continued_from=jump("continued_from"))
 
 
-def _split_label(label: str) -> tuple[str, int] | None:
-    m = _LABEL_RE.match(label.strip().upper())
-    return (m.group(1), int(m.group(2))) if m else None
-
-
 def names_page(jump: str | None, source: str, target: str) -> bool:
     """Whether a jump line printed on page `source` naming `jump` means page `target`: the numbers agree, and
     the sections too where both are known (a jump without a letter stays in its own page's section)."""
     if jump is None:
         return False
-    j, s, t = _split_label(jump), _split_label(source), _split_label(target)
-    if j is None or t is None or j[1] != t[1]:
+    (js, jn), (ss, _), (ts, tn) = page_order(jump), page_order(source), page_order(target)
+    if "~" in (js, ts) or jn != tn:  # "~": not a page label
         return False
-    section = j[0] or (s[0] if s else "")
-    return not section or not t[0] or section == t[0]
+    section = js or ("" if ss == "~" else ss)
+    return not section or not ts or section == ts
 
 
 def _letters(text: str) -> str:
@@ -187,7 +180,7 @@ def story_document(chain: list[Part], first_doc: dict[str, Any]) -> tuple[str, d
     compared with reprints), but shares the first part's near-duplicate group."""
     sid = story_id(chain)
     body = story_paragraphs(chain)
-    keep = ("paper", "paper_name", "date", "issue_number", "page", "page_label", "kind", "pretitle", "title",
+    keep = ("paper", "paper_name", "date", "issue_number", "page", "kind", "pretitle", "title",
             "subtitle", "column", "authors", "dateline", "url", "ingested_at")
     doc: dict[str, Any] = {k: first_doc[k] for k in keep if k in first_doc}
     doc.update(
@@ -209,15 +202,16 @@ def story_field(chain: list[Part], sid: str, role: str) -> dict[str, Any]:
 PARTS_HIDDEN = {"term": {"story.role": PART_ROLE}}  # a must_not clause
 
 
-def on_page(number: int) -> dict[str, Any]:
-    """A filter for documents printed on page `number`: an article there, or a story with a part there."""
-    return {"bool": {"should": [{"term": {"page.number": number}}, {"term": {"story.pages": number}}],
-                     "minimum_should_match": 1}}
+def on_page(page_clause: dict[str, Any], label: str) -> dict[str, Any]:
+    """A filter for documents printed on a page: what `page_clause` finds (an article there), or a story with
+    a part on the page labelled `label`."""
+    return {"bool": {"should": [page_clause, {"term": {"story.page_labels": label}}], "minimum_should_match": 1}}
 
 
-def pages_of(source: dict[str, Any]) -> list[int]:
-    """Every page a hit is printed on: its story's pages, else its own page."""
-    if pages := (source.get("story") or {}).get("pages"):
-        return list(pages)
-    number = (source.get("page") or {}).get("number")
-    return [number] if number is not None else []
+def pages_of(source: dict[str, Any]) -> list[str]:
+    """The labels of every page a hit is printed on: its story's pages, else its own page."""
+    if labels := (source.get("story") or {}).get("page_labels"):
+        return list(labels)
+    page = source.get("page") or {}
+    label = page.get("label") or (page_label_of("", page["number"]) if page.get("number") is not None else None)
+    return [label] if label else []

@@ -10,7 +10,6 @@ re-ingesting a part keeps the `story` field it was given (keep_links), so nothin
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import redis
@@ -53,11 +52,7 @@ def keep_links(es: Elasticsearch, alias: str, docs: list[Doc]) -> None:
             doc["story"] = links[doc_id]
 
 
-def _parts_key(paper: str, day: str) -> str:
-    return f"{os.environ.get('INGEST_REDIS_PREFIX', 'ingest')}:story-parts:{paper}:{day}"
-
-
-def link_stories(es: Elasticsearch, r: redis.Redis, alias: str, docs: list[Doc]) -> list[str]:
+def link_stories(es: Elasticsearch, r: redis.Redis, prefix: str, alias: str, docs: list[Doc]) -> list[str]:
     """Link the parts among `docs` (already written) with the other parts of their editions. Returns the ids
     of the documents it wrote: story documents and parts whose link changed."""
     editions: dict[tuple[str, str], list[str]] = {}
@@ -66,7 +61,7 @@ def link_stories(es: Elasticsearch, r: redis.Redis, alias: str, docs: list[Doc])
             editions.setdefault((doc["paper"], doc["date"]), []).append(doc_id)
     written: list[str] = []
     for (paper, day), ids in sorted(editions.items()):
-        key = _parts_key(paper, day)
+        key = f"{prefix}:story-parts:{paper}:{day}"
         try:
             with r.lock(f"{key}:lock", timeout=_LOCK_TIMEOUT_S, blocking_timeout=_LOCK_TIMEOUT_S):
                 r.sadd(key, *ids)

@@ -45,12 +45,12 @@ def site_schedule() -> dict[str, dict[str, Any]]:
     pages (`[site] recheck`, a crontab in the paper's time zone)."""
     entries: dict[str, dict[str, Any]] = {}
     for paper in all_papers().values():
-        if not paper.site.get("family"):
+        if paper.site is None:
             continue
         entries[f"site-discover-{paper.id}"] = {
             "task": "ingest.site.discover", "args": (paper.id,),
             "schedule": paper_crontab(paper.schedule, paper.timezone)}
-        recheck = paper.site.get("recheck")
+        recheck = paper.site.recheck
         if recheck:
             entries[f"site-recheck-{paper.id}"] = {
                 "task": "ingest.site.discover", "args": (paper.id,),

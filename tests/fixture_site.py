@@ -60,6 +60,7 @@ class FixtureSite:
         self.host = host
         self.scheme = "https" if tls else "http"
         self.requests: list[Request] = []
+        self.sent: dict[str, int] = {}  # bytes a huge answer got out before the client stopped reading
         self._behaviours: dict[str, _Behaviour] = {}
         self._aliases: dict[str, str] = {}
         self._lock = threading.Lock()
@@ -97,6 +98,7 @@ class FixtureSite:
             self._behaviours.clear()
             self._aliases.clear()
             self.requests.clear()
+            self.sent.clear()
 
     def alias(self, prefix: str, target: str) -> None:
         """Serve the files under `target` at `prefix` too (an edition published under today's date)."""
@@ -124,8 +126,9 @@ class FixtureSite:
     def redirect(self, path: str, location: str, status: int = 302) -> None:
         self._set(path, _Behaviour(status=status, headers={"Location": location}, body=b""))
 
-    def huge(self, path: str, size: int, announce_length: bool = True) -> None:
-        self._set(path, _Behaviour(status=200, huge=size, announce_length=announce_length))
+    def huge(self, path: str, size: int, announce_length: bool = True, head: bytes = b"") -> None:
+        """Stream `head` and then filler up to `size` bytes (counted in `sent`, per path)."""
+        self._set(path, _Behaviour(status=200, body=head, huge=size, announce_length=announce_length))
 
     def serve(self, path: str, body: bytes, status: int = 200, headers: dict[str, str] | None = None,
               times: int | None = None) -> None:
@@ -170,7 +173,7 @@ class FixtureSite:
                 if b and b.delay:
                     time.sleep(b.delay)
                 if b and b.huge:
-                    return self._huge(b)
+                    return self._huge(b, path)
                 if b and b.status is not None:
                     return self._send(b.status, b.body or b"", b.headers)
                 self._file(path, b.headers if b else {})
@@ -207,7 +210,7 @@ class FixtureSite:
                 except (BrokenPipeError, ConnectionResetError):
                     self.close_connection = True  # the client gave up (a timeout test)
 
-            def _huge(self, b: _Behaviour) -> None:
+            def _huge(self, b: _Behaviour, path: str) -> None:
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html")
                 if b.announce_length:
@@ -218,10 +221,15 @@ class FixtureSite:
                 chunk = b"<p>" + b"x" * 65530 + b"</p>"
                 sent = 0
                 try:
+                    if b.body:
+                        self.wfile.write(b.body)
+                        sent = len(b.body)
                     while sent < b.huge:
                         piece = chunk[: b.huge - sent]
                         self.wfile.write(piece)
                         sent += len(piece)
+                        with site._lock:
+                            site.sent[path] = sent
                 except (BrokenPipeError, ConnectionResetError):
                     pass
                 self.close_connection = True

@@ -1,4 +1,4 @@
-"""Core commands: add, parse, search, status, failures, replay, reindex."""
+"""Core commands: add, parse, search, status, config, failures, replay, reindex."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from rich.table import Table
 
 from ingest import ledger
 from ingest.cli.app import EXIT_INPUT, EXIT_SERVICE, command, err, operator_errors, out, parse_date, print_json
-from ingest.config import settings
+from ingest.config import Settings, settings
 from ingest.errors import InputError, ServiceError
 from ingest import live_reindex, reindex_mirror
 from ingest.index import client, count, index_meta, last_editions, service_errors
@@ -128,7 +128,7 @@ def parse(path: Path, paper: PaperOpt = None, date: DateOpt = None, page: PageOp
         for a in edition.articles:
             head = " / ".join(x for x in (a.pretitle, a.title, a.subtitle) if x) or "(untitled)"
             by = "、".join(f"{x.role}{x.name}" for x in a.authors)
-            out.print(f"[cyan]{a.page or '-'}[/cyan] {escape(f'[{a.kind}]')} [bold]{escape(head)}[/bold] {by} "
+            out.print(f"[cyan]{a.page_label or '-'}[/cyan] {escape(f'[{a.kind}]')} [bold]{escape(head)}[/bold] {by} "
                       f"({len(a.body)} chars){f' → 第{a.continues_on}版' if a.continues_on else ''}")
 
 
@@ -150,7 +150,8 @@ def _explain(path: Path, hints: ParseHints) -> None:
 def search(query: str, paper: PaperOpt = None,
            since: Annotated[str | None, typer.Option(help="First date, YYYY-MM-DD.")] = None,
            until: Annotated[str | None, typer.Option(help="Last date, YYYY-MM-DD.")] = None,
-           page: Annotated[int | None, typer.Option("--page", help="Only this page number.")] = None,
+           page: Annotated[str | None, typer.Option(
+               "--page", help="Only this page: its label (A03 in a sectioned edition) or number (3).")] = None,
            limit: Annotated[int, typer.Option(help="How many hits.")] = 10,
            collapse: Annotated[bool, typer.Option(
                "--collapse/--no-collapse",
@@ -165,7 +166,7 @@ def search(query: str, paper: PaperOpt = None,
         result = run_search(client(s), s.index, req)
         if as_json:
             print_json({"total": result["total"], "hits": [
-                {k: h[k] for k in ("id", "paper", "date", "page", "pages", "title", "score", "highlight")}
+                {k: h[k] for k in ("id", "paper", "date", "page", "page_label", "pages", "title", "score", "highlight")}
                 for h in result["hits"]]} | ({"groups": result["groups"]} if "groups" in result else {}))
             return
         collapsed = "groups" in result and result["groups"] < result["total"]
@@ -173,13 +174,14 @@ def search(query: str, paper: PaperOpt = None,
         out.print(f"{result['total']} hit(s){groups} for [bold]{query}[/bold]")
         for h in result["hits"]:
             title = h["title_highlight"] or h["title"] or "(untitled)"
-            pages = "、".join(str(p) for p in h["pages"]) or h["page"]
+            # 第1版 on an unsectioned paper, 第A04版 on a sectioned one; a story names all its pages (第1、4版).
+            pages = "、".join(str(int(p)) if p.isdigit() else p for p in h["pages"] or [h["page_label"] or str(h["page"])])
             out.print(f"\n[cyan]{h['paper_name'] or h['paper']} {h['date']} 第{pages}版[/cyan]  "
                       f"[bold]{_mark(title)}[/bold]  [dim]{h['score']:.2f}[/dim]")
             for frag in h["highlight"]:
                 out.print(f"  …{_mark(frag)}…")
             if h["duplicate_count"]:
-                seen = ", ".join(f"{d['paper_name'] or d['paper']} {d['date']} 第{d['page']}版" for d in h["duplicates"])
+                seen = ", ".join(f"{d['paper_name'] or d['paper']} {d['date']} 第{d['page_label'] or d['page']}版" for d in h["duplicates"])
                 more = h["duplicate_count"] - len(h["duplicates"])
                 out.print(f"  [dim]+{h['duplicate_count']} near-duplicate(s): {escape(seen)}"
                           f"{f' and {more} more' if more > 0 else ''}[/dim]")
@@ -241,9 +243,9 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         raise typer.Exit(EXIT_SERVICE)
 
 
-def _reindex_status(s: Any) -> dict[str, Any] | None:
+def _reindex_status(s: Settings) -> dict[str, Any] | None:
     try:
-        return reindex_mirror.status(redis_client(s), s.index)
+        return reindex_mirror.status(reindex_mirror.Board(redis_client(s), s.redis_prefix, s.index))
     except (ServiceError, redis.RedisError) as e:  # status reports outages instead of failing on them
         return {"running": False, "summary": f"unknown (Redis: {e})", "error": str(e)}
 
@@ -256,6 +258,20 @@ def _queue_depth(broker_url: str, queue: str) -> tuple[bool, int | None]:
         return True, int(r.llen(queue))
     except redis.RedisError:
         return False, None
+
+
+@command
+def config(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Print the effective settings (environment over defaults), secrets masked."""
+    with operator_errors():
+        shown = settings().effective()
+        if as_json:
+            print_json(shown)
+            return
+        table = Table("variable", "value")
+        for name, value in shown.items():
+            table.add_row(name, escape(value))
+        out.print(table)
 
 
 @command

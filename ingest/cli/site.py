@@ -32,11 +32,10 @@ def papers(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
             last = None
         rows = []
         for p in sorted(all_papers().values(), key=lambda p: p.id):
-            site = p.site
             rows.append({
                 "id": p.id, "name": p.name, "timezone": p.timezone, "schedule": p.schedule,
-                "site": {"family": site.get("family"), "base_url": site.get("base_url")} if site else None,
-                "mail": p.mail.get("address") if p.mail else None,
+                "site": {"family": p.site.family, "base_url": p.site.base_url} if p.site else None,
+                "mail": p.mail.address,
                 "last_edition": (last or {}).get(p.id), "config": p.config_path})
         if as_json:
             print_json(rows)
@@ -55,8 +54,8 @@ def papers(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
 
 def _site_paper(paper_id: str):
     paper = get_paper(paper_id)
-    if not paper.site.get("family"):
-        raise ConfigError(f"paper {paper_id} has no [site] with a family in {paper.config_path}")
+    if paper.site is None:
+        raise ConfigError(f"paper {paper_id} has no [site] in {paper.config_path}")
     return paper
 
 
@@ -106,10 +105,8 @@ def _dry_run(paper, day: date | None) -> None:
 
     s = settings()
     site = Site.of(paper)
-    import os
-
-    prefix = os.environ.get("INGEST_REDIS_PREFIX", "ingest")
-    with Fetcher(FetchPolicy.for_paper(paper.site), redis.Redis.from_url(s.redis_url), prefix=prefix) as fetcher:
+    with Fetcher(FetchPolicy.for_paper(paper.site, s.user_agent), redis.Redis.from_url(s.redis_url),
+                 prefix=s.redis_prefix) as fetcher:
         try:
             found = edition_of(site, fetcher.get, day) if day else newest_edition(site, fetcher.get)
         except FetchError as e:

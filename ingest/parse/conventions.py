@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from ingest.model import Author
+from ingest.model import Author, page_label_of
 from ingest.parse.chars import match_form, spaced_form
 
 HAN = "\u4e00-\u9fff"
@@ -62,11 +62,6 @@ JUMP_AT_END_RE = re.compile(rf"(?:[(（]\s*|(?=下转))(?P<verb>下转|转|详�
 JUMP_AT_START_RE = re.compile(rf"^\s*(?:[(（]\s*|(?=上接))(?P<verb>上接|接)\s*{_PAGE}\s*[)）]?")
 
 
-def page_label(number: int, section: str = "") -> str:
-    """A page's label as sectioned papers print it, zero-padded: (4, "A") → A04, (4, "") → 04."""
-    return f"{section.upper()}{number:02d}"
-
-
 def jump_of(m: re.Match[str]) -> tuple[str, int]:
     """The direction ("on" for 下转, "from" for 上接) and the page of a jump pattern's match."""
     n = m.group("num")
@@ -75,7 +70,7 @@ def jump_of(m: re.Match[str]) -> tuple[str, int]:
 
 def jump_label_of(m: re.Match[str]) -> str:
     """The page label a jump pattern's match names: 下转A4版 → A04, 下转第4版 → 04."""
-    return page_label(jump_of(m)[1], m.group("sec") or "")
+    return page_label_of(m.group("sec") or "", jump_of(m)[1])
 
 
 def jump_at_end_labelled(text: str) -> tuple[str, int | None, str | None]:
@@ -150,15 +145,16 @@ def dateline(text: str) -> str:
 
 # Who: an optional organisation, then the role. 摄影 and 图 make photo credits.
 ROLE_RE = re.compile(
-    r"(?P<org>本报|本刊|新华社|中新社|人民日报|央视|中国日报)?"
-    r"(?:(?P<role>首席记者|特约记者|见习记者|摄影记者|全媒体记者|融媒体记者|记者|特约通讯员|通讯员|实习生|见习生"
+    r"(?P<org>本报|本刊|新华社|中新社|人民日报|央视|中国日报|《[^》]{1,12}》)?"
+    r"(?:(?P<role>首席记者|特约记者|见习记者|摄影记者|全媒体记者|全媒记者|融媒体记者|融媒记者|记者|特约通讯员|通讯员|实习生|见习生"
     r"|评论员|摄影|作者|撰稿|整理|编辑)(?:\s*[:/]\s*)?"
     # 文 and 图 are roles only with their slash or colon (文/张三, 图：李四): 图一 is not a photographer.
     r"|(?P<short>文/图|文图|文|图)\s*[:/]\s*)")
 NAME_RE = re.compile(rf"([{HAN}]{{1,8}}·[{HAN}]{{1,8}}|[{HAN}]{{2,4}}?)(?=报道|撰文|摄影|摄|/|\s|[、)]|$)")
 CREDIT_END_RE = re.compile(r"\s*(?:/\s*)?(?:摄影报道|摄影|摄|供图|/图)\s*$")
 # Grades of staff reporter are all 记者; 特约 (a contributor, not staff) is kept.
-ROLE_NAMES = {"首席记者": "记者", "见习记者": "记者", "全媒体记者": "记者", "融媒体记者": "记者", "摄影记者": "摄影",
+ROLE_NAMES = {"首席记者": "记者", "见习记者": "记者", "全媒体记者": "记者", "全媒记者": "记者", "融媒体记者": "记者",
+              "融媒记者": "记者", "摄影记者": "摄影",
               "见习生": "实习生", "撰稿": "作者", "整理": "作者", "文": "作者", "文/图": "作者", "文图": "作者",
               "图": "摄影"}
 BYLINE_ENDS = ("报道", "撰文")  # two characters each
@@ -245,6 +241,8 @@ def byline_authors(text: str) -> list[Author]:
     本报特约记者 王五、赵六, 新华社记者 徐昱 摄 (a photographer); a name with no role is the author (杜成敏)."""
     if credit := parse_credit(text):
         return credit
+    if house := _HOUSE_BYLINE.match(text):
+        return [Author(name=house.group("who"), role="评论员")]
     # Only names follow the roles here, so a comma parts names as 、 does.
     orig = re.sub(r"\s*[，,；;]\s*", "、", spaced_form(text))
     s = match_form(orig)
@@ -254,3 +252,24 @@ def byline_authors(text: str) -> list[Author]:
     for a in authors:
         unique.setdefault((a.name, a.role), a)
     return list(unique.values())
+
+
+# A commentary signed by the paper itself: □ 本报评论员, 本报特约评论员 (no person's name follows).
+_HOUSE_BYLINE = re.compile(r"^[□■●◆▲★\s]*(?P<who>(?:本报|本刊)(?:特约)?评论员)\s*$")
+_BYLINE_MARKS = re.compile(r"^[□■●◆▲★]\s*")
+
+
+def byline_paragraph(text: str) -> list[Author] | None:
+    """The authors when a whole paragraph is a byline (本报全媒记者 王强 通讯员 赵敏, □ 本报评论员, 《棱镜》作者
+    周纯), as e-paper and portal pages print it above the body; None for a paragraph of text."""
+    text = text.strip()
+    if not text or len(text) > 40 or re.search(r"[。！？!?；;，,：:]", _BYLINE_MARKS.sub("", text)):
+        return None
+    if m := _HOUSE_BYLINE.match(text):
+        return [Author(name=m.group("who"), role="评论员")]
+    orig = spaced_form(_BYLINE_MARKS.sub("", text))
+    s = match_form(orig)
+    if not ROLE_RE.match(s) or not ROLE_RE.match(s).group(0):  # type: ignore[union-attr]
+        return None
+    authors, end = read_credits(s, orig, 0)
+    return authors if authors and not s[end:].strip() else None

@@ -8,11 +8,11 @@ page 1's masthead; the Date header is only a last resort (mail for the 25th is o
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import replace
 from datetime import date
 
+from ingest.config import Settings, settings
 from ingest.errors import InputError
 from ingest.model import Edition
 from ingest.papers import Paper, all_papers
@@ -29,17 +29,16 @@ _DATE_PATTERNS = (
 )
 
 
-def limits_from_env(env: dict[str, str] | os._Environ[str] = os.environ) -> MailLimits:
+def mail_limits(s: Settings) -> MailLimits:
     """Caps for mail content: INGEST_MAIL_MAX_ATTACHMENT_BYTES and INGEST_MAIL_MAX_UNZIPPED_BYTES."""
-    attachment = int(env.get("INGEST_MAIL_MAX_ATTACHMENT_BYTES", MailLimits.max_attachment_bytes))
-    unzipped = int(env.get("INGEST_MAIL_MAX_UNZIPPED_BYTES", ZipLimits.max_total_bytes))
+    attachment, unzipped = s.mail_max_attachment_bytes, s.mail_max_unzipped_bytes
     return MailLimits(max_attachment_bytes=attachment,
                       zip=ZipLimits(max_member_bytes=min(attachment, unzipped), max_total_bytes=unzipped))
 
 
 @register("email")
 def parse_email(data: bytes, hints: ParseHints) -> Edition:
-    return edition_from_message(read_message(data, hints.name, limits_from_env()), hints)
+    return edition_from_message(read_message(data, hints.name, mail_limits(settings())), hints)
 
 
 def edition_from_message(msg: MailMessage, hints: ParseHints) -> Edition:
@@ -104,7 +103,7 @@ def paper_for_sender(address: str, papers: dict[str, Paper] | None = None) -> Pa
     address = address.strip().lower()
     domain = address.partition("@")[2]
     for paper in (papers or all_papers()).values():
-        senders = [s.strip().lower() for s in paper.mail.get("senders", [])]
+        senders = [s.strip().lower() for s in paper.mail.senders]
         if address in senders or (domain and f"@{domain}" in senders):
             return paper
     return None

@@ -1,7 +1,7 @@
 """E-paper HTML → `Edition`: a page list gives its pages and article links, an article page the article.
 
 The family is the paper's configured one, else recognised from the URL or file name, else from the
-markup. The same function serves `ingest parse FILE.htm` and the site tasks, which pass the URL
+markup; a page of none is read by the general extractor (ingest.parse.general). The same function serves `ingest parse FILE.htm` and the site tasks, which pass the URL
 and the Content-Type header in the hints.
 """
 
@@ -10,13 +10,18 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from ingest.encoding import decode_html
-from ingest.errors import InputError
-from ingest.model import Edition, Page
+from ingest.model import Article, Edition, Page, page_order
 from ingest.papers import Paper, all_papers, paper_by_name
 from ingest.parse import ParseHints, register
-from ingest.sources.epaper.extract import page_kind, parse_article, parse_page_list, soup_of
+from ingest.parse.general import general_article
+from ingest.sources.epaper.extract import (
+    page_kind,
+    parse_article,
+    parse_page_list,
+    soup_of,
+)
 from ingest.sources.epaper.families import Family, family_of, get_family
-from ingest.sources.epaper.pages import ArticlePage, PageListing
+from ingest.sources.epaper.pages import ArticlePage, PageListing, PageRef
 
 
 @register("html")
@@ -38,51 +43,58 @@ def parse_epaper_html(data: bytes, hints: ParseHints, content_type: str | None =
 
 
 def read_epaper_page(data: bytes, hints: ParseHints, content_type: str | None = None) -> PageListing | ArticlePage:
-    """The page list or article page in `data`, or an InputError that says why it is neither."""
+    """The page list or article page in `data`; a page of no known family (or of a family's site but neither
+    a page list nor an article page of it) as one article of the general extractor; else an InputError."""
     decoded = decode_html(data, hints.name, content_type)
     url = hints.url or hints.name
     family = _family(hints, url, decoded.text)
     soup = soup_of(decoded.text)
-    kind = page_kind(family, url, soup)
-    if kind is None:
-        raise InputError(f"{hints.name}: neither a page list nor an article page of the {family.name} site family "
-                         "(no article links, no article title)")
+    kind = page_kind(family, url, soup, decoded.text) if family is not None else None
     page: PageListing | ArticlePage
-    page = parse_page_list(decoded.text, url, family) if kind == "page_list" else parse_article(decoded.text, url,
-                                                                                                   family)
+    if family is None or kind is None:
+        page = general_article(decoded.text, url, hints.name)
+    elif kind == "page_list":
+        page = parse_page_list(decoded.text, url, family)
+    else:
+        page = parse_article(decoded.text, url, family)
     page.warnings[:0] = decoded.warnings
     return page
 
 
 def listing_edition(listing: PageListing, paper: Paper | None) -> Edition:
     """A page list as an Edition: the directory's pages (or this page alone) and this page's article links."""
-    from ingest.model import Article
-
-    pages = [Page(p.number, p.name, p.url, p.pdf_url) for p in listing.pages if p.number is not None]
+    pages = [_page(p) for p in listing.pages if p.number is not None]
     current = listing.page
+    label = current.label or None
     if current.number is not None:
-        # The directory's own entry for this page, by URL (sections repeat numbers), else by number.
-        known = [p for p in pages if p.url == current.url] or [p for p in pages if p.number == current.number]
+        # The directory's own entry for this page: by URL, else by label (numbers repeat across sections).
+        known = [p for p in pages if p.url == current.url] or [p for p in pages if p.label == current.label]
         if known:
             known[0].pdf_url = known[0].pdf_url or current.pdf_url
             known[0].name = known[0].name or current.name
+            label = known[0].label
         else:
-            pages.append(Page(current.number, current.name, current.url, current.pdf_url))
-    articles = [Article(page=current.number, title=a.title, url=a.url, source_key=a.key) for a in listing.articles]
+            pages.append(_page(current))
+    articles = [Article(page=current.number, page_label=label, title=a.title, url=a.url, source_key=a.key)
+                for a in listing.articles]
     edition = _edition(paper, listing.paper_name, listing)
     edition.issue_number = listing.issue_number
-    edition.pages = sorted(pages, key=lambda p: p.number)
+    edition.pages = sorted(pages, key=lambda p: page_order(p.label))
     edition.articles = articles
-    _warn_duplicate_numbers(edition, listing)
     return edition
 
 
 def article_edition(page: ArticlePage, paper: Paper | None) -> Edition:
     edition = _edition(paper, page.paper_name, page)
     if page.page is not None and page.page.number is not None:
-        edition.pages = [Page(page.page.number, page.page.name)]
+        edition.pages = [_page(page.page)]
     edition.articles = [page.to_article()]
     return edition
+
+
+def _page(ref: PageRef) -> Page:
+    assert ref.number is not None
+    return Page(ref.number, ref.name, ref.url, ref.pdf_url, ref.label)
 
 
 def _edition(paper: Paper | None, paper_name: str, page: PageListing | ArticlePage) -> Edition:
@@ -99,32 +111,16 @@ def _edition(paper: Paper | None, paper_name: str, page: PageListing | ArticlePa
     )
 
 
-def _warn_duplicate_numbers(edition: Edition, listing: PageListing) -> None:
-    labels = {p.label for p in listing.pages}
-    numbers = [p.number for p in listing.pages]
-    if len(set(numbers)) < len(numbers):
-        edition.warnings.append(f"{listing.url}: page numbers repeat across sections ({', '.join(sorted(labels))}); "
-                                "pages are told apart by their URL")
-
-
-def _family(hints: ParseHints, url: str, text: str) -> Family:
-    if hints.paper is not None and hints.paper.site.get("family"):
-        return get_family(hints.paper.site["family"])
-    family = family_of(url, text)
-    if family is None:
-        raise InputError(f"{hints.name}: not a page of a known e-paper site family (no URL pattern or markup of "
-                         "founder, rmrb or pclayout)")
-    return family
+def _family(hints: ParseHints, url: str, text: str) -> Family | None:
+    if hints.paper is not None and hints.paper.site is not None:
+        return get_family(hints.paper.site.family)
+    return family_of(url, text)
 
 
 def _paper_for(url: str | None, paper_name: str) -> Paper | None:
     host = urlsplit(url).hostname if url and "://" in url else None
     if host:
         for paper in all_papers().values():
-            hosts = set(paper.site.get("allowed_hosts", []))
-            base = paper.site.get("base_url")
-            if base:
-                hosts.add(urlsplit(base).hostname or "")
-            if host in hosts:
+            if paper.site is not None and host in paper.site.hosts:
                 return paper
     return paper_by_name(paper_name) if paper_name else None

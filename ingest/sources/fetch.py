@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import json
-import os
 import random
 import socket
 import ssl
@@ -28,10 +27,11 @@ import httpx
 import redis
 
 from ingest import __version__
-from ingest.errors import ConfigError, IngestError, ServiceError
+from ingest.errors import IngestError, ServiceError
+from ingest.papers import SiteConfig
 from ingest.sources.pinning import PinnedTransport, PinningBackend
 from ingest.sources.ratelimit import HostRateLimit
-from ingest.sources.robots import Robots, RobotsAnswer
+from ingest.sources.robots import MAX_ROBOTS_BYTES, Robots, RobotsAnswer
 
 DEFAULT_USER_AGENT = f"newspaper-ingest/{__version__} (e-paper archiving; polite crawler)"
 REDIRECTS = (301, 302, 303, 307, 308)
@@ -88,34 +88,17 @@ class FetchPolicy:
     burst: int = 3
 
     @classmethod
-    def for_paper(cls, site: dict, env: dict[str, str] | None = None) -> FetchPolicy:
-        """The policy of a paper's `[site]` config; INGEST_USER_AGENT sets the default User-Agent."""
-        e = os.environ if env is None else env
-        hosts = set(site.get("allowed_hosts", []))
-        base = site.get("base_url")
-        if base:
-            hosts.add(urlsplit(base).hostname or "")
-        hosts.discard("")
-        if not hosts:
-            raise ConfigError("[site] needs base_url or allowed_hosts: the fetcher only fetches from allowed hosts")
-        private = site.get("allow_private", False)
-        if isinstance(private, list):
-            private = tuple(str(p) for p in private)
-            for network in private:
-                try:
-                    ipaddress.ip_network(network, strict=False)
-                except ValueError as err:
-                    raise ConfigError(f"[site] allow_private: {network!r} is not a network ({err})") from None
-        numbers = {k: site[k] for k in ("connect_timeout", "read_timeout", "total_timeout", "max_bytes",
-                                        "max_pdf_bytes", "max_redirects", "retries", "backoff", "max_backoff", "max_retry_after",
-                                        "rate", "burst") if k in site}
-        return cls(
-            allowed_hosts=frozenset(h.lower() for h in hosts),
-            user_agent=site.get("user_agent") or e.get("INGEST_USER_AGENT") or DEFAULT_USER_AGENT,
-            allow_private=private,
-            obey_robots=bool(site.get("obey_robots", True)),
-            **numbers,
-        )
+    def for_paper(cls, site: SiteConfig, user_agent: str | None = None) -> FetchPolicy:
+        """The policy of a paper's `[site]` config (checked when loaded); `user_agent` (INGEST_USER_AGENT) is
+        the default User-Agent. Numbers the config leaves out keep the defaults above."""
+        numbers = {k: v for k in _SITE_NUMBERS if (v := getattr(site, k)) is not None}
+        private = tuple(site.allow_private) if isinstance(site.allow_private, list) else site.allow_private
+        return cls(allowed_hosts=site.hosts, user_agent=site.user_agent or user_agent or DEFAULT_USER_AGENT,
+                   allow_private=private, obey_robots=site.obey_robots, **numbers)
+
+
+_SITE_NUMBERS = ("connect_timeout", "read_timeout", "total_timeout", "max_bytes", "max_pdf_bytes", "max_redirects",
+                 "retries", "backoff", "max_backoff", "max_retry_after", "rate", "burst")
 
 
 @dataclass(frozen=True)
@@ -326,19 +309,20 @@ class Fetcher:
     # ---- robots.txt, fetched with the same safety but without robots ---------------------------
 
     def _get_robots(self, url: str) -> RobotsAnswer:
+        """robots.txt, following up to max_redirects (RFC 9309: at least five), read only up to its cap."""
         try:
-            self._check_url(url)
-            self._check_address(url)
-            self._rate.acquire(urlsplit(url).hostname or "", self.policy.rate, self.policy.burst)
-            response = self.client.get(url)
-            for _ in range(self.policy.max_redirects):
-                if response.status_code not in REDIRECTS or "location" not in response.headers:
-                    break
-                target = urljoin(url, response.headers["location"])
+            target = url
+            for _ in range(self.policy.max_redirects + 1):
                 self._check_url(target)
                 self._check_address(target)
-                response = self.client.get(target)
-            return RobotsAnswer(response.status_code, response.content[: 512 * 1024])
+                self._rate.acquire(urlsplit(target).hostname or "", self.policy.rate, self.policy.burst)
+                with self.client.stream("GET", target) as response:
+                    location = response.headers.get("location")
+                    if response.status_code in REDIRECTS and location:
+                        target = urljoin(target, location.strip())
+                        continue
+                    return RobotsAnswer(response.status_code, _read_prefix(response, MAX_ROBOTS_BYTES))
+            return RobotsAnswer(404)  # too many redirects: RFC 9309 counts that as unavailable (4xx)
         except (httpx.HTTPError, _Retryable):
             return RobotsAnswer(None)
         except Refused:
@@ -365,6 +349,18 @@ class Fetcher:
     def forget(self, url: str) -> None:
         """Drop what is remembered of `url`, so that the next GET is unconditional."""
         self.redis_client.delete(self._key(url))
+
+
+def _read_prefix(response: httpx.Response, cap: int) -> bytes:
+    """The first `cap` bytes of the body; the rest is never read (the connection is dropped on close)."""
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        chunks.append(chunk)
+        size += len(chunk)
+        if size >= cap:
+            break
+    return b"".join(chunks)[:cap]
 
 
 class _Retryable(Exception):

@@ -1,6 +1,8 @@
-"""robots.txt, read once per host and kept in Redis for every worker (RFC 9309 semantics).
+"""robots.txt, read once per host and kept in Redis for every worker, matched by RFC 9309 (protego):
+`*` and `$` in paths, the longest matching rule wins (an Allow on a tie), the group of the most specific
+user agent applies.
 
-- 2xx: the rules apply.
+- 2xx: the rules apply; only the first MAX_ROBOTS_BYTES are read (the fetcher stops reading there).
 - 4xx (no robots.txt): everything is allowed.
 - 5xx or no answer: the site is treated as fully disallowed, and asked again sooner.
 """
@@ -11,16 +13,28 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
-from urllib.robotparser import RobotFileParser
 
 import redis
+from protego import Protego
 
 from ingest.errors import ServiceError
 
 ALLOW_ALL = "User-agent: *\nDisallow:\n"
 DISALLOW_ALL = "User-agent: *\nDisallow: /\n"
-# robots.txt files are small; a larger one is cut here, as RFC 9309 allows (500 KiB at least).
+# robots.txt files are small; a larger one is cut here, as RFC 9309 allows (it asks for 500 KiB at least).
 MAX_ROBOTS_BYTES = 512 * 1024
+
+
+def rules_text(body: bytes, cap: int = MAX_ROBOTS_BYTES) -> str:
+    """The rules of a robots.txt read up to `cap` bytes. A body cut at the cap loses its last, partial
+    line: a cut `Disallow: /private/` would otherwise read `Disallow: /` and close the whole site."""
+    if len(body) >= cap:
+        body = body[:cap].rpartition(b"\n")[0]
+    return body.decode("utf-8", "replace")
+
+
+def parse_rules(text: str) -> Protego:
+    return Protego.parse(text)
 
 
 @dataclass(frozen=True)
@@ -42,10 +56,10 @@ class Robots:
         self._prefix = prefix
         self._ttl = ttl
         self._retry_ttl = retry_ttl
-        self._parsed: dict[str, tuple[str, RobotFileParser]] = {}
+        self._parsed: dict[str, tuple[str, Protego]] = {}
 
     def allowed(self, url: str) -> bool:
-        return self._parser(url).can_fetch(self._agent, url)
+        return bool(self._parser(url).can_fetch(url, self._agent))
 
     def unreachable(self, url: str) -> bool:
         """Whether the host's robots.txt could not be read (then everything is disallowed for a while)."""
@@ -57,15 +71,14 @@ class Robots:
         delay = self._parser(url).crawl_delay(self._agent)
         return float(delay) if delay is not None else None
 
-    def _parser(self, url: str) -> RobotFileParser:
+    def _parser(self, url: str) -> Protego:
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         rules = self._rules(origin)
         cached = self._parsed.get(origin)
         if cached and cached[0] == rules:
             return cached[1]
-        parser = RobotFileParser()
-        parser.parse(rules.splitlines())
+        parser = parse_rules(rules)
         self._parsed[origin] = (rules, parser)
         return parser
 
@@ -79,7 +92,7 @@ class Robots:
             return json.loads(raw)["rules"]
         answer = self._get(f"{origin}/robots.txt")
         if answer.status is not None and 200 <= answer.status < 300:
-            rules, ttl = answer.body[:MAX_ROBOTS_BYTES].decode("utf-8", "replace"), self._ttl
+            rules, ttl = rules_text(answer.body), self._ttl
         elif answer.status is not None and 400 <= answer.status < 500:
             rules, ttl = ALLOW_ALL, self._ttl
         else:

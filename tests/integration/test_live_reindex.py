@@ -20,7 +20,7 @@ from ingest.config import settings
 from ingest.index import concrete_indices
 from ingest.pipeline import make_hints
 from ingest.queue import enqueue, file_flow, make_celery
-from ingest.reindex_mirror import read_state, state_key
+from ingest.reindex_mirror import Board
 from tests.conftest import FIXTURES
 from tests.integration.conftest import run_cli
 
@@ -69,18 +69,19 @@ def baseline(celery, inputs) -> set[str]:
 def test_a_reindex_while_a_worker_ingests_a_batch_keeps_every_write_once(celery, baseline, inputs, es):
     s = settings()
     r = redis.Redis.from_url(s.redis_url)
+    board = Board(r, s.redis_prefix, s.index)
     old = concrete_indices(es, s.index)
     touched_seen: list[int] = []
 
     def slow_progress(done: int, total: int) -> None:
-        touched_seen.append(int(r.scard(state_key(s.index, "touched"))))
+        touched_seen.append(int(r.scard(board.key("touched"))))
         time.sleep(0.7)  # a big index takes long to copy: the batch below lands while it does
 
     outcome: list[live_reindex.Outcome] = []
     reindexer = threading.Thread(target=lambda: outcome.append(
         live_reindex.run(es, r, s, progress=slow_progress, batch=2, grace_s=2)))
     reindexer.start()
-    while read_state(r, s.index) is None:
+    while board.read() is None:
         time.sleep(0.05)
     # New articles, and the stored ones of two dates from a second file each (each gains a source).
     results = [_queue(celery, inputs, _day(n)) for n in range(12, 24)] + \
@@ -99,7 +100,7 @@ def test_a_reindex_while_a_worker_ingests_a_batch_keeps_every_write_once(celery,
         (doc_id,) = res.get()["ids"]
         assert {x["uri"] for x in stored[doc_id]["sources"]} == {
             (inputs / f"{name}-{_day(n)}.txt").resolve().as_uri() for name in ("page", "again")}
-    assert read_state(r, s.index) is None
+    assert board.read() is None
 
 
 def test_an_interrupted_reindex_shows_in_status_and_resumes(baseline, es):

@@ -73,7 +73,7 @@ def test_search_json_has_the_documented_shape_and_filters_work(ingested):
     result = _search("工会", "--paper", "zjgrrb", "--since", "2020-06-25", "--until", "2020-06-25", "--page", "1",
                      "--limit", "3")
     assert result["total"] >= 3 and len(result["hits"]) == 3
-    assert set(result["hits"][0]) == {"id", "paper", "date", "page", "title", "score", "highlight"}
+    assert set(result["hits"][0]) == {"id", "paper", "date", "page", "page_label", "pages", "title", "score", "highlight"}
     scores = [h["score"] for h in result["hits"]]
     assert scores == sorted(scores, reverse=True)
     assert _search("工会", "--since", "2020-06-26")["total"] == 0

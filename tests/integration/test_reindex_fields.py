@@ -4,7 +4,6 @@ maps (the client-side word fields title_words/body_words) are left behind, every
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -38,7 +37,7 @@ def older_index(es, service_env):
 
 def test_reindex_leaves_the_fields_the_template_no_longer_maps_behind(es, older_index):
     alias, doc_id = older_index
-    s = replace(settings(), index=alias)
+    s = settings().model_copy(update={"index": alias})
     done = live_reindex.run(es, redis.Redis.from_url(s.redis_url), s, delete_old=True, grace_s=0)
     new_name = done.new
     assert done.done == 1 and concrete_indices(es, alias) == [new_name] != [done.old]

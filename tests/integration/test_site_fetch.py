@@ -175,6 +175,30 @@ def test_robots_txt_is_obeyed_for_our_user_agent(site, client, prefix):
     assert site.hits(PAGE) == []
 
 
+def test_robots_txt_is_read_only_up_to_its_cap_while_streaming(site, client, prefix):
+    """A robots.txt of a gigabyte: the fetcher stops reading at the cap, the rules before it apply."""
+    head = b"User-agent: *\nDisallow: /founder-gbk/private/\n# filler follows\n#"
+    site.huge("robots.txt", 1 << 30, announce_length=False, head=head)
+    f = fetcher(client, prefix)
+    assert f.get(site.url(PAGE)).status == 200
+    with pytest.raises(Refused, match="robots.txt"):
+        f.get(site.url("founder-gbk/private/page.htm"))
+    assert len(site.hits("robots.txt")) == 1
+    # What the server got out before the client hung up: the cap and the sockets' buffers, not the gigabyte.
+    assert site.sent["/robots.txt"] < 64 * 1024 * 1024
+
+
+def test_robots_txt_rules_follow_rfc9309_on_a_real_fetch(site, client, prefix):
+    site.serve("robots.txt", b"User-agent: *\nDisallow: /*.pdf$\nDisallow: /founder-gbk/html/\n"
+                             b"Allow: /founder-gbk/html/2020-06\n", headers={"Content-Type": "text/plain"})
+    f = fetcher(client, prefix)
+    assert f.get(site.url(PAGE)).status == 200  # the longer Allow wins
+    with pytest.raises(Refused, match="robots.txt"):
+        f.get(site.url("founder-gbk/html/2019-01/01/node_2.htm"))
+    with pytest.raises(Refused, match="robots.txt"):
+        f.get(site.url("founder-gbk/pdf/2020-06/25/page_01.pdf"))
+
+
 def test_robots_txt_is_read_once_for_all_workers(site, client, prefix):
     a, b = fetcher(client, prefix), fetcher(client, prefix)
     a.get(site.url(PAGE))

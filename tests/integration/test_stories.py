@@ -50,7 +50,7 @@ def test_words_from_both_pages_find_the_story_as_one_hit_naming_both_pages(inges
     result = _search("鲁一波 流水线")  # 鲁一波 is on page 1 only, 流水线 on page 4 only
     assert result["total"] == 1
     (hit,) = result["hits"]
-    assert hit["pages"] == [1, 4] and hit["title"] == "感受“工厂味”融入“工人情”"
+    assert hit["pages"] == ["01", "04"] and hit["title"] == "感受“工厂味”融入“工人情”"
     # A phrase of the page-4 part alone is the story too, not a second hit.
     assert [h["id"] for h in _search("常态化开展")["hits"]] == [hit["id"]]
     assert [h["id"] for h in _search("常态化开展", "--page", "4")["hits"]] == [hit["id"]]

@@ -15,7 +15,7 @@ def test_document_has_the_fields_the_index_expects_and_a_deterministic_id():
     src = Source("file", "file:///x/page01.txt", "ab" * 32)
     doc_id, doc = article_document(ed, art, src)
     assert doc_id == article_document(ed, art, src)[0]
-    assert doc["page"] == {"number": 1, "name": "要闻"}
+    assert doc["page"] == {"number": 1, "label": "01", "name": "要闻"}
     assert doc["sources"] == [src.to_dict()]
     assert doc["date"] == "2020-06-25" and doc["issue_number"] == 11557
     assert doc["authors"] == [{"name": "杜成敏", "role": "记者"}]

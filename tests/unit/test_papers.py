@@ -8,7 +8,7 @@ def test_zjgrrb_is_configured_with_its_name_time_zone_and_site():
     p = get_paper("zjgrrb")
     assert p.name == "浙江工人日报"
     assert p.timezone == "Asia/Shanghai"
-    assert "epaper.zjgrrb.com" in p.site["allowed_hosts"]
+    assert "epaper.zjgrrb.com" in p.site.allowed_hosts
     assert paper_by_name("浙江工人日报") == p
 
 
@@ -26,6 +26,6 @@ def test_a_paper_config_in_the_extra_folder_is_loaded_and_a_broken_one_is_named(
     assert get_paper("demo").name == "示例日报"
     (tmp_path / "bad.toml").write_text('id = "bad"\n', encoding="utf-8")
     _registry.cache_clear()
-    with pytest.raises(ConfigError, match=r"bad\.toml: missing 'name'"):
+    with pytest.raises(ConfigError, match=r"bad\.toml: name: Field required"):
         get_paper("demo")
     _registry.cache_clear()

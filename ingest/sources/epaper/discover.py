@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta, timezone
 from urllib.parse import urljoin
 
 from ingest.errors import ConfigError, InputError
-from ingest.papers import Paper
+from ingest.papers import Paper, SiteConfig
 from ingest.parse import ParseHints
 from ingest.sources.epaper.families import Family, get_family
 from ingest.sources.epaper.pages import PageListing, PageRef
@@ -39,15 +39,18 @@ class Site:
     lookback_days: int = 7
     use_index: bool = True
 
+    @property
+    def config(self) -> SiteConfig:
+        assert self.paper.site is not None  # checked by Site.of
+        return self.paper.site
+
     @classmethod
     def of(cls, paper: Paper) -> Site:
         site = paper.site
-        if not site.get("family") or not site.get("base_url"):
-            raise ConfigError(f"paper {paper.id} ({paper.config_path}): [site] needs family and base_url")
-        base = site["base_url"] if site["base_url"].endswith("/") else site["base_url"] + "/"
-        family = get_family(site["family"])
-        params = {k: str(v) for k, v in site.items() if k in (*family.params, "first_page", "code", "index")}
-        return cls(paper, family, base, params, int(site.get("lookback_days", 7)), bool(site.get("use_index", True)))
+        if site is None:
+            raise ConfigError(f"paper {paper.id} ({paper.config_path}) has no [site]")
+        base = site.base_url if site.base_url.endswith("/") else site.base_url + "/"
+        return cls(paper, get_family(site.family), base, site.params, site.lookback_days, site.use_index)
 
     def first_page_url(self, day: date) -> str:
         return self.family.page_list_url(self.base_url, day, 1, self.params)

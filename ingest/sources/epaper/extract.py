@@ -5,22 +5,50 @@ from __future__ import annotations
 import copy
 import re
 from datetime import date
-from urllib.parse import urljoin
 
 from bs4 import BeautifulSoup, Comment, Tag
 
 from ingest.errors import InputError
-from ingest.parse.conventions import byline_authors, parse_date
+from ingest.model import Author, page_label_of
+from ingest.parse.chars import match_form
+from ingest.parse.conventions import (
+    DATELINE_RE,
+    byline_authors,
+    byline_paragraph,
+    parse_date,
+)
+from ingest.sources.epaper.evidence import (
+    PAGE_ELEMENTS,
+    PAGE_LIST_URL,
+    Link,
+    article_links,
+    attr,
+    enp_date,
+    enpproperty,
+    first_date,
+    href_of,
+    list_groups,
+    pdf_links,
+    url_date,
+    visible_date,
+)
 from ingest.sources.epaper.families import Family
-from ingest.sources.epaper.pages import ArticleLink, ArticlePage, Hotspot, PageListing, PageRef, Picture
-from ingest.sources.epaper.text import clean, page_label
+from ingest.sources.epaper.pages import (
+    ArticleLink,
+    ArticlePage,
+    Hotspot,
+    PageListing,
+    PageRef,
+    Picture,
+)
+from ingest.sources.epaper.text import clean, page_label, page_name
 
 # document.write(view("中共中央召开党外人士座谈会<br>征求对中共十九大报告的意见  "))
 _VIEW_CALL = re.compile(r"""view\(\s*(["'])(?P<s>(?:\\.|(?!\1).)*)\1\s*\)""", re.DOTALL)
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]+>")
-_ENP = re.compile(r"<!--\s*enpproperty(?P<body>.*?)/enpproperty\s*-->", re.DOTALL | re.IGNORECASE)
-_ENP_FIELD = re.compile(r"<(?P<k>[a-zA-Z]+)>(?P<v>.*?)</(?P=k)>", re.DOTALL)
+# 本报讯 （记者张明、通讯员李华）: a dateline whose parentheses hold the byline (match form: ASCII brackets).
+_DATELINE_BYLINE = re.compile(DATELINE_RE.pattern + r"\s*\([^)]{2,40}\)")
 _ENP_CONTENT = re.compile(r"<!--\s*enpcontent\s*-->(?P<body>.*?)<!--\s*/enpcontent\s*-->", re.DOTALL | re.IGNORECASE)
 
 
@@ -28,15 +56,17 @@ def soup_of(html: str) -> BeautifulSoup:
     return BeautifulSoup(html, "lxml")
 
 
-def page_kind(family: Family, url: str, soup: BeautifulSoup) -> str | None:
+def page_kind(family: Family, url: str, soup: BeautifulSoup, html: str = "") -> str | None:
     """"page_list" or "article" by the URL, else by what the markup holds; None when it is neither."""
     if family.is_article(url):
         return "article"
     if family.is_page_list(url):
         return "page_list"
-    if _ENP.search(str(soup)[:200000]) or _first(soup, family.article.title):
+    # A page list's enpproperty names its page (founder-pagenum); an article's names the article.
+    enp = enpproperty(html)
+    if enp.get("articleid") or enp.get("title") or _first(soup, family.article.title):
         return "article"
-    if soup.select(family.page_list.hotspots) or _first(soup, family.page_list.titles):
+    if len({link.url for link in article_links(soup, url, family.is_article)}) >= 2 or enp.get("founder-pagenum"):
         return "page_list"
     return None
 
@@ -44,24 +74,19 @@ def page_kind(family: Family, url: str, soup: BeautifulSoup) -> str | None:
 # ---- page lists ---------------------------------------------------------------------------------
 
 def parse_page_list(html: str, url: str, family: Family) -> PageListing:
+    """A page list from the generic evidence first (links matching the article pattern, the image map, the
+    page directory, date lines, the enpproperty comment), the family's selectors as hints."""
     soup = soup_of(html)
+    enp = enpproperty(html)
     warnings: list[str] = []
     directory = _directory(soup, url, family)
-    current = _current_page(soup, url, family, directory)
+    current = _current_page(soup, url, family, directory, enp)
     if current.number is None:
         warnings.append(f"{url}: the page list names no page number")
-    articles = _article_links(soup, url, family)
-    hotspots = [
-        Hotspot(urljoin(url, a["href"].strip()), (a.get("shape") or "rect").lower(), _coords(a.get("coords", "")))
-        for a in soup.select(family.page_list.hotspots)
-        if family.is_article(urljoin(url, a["href"].strip()))
-    ]
-    # A picture or a box linked only from the image map is an article too.
-    listed = {a.url for a in articles}
-    for h in hotspots:
-        if h.url not in listed:
-            listed.add(h.url)
-            articles.append(ArticleLink(h.url, "", _key(family, h.url)))
+    links = article_links(soup, url, family.is_article)
+    hotspots = [Hotspot(link.url, (attr(link.tag, "shape") or "rect").lower(), _coords(attr(link.tag, "coords")))
+                for link in links if link.hotspot]
+    articles = _own_articles(soup, url, family, links)
     if not articles:
         warnings.append(f"{url}: the page list links to no article")
     image = soup.select_one(family.page_list.image)
@@ -69,97 +94,119 @@ def parse_page_list(html: str, url: str, family: Family) -> PageListing:
         url=url,
         family=family.name,
         page=current,
-        date=_url_date(family, url) or _date_from(soup, family.page_list.date),
-        paper_name=_paper_name(soup, family.page_list.paper_name),
+        date=first_date(lambda: url_date(url), lambda: enp_date(enp), lambda: visible_date(soup),
+                        lambda: _date_from(soup, family.page_list.date)),
+        paper_name=enp.get("founder-papername") or _paper_name(soup, family.page_list.paper_name),
         issue_number=_issue_number(soup, family.page_list.date),
         articles=articles,
         hotspots=hotspots,
         pages=directory,
-        image_url=urljoin(url, image["src"]) if image and image.get("src") else None,
+        image_url=href_of(image, url, "src") if image is not None else None,
         previous_url=_neighbour(soup, url, "上一版"),
         next_url=_neighbour(soup, url, "下一版"),
         warnings=warnings,
     )
 
 
+def _own_articles(soup: BeautifulSoup, url: str, family: Family, links: list[Link]) -> list[ArticleLink]:
+    """This page's own articles: those its image map links, and the lists that are mostly of those; without a
+    map, the family's list, else the longest list. A box of other pages' articles (今日关注), a header link or
+    a sister paper's menu is not a list of this page."""
+    mapped = {link.url for link in links if link.hotspot}
+    groups = list(list_groups(links))
+    hinted = {id(a) for selector in family.page_list.titles for a in soup.select(selector)}
+    if mapped:
+        own = set(mapped)
+        for group in groups:
+            urls = {link.url for link in group}
+            if len(urls & mapped) * 2 >= len(urls) and len(urls) > 1 or any(id(link.tag) in hinted for link in group):
+                own |= urls
+    else:
+        chosen = [g for g in groups if any(id(link.tag) in hinted for link in g)] or \
+            sorted(groups, key=lambda g: -len({link.url for link in g}))[:1]
+        own = {link.url for g in chosen for link in g}
+    titles: dict[str, str] = {}
+    for link in links:
+        if link.url in own and not titles.get(link.url):
+            titles[link.url] = _script_title(link.tag) or link.title
+    # A title shown in the page's own list wins over a box's or a hotspot's wording.
+    for group in groups:
+        if {link.url for link in group} <= own:
+            for link in group:
+                if link.title:
+                    titles[link.url] = _script_title(link.tag) or link.title
+    return [ArticleLink(u, titles[u], _key(family, u)) for u in titles]
+
+
 def _directory(soup: BeautifulSoup, url: str, family: Family) -> list[PageRef]:
+    """The page directory: anchors to a page list whose text is a page line (第01版：要闻, 01版, 第A01版)."""
     pages: list[PageRef] = []
     seen: set[str] = set()
-    for a in _select_first(soup, family.page_list.page_links):
-        href = (a.get("href") or "").strip()
-        label = page_label(clean(a.get_text(" ")))
-        if not href or label is None:
+    hinted = _select_first(soup, family.page_list.page_links)
+    for a in hinted or soup.find_all("a"):
+        page_url = href_of(a, url)
+        label = page_label(" ".join(a.stripped_strings))
+        if page_url is None or label is None or not (family.is_page_list(page_url) or PAGE_LIST_URL.search(page_url)):
             continue
-        page_url = urljoin(url, href)
+        page_url = page_url.split("#")[0]
         if page_url in seen:
             continue
         seen.add(page_url)
         sec, num, name = label
-        pages.append(PageRef(num, f"{sec}{num:02d}", name, page_url, _pdf_beside(a, url)))
+        pages.append(PageRef(num, page_label_of(sec, num), name, page_url, _pdf_beside(a, url)))
     return pages
 
 
 def _pdf_beside(anchor: Tag, url: str) -> str | None:
     """The PDF link in the same row of the directory as a page link (its parent's parent)."""
     row = anchor.parent.parent if anchor.parent is not None else None
-    if row is None or len(row.select("a#pageLink, a[href*='node_'], a[href*='nbs.']")) > 1:
+    if row is None or sum(1 for a in row.find_all("a") if (h := href_of(a, url)) and PAGE_LIST_URL.search(h)) > 1:
         return None
-    pdf = row.select_one("a[href$='.pdf']")
-    return urljoin(url, pdf["href"].strip()) if pdf else None
+    pdfs = pdf_links(row, url)
+    return pdfs[0][1] if pdfs else None
 
 
-def _current_page(soup: BeautifulSoup, url: str, family: Family, directory: list[PageRef]) -> PageRef:
-    for ref in directory:
-        if ref.url == url.split("#")[0]:
-            break
-    else:
-        ref = None
+def _current_page(soup: BeautifulSoup, url: str, family: Family, directory: list[PageRef],
+                  enp: dict[str, str]) -> PageRef:
+    own = url.split("#")[0]
+    ref = next((r for r in directory if r.url == own), None)
     heading = _first(soup, family.page_list.heading)
-    label = page_label(clean(heading.get_text(" "))) if heading else None
+    label = page_label(" ".join(heading.stripped_strings)) if heading else None
+    if label is None and enp.get("founder-pagenum", "").isdigit():
+        label = ("", int(enp["founder-pagenum"]), page_name(enp.get("nodename", "")))
     m = family.page_list_re.search(url)
-    number = ref.number if ref else (label[1] if label else (int(m.group("page")) if m and "page" in
-                                                                   m.groupdict() and m.group("page") else None))
-    pdf = _first(soup, family.page_list.pdf)
-    pdf_url = urljoin(url, pdf["href"].strip()) if pdf and pdf.get("href") else (ref.pdf_url if ref else None)
-    if label:
-        return PageRef(number, f"{label[0]}{label[1]:02d}", label[2], url, pdf_url)
+    url_number = int(m.group("page")) if m and m.groupdict().get("page") else None
+    pdf_url = (ref.pdf_url if ref else None) or _hinted_pdf(soup, url, family, directory)
     if ref:
-        return PageRef(ref.number, ref.label, ref.name, url, pdf_url)
-    return PageRef(number, f"{number:02d}" if number is not None else "", "", url, pdf_url)
+        return PageRef(ref.number, ref.label, ref.name or (label[2] if label else ""), url, pdf_url)
+    if label:
+        return PageRef(label[1], page_label_of(label[0], label[1]), label[2], url, pdf_url)
+    return PageRef(url_number, page_label_of("", url_number) if url_number is not None else "", "", url, pdf_url)
 
 
-def _article_links(soup: BeautifulSoup, url: str, family: Family) -> list[ArticleLink]:
-    links: dict[str, ArticleLink] = {}
-    for selector in family.page_list.titles:
-        for a in soup.select(selector):
-            href = (a.get("href") or "").strip()
-            if not href:
-                continue
-            target = urljoin(url, href)
-            if not family.is_article(target):
-                continue
-            title = _link_title(a)
-            known = links.get(target)
-            if known is None or (not known.title and title):
-                links[target] = ArticleLink(target, title, _key(family, target))
-    return list(links.values())
+def _hinted_pdf(soup: BeautifulSoup, url: str, family: Family, directory: list[PageRef]) -> str | None:
+    """This page's PDF outside the directory: the family's PDF element, else the first PDF link that is not
+    another page's (a directory row's)."""
+    found = _first(soup, family.page_list.pdf)
+    if found is not None and (target := href_of(found, url)):
+        return target
+    others = {r.pdf_url for r in directory if r.url != url.split("#")[0]}
+    return next((target for _, target in pdf_links(soup, url) if target not in others), None)
 
 
-def _link_title(a: Tag) -> str:
+def _script_title(a: Tag) -> str:
     script = a.find("script")
     if script is not None:
         m = _VIEW_CALL.search(script.get_text())
         if m:
             return clean(_TAGS.sub("", _BR.sub(" ", m.group("s").replace('\\"', '"'))))
-    for br in a.find_all("br"):
-        br.replace_with(" ")
-    return clean(a.get_text(" "))
+    return ""
 
 
 def _neighbour(soup: BeautifulSoup, url: str, word: str) -> str | None:
     for a in soup.find_all("a", href=True):
-        if word in a.get_text() and not a["href"].startswith(("#", "javascript")):
-            return urljoin(url, a["href"].strip())
+        if word in a.get_text() and (target := href_of(a, url)):
+            return target
     return None
 
 
@@ -169,19 +216,14 @@ def _coords(text: str) -> tuple[int, ...]:
 
 # ---- article pages ------------------------------------------------------------------------------
 
-def enpproperty(html: str) -> dict[str, str]:
-    """The fields of Founder's `<!--enpproperty <articleid>…</articleid>… /enpproperty-->` comment."""
-    m = _ENP.search(html)
-    if not m:
-        return {}
-    return {f.group("k").lower(): clean(_TAGS.sub("", f.group("v"))) for f in _ENP_FIELD.finditer(m.group("body"))}
-
-
 def parse_article(html: str, url: str, family: Family) -> ArticlePage:
+    """An article page from the enpproperty comment and the family's selectors, with the generic evidence
+    for what those leave out: the date (URL, comment, an author element that holds it, the date line), the
+    page (`#nowLayout`, page lines) and the byline (a dateline's parentheses, a byline paragraph)."""
     soup = soup_of(html)
     sel = family.article
     enp = enpproperty(html)
-    meta = {(m.get("name") or "").lower(): clean(m.get("content") or "") for m in soup.find_all("meta") if m.get("name")}
+    meta = {attr(m, "name").lower(): clean(attr(m, "content")) for m in soup.find_all("meta") if attr(m, "name")}
     warnings: list[str] = []
 
     title = enp.get("title") or _text_of(soup, sel.title) or meta.get("title", "")
@@ -191,7 +233,14 @@ def parse_article(html: str, url: str, family: Family) -> ArticlePage:
     pretitle = enp.get("introtitle") or _text_of(soup, sel.pretitle)
     subtitle = enp.get("subtitle") or _text_of(soup, sel.subtitle)
     byline = enp.get("author") or _text_of(soup, sel.author) or meta.get("author", "")
+    # Some templates fill their author element with the date (2026年03月10日 星期二): a date, not a byline.
+    byline_date = parse_date(byline) if byline and not byline_authors(byline) else None
+    if byline_date:
+        byline = ""
     paragraphs = _paragraphs(soup, html, sel.body, sel.drop)
+    authors = byline_authors(byline)
+    if not authors:
+        authors, paragraphs = _body_byline(paragraphs)
     pictures = _pictures(soup, url, family)
     if not paragraphs and not pictures:
         warnings.append(f"{url}: the article has no body text")
@@ -203,19 +252,33 @@ def parse_article(html: str, url: str, family: Family) -> ArticlePage:
         url=url,
         family=family.name,
         key=key,
-        date=_url_date(family, url) or parse_date(enp.get("date", "")) or _date_from(soup, sel.date)
-        or parse_date(meta.get("publishdate", "")),
+        date=first_date(lambda: url_date(url), lambda: enp_date(enp), lambda: byline_date,
+                        lambda: _date_from(soup, sel.date), lambda: visible_date(soup),
+                        lambda: parse_date(meta.get("publishdate", ""))),
         page=_article_page(soup, url, family, enp),
-        paper_name=_paper_name(soup, sel.paper_name),
+        paper_name=enp.get("founder-papername") or _paper_name(soup, sel.paper_name),
         pretitle=pretitle if pretitle != title else "",
         title=title,
         subtitle=subtitle if subtitle != title else "",
         byline=byline,
-        authors=byline_authors(byline),
+        authors=authors,
         paragraphs=paragraphs,
         pictures=pictures,
         warnings=warnings,
     )
+
+
+def _body_byline(paragraphs: list[str]) -> tuple[list[Author], list[str]]:
+    """Authors the body prints: a first paragraph that is a byline alone (本报全媒记者 王强 通讯员 赵敏,
+    □ 本报评论员) is moved out of the body; the parentheses after a dateline (本报讯 （记者张明、通讯员李华）)
+    name them inside a paragraph of text, which stays as printed."""
+    if not paragraphs:
+        return [], paragraphs
+    if (authors := byline_paragraph(paragraphs[0])) is not None:
+        return authors, paragraphs[1:]
+    if m := _DATELINE_BYLINE.match(match_form(paragraphs[0])):
+        return byline_authors(paragraphs[0][: m.end()]), paragraphs
+    return [], paragraphs
 
 
 def _paragraphs(soup: BeautifulSoup, html: str, body_selectors: tuple[str, ...], drop: tuple[str, ...]) -> list[str]:
@@ -254,9 +317,9 @@ def _pictures(soup: BeautifulSoup, url: str, family: Family) -> list[Picture]:
     seen: set[str] = set()
     for box in _select_first(soup, family.article.images):
         img = box if box.name == "img" else box.find("img")
-        if img is None or not img.get("src"):
+        src = href_of(img, url, "src") if img is not None else None
+        if src is None:
             continue
-        src = urljoin(url, img["src"].strip())
         if src in seen:
             continue
         seen.add(src)
@@ -271,21 +334,24 @@ def _pictures(soup: BeautifulSoup, url: str, family: Family) -> list[Picture]:
 
 
 def _article_page(soup: BeautifulSoup, url: str, family: Family, enp: dict[str, str]) -> PageRef | None:
+    """The article's page: the URL's number, Founder's `#nowLayout` element and page lines (the comment's
+    nodename, the family's page elements); a line that names the page wins over a bare number."""
     m = family.article_re.search(url)
-    url_page = int(m.group("page")) if m and "page" in m.groupdict() and m.group("page") else None
+    url_page = int(m.group("page")) if m and m.groupdict().get("page") else None
     found: list[PageRef] = []
     own_texts = (clean(" ".join(t for t in found.find_all(string=True, recursive=False) if not isinstance(t, Comment)))
-                 for selector in family.article.page for found in soup.select(selector))
+                 for selector in (*family.article.page, *PAGE_ELEMENTS) for found in soup.select(selector))
     for text in (enp.get("nodename", ""), *own_texts):
         label = page_label(text)
         if label:
-            found.append(PageRef(url_page or label[1], f"{label[0]}{label[1]:02d}", label[2]))
-        elif text.isdigit():
-            found.append(PageRef(int(text), f"{int(text):02d}"))
+            found.append(PageRef(url_page or label[1], page_label_of(label[0], label[1]), label[2]))
+        elif re.fullmatch(r"[A-Za-z]?\d{1,3}", text):
+            number = int(re.sub(r"\D", "", text))
+            found.append(PageRef(number, page_label_of(text[0] if text[0].isalpha() else "", number)))
     named = [p for p in found if p.name]
     if named or found:
         return (named or found)[0]
-    return PageRef(url_page, f"{url_page:02d}") if url_page is not None else None
+    return PageRef(url_page, page_label_of("", url_page)) if url_page is not None else None
 
 
 # ---- shared ---------------------------------------------------------------------------------------
@@ -324,17 +390,6 @@ def _key(family: Family, url: str) -> str | None:
     return m.group("key") if m else None
 
 
-def _url_date(family: Family, url: str) -> date | None:
-    for pattern in (family.article_re, family.page_list_re):
-        m = pattern.search(url)
-        if m and m.groupdict().get("y"):
-            try:
-                return date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
-            except ValueError:
-                return None
-    return None
-
-
 def _date_from(soup: BeautifulSoup, selectors: tuple[str, ...]) -> date | None:
     for selector in selectors:
         for found in soup.select(selector):
@@ -358,7 +413,7 @@ def _paper_name(soup: BeautifulSoup, selectors: tuple[str, ...]) -> str:
         found = soup.select_one(selector)
         if found is None:
             continue
-        text = clean(found.get("value") or found.get_text(" "))
+        text = clean(attr(found, "value") or found.get_text(" "))
         if text:
             # "人民日报-人民网", "浙江工人日报 - 小康路上…": the paper comes first.
             return re.split(r"\s*[-—|｜_]\s*", text, maxsplit=1)[0]

@@ -1,9 +1,9 @@
 """What a site family is: URL templates and selectors, as data.
 
 A family is one e-paper platform (Founder's classic template, 人民日报's classic template, the newer
-pc/layout template). Every paper on a platform differs only in its base URL and a few parameters
+pc/layout template, 新华报业's template). Every paper on a platform differs only in its base URL and a few parameters
 (`[site]` keys of its config), so a new paper is a config file, not code. The family modules
-(`founder.py`, `rmrb.py`, `pclayout.py`) hold nothing but one `Family` each.
+(`founder.py`, `rmrb.py`, `pclayout.py`, `xhby.py`) hold nothing but one `Family` each.
 """
 
 from __future__ import annotations
@@ -101,9 +101,9 @@ class Family:
 
 
 def _all() -> dict[str, Family]:
-    from ingest.sources.epaper import founder, pclayout, rmrb
+    from ingest.sources.epaper import founder, pclayout, rmrb, xhby
 
-    return {f.name: f for f in (founder.FAMILY, rmrb.FAMILY, pclayout.FAMILY)}
+    return {f.name: f for f in (founder.FAMILY, rmrb.FAMILY, pclayout.FAMILY, xhby.FAMILY)}
 
 
 def families() -> dict[str, Family]:

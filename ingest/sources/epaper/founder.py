@@ -1,6 +1,6 @@
 """Founder's classic e-paper template (方正数字报刊), e.g. epaper.zjgrrb.com.
 
-Page lists `html/YYYY-MM/DD/node_N.htm` (N is a node id, not the page number: only the first page is
+Page lists `html/YYYY-MM/DD/node_N.htm` (some sites use another folder than `html/`: `html_dir`) (N is a node id, not the page number: only the first page is
 known in advance), articles `html/YYYY-MM/DD/content_N.htm?div=-1`, page PDFs under `images/` or `page/`.
 Article pages carry their facts twice: in the `enpproperty` comment and in the layout tables.
 """
@@ -11,7 +11,7 @@ FAMILY = Family(
     name="founder",
     description="Founder classic: html/YYYY-MM/DD/node_N.htm, content_N.htm",
     urls=UrlScheme(
-        page_list="html/{yyyy}-{mm}/{dd}/{first_page}",
+        page_list="{html_dir}/{yyyy}-{mm}/{dd}/{first_page}",
         page_list_pattern=r"(?:(?P<y>\d{4})-(?P<m>\d{2})/(?P<d>\d{2})/)?node_(?P<node>\d+)\.htm(?:$|[?#])",
         article_pattern=r"(?:(?P<y>\d{4})-(?P<m>\d{2})/(?P<d>\d{2})/)?(?P<key>content_\d+)\.htm(?:$|[?#])",
         first_page="node_2.htm",
@@ -41,5 +41,6 @@ FAMILY = Family(
               ".share", ".comment", ".ad"),
     ),
     markers=("founder-content", "enpproperty", "node_2.htm", "content_", "PagePicMap", "div=-1"),
-    params={"first_page": "node_2.htm"},
+    # html_dir: the folder of the dated page lists; 中国纪检监察报 keeps them under content/ (its config).
+    params={"first_page": "node_2.htm", "html_dir": "html"},
 )

@@ -94,6 +94,7 @@ class ArticlePage:
             body = "\n".join(p.caption for p in self.pictures if p.caption)
         return Article(
             page=self.page.number if self.page else None,
+            page_label=(self.page.label or None) if self.page else None,
             kind=kind,
             pretitle=self.pretitle,
             title=self.title,

@@ -13,7 +13,6 @@ that discovery can tell a complete edition (skip it) from one with pages still m
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -68,12 +67,12 @@ class SiteRunner:
         self.mode = mode
         self.redis = redis_client or redis.Redis.from_url(s.redis_url)
         # Key prefix of the shared worker state in Redis (rate buckets, robots.txt, validators, editions).
-        self.prefix = os.environ.get("INGEST_REDIS_PREFIX", "ingest")
+        self.prefix = s.redis_prefix
         self.archive = Archive(s.archive_dir)
-        self.fetcher = Fetcher(FetchPolicy.for_paper(paper.site), self.redis, prefix=self.prefix)
+        self.fetcher = Fetcher(FetchPolicy.for_paper(paper.site, s.user_agent), self.redis, prefix=self.prefix)
         self.get = archiving_get(self.fetcher, self.archive, mode)
         self.get_pdf = archiving_get(self.fetcher, self.archive, mode, self.fetcher.policy.max_pdf_bytes)
-        self.fetch_pdfs = bool(paper.site.get("fetch_pdfs", True))
+        self.fetch_pdfs = self.site.config.fetch_pdfs
         self._es = None
 
     @property

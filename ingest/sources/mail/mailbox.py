@@ -138,7 +138,7 @@ def watched_folders(s: MailboxSettings, papers: dict[str, Paper] | None = None) 
     """The shared folders (INGEST_IMAP_FOLDERS) and every paper's own `mail.folder`."""
     folders = list(s.folders)
     for paper in (papers or all_papers()).values():
-        folder = paper.mail.get("folder")
+        folder = paper.mail.folder
         if folder and folder not in folders:
             folders.append(folder)
     return folders
@@ -151,8 +151,8 @@ def route(folder: str, sender: str, papers: dict[str, Paper] | None = None) -> t
     papers = papers or all_papers()
     sender = sender.lower()
     for paper in papers.values():
-        if paper.mail.get("folder") == folder:
-            allowed = [a.lower() for a in paper.mail.get("senders", [])]
+        if paper.mail.folder == folder:
+            allowed = [a.lower() for a in paper.mail.senders]
             domain = "@" + sender.partition("@")[2]
             if allowed and sender not in allowed and domain not in allowed:
                 return None, (f"sender {sender or '(none)'} is not in the allowlist of {paper.name} ({paper.id}): "

@@ -1,18 +1,16 @@
-"""Mailbox settings from the environment. The password comes from INGEST_IMAP_PASSWORD or from the file
-INGEST_IMAP_PASSWORD_FILE names (a mounted secret); it is never part of a repr, a log line or an error.
-
-Defaults point at the local dovecot of deploy/dovecot.sh, like the other services' defaults.
+"""The mailbox's view of the service settings (`ingest.config`). The password comes from
+INGEST_IMAP_PASSWORD or from the file INGEST_IMAP_PASSWORD_FILE names (a mounted secret); it is never part
+of a repr, a log line or an error.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.config import Settings
 from ingest.errors import ConfigError
-from ingest.parse import MAX_INPUT_BYTES
 
 TLS_MODES = ("ssl", "starttls")
 
@@ -43,44 +41,31 @@ class MailboxSettings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> MailboxSettings:
-        e = os.environ if env is None else env
-        var = Path(e.get("INGEST_VAR", "var")).resolve()
-        tls = e.get("INGEST_IMAP_TLS", "ssl").lower()
-        if tls not in TLS_MODES:
-            raise ConfigError(f"INGEST_IMAP_TLS={tls!r}: use one of {', '.join(TLS_MODES)}; plain-text IMAP would "
-                              "send the password in clear")
-        processed = e.get("INGEST_IMAP_PROCESSED", "flag")
-        if processed != "flag" and not (processed.startswith("move:") and len(processed) > 5):
-            raise ConfigError(f"INGEST_IMAP_PROCESSED={processed!r}: use 'flag' or 'move:FOLDER'")
-        default_ca = var / "dovecot" / "ssl" / "cert.pem"
-        ca = e.get("INGEST_IMAP_CA_FILE") or (str(default_ca) if default_ca.exists() else "")
+        return cls.of(Settings.from_env(env))
+
+    @classmethod
+    def of(cls, s: Settings) -> MailboxSettings:
+        """The mailbox part of the service settings; a ConfigError when no password is found."""
         return cls(
-            host=e.get("INGEST_IMAP_HOST", "127.0.0.1"),
-            port=_int(e, "INGEST_IMAP_PORT", 10993 if tls == "ssl" else 10143),
-            tls=tls,
-            user=e.get("INGEST_IMAP_USER", "ingest"),
-            password=_password(e, var),
-            ca_file=Path(ca) if ca else None,
-            folders=tuple(f.strip() for f in e.get("INGEST_IMAP_FOLDERS", "INBOX").split(",") if f.strip()),
-            quarantine=e.get("INGEST_IMAP_QUARANTINE", "Quarantine"),
-            processed=processed,
-            max_message_bytes=_int(e, "INGEST_MAIL_MAX_MESSAGE_BYTES", MAX_INPUT_BYTES),
-            idle_seconds=_int(e, "INGEST_IMAP_IDLE_SECONDS", 300),
-            timeout=float(_int(e, "INGEST_IMAP_TIMEOUT", 60)),
+            host=s.imap_host,
+            port=s.imap_port,
+            tls=s.imap_tls,
+            user=s.imap_user,
+            password=_password(s),
+            ca_file=s.imap_ca_file,
+            folders=tuple(f.strip() for f in s.imap_folders.split(",") if f.strip()),
+            quarantine=s.imap_quarantine,
+            processed=s.imap_processed,
+            max_message_bytes=s.mail_max_message_bytes,
+            idle_seconds=s.imap_idle_seconds,
+            timeout=s.imap_timeout,
         )
 
 
-def _int(e: Mapping[str, str], name: str, default: int) -> int:
-    try:
-        return int(e.get(name, default))
-    except ValueError:
-        raise ConfigError(f"{name}={e.get(name)!r} is not a whole number") from None
-
-
-def _password(e: Mapping[str, str], var: Path) -> str:
-    if e.get("INGEST_IMAP_PASSWORD"):
-        return e["INGEST_IMAP_PASSWORD"]
-    path = Path(e.get("INGEST_IMAP_PASSWORD_FILE") or var / "dovecot" / "imap-password")
+def _password(s: Settings) -> str:
+    if s.imap_password is not None:
+        return s.imap_password.get_secret_value()
+    path = s.imap_password_file
     try:
         secret = path.read_text(encoding="utf-8").strip()
     except OSError as err:

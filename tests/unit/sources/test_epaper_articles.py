@@ -5,7 +5,8 @@ import re
 import pytest
 
 from ingest.errors import InputError
-from ingest.sources.epaper.extract import enpproperty, parse_article
+from ingest.sources.epaper.evidence import enpproperty
+from ingest.sources.epaper.extract import parse_article
 from ingest.sources.epaper.families import get_family
 from epaper_sites import FOUNDER, FOUNDER_URL, PCLAYOUT, RMRB, RMRB_URL, data_article, text_of
 

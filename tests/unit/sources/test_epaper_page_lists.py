@@ -65,7 +65,7 @@ def test_founder_page_list_in_gbk_gives_page_one_of_zjgrrb():
     assert (listing.page.number, listing.page.label, listing.page.name) == (1, "01", "要闻")
     assert listing.page.pdf_url == FOUNDER_URL + "images/2020-06/25/z2020062500001.pdf"
     assert [a.title for a in listing.articles] == page_one_titles()
-    assert listing.articles[1].url == FOUNDER_URL + "html/2020-06/25/content_2713181.htm?div=-1"
+    assert listing.articles[1].url == FOUNDER_URL + "html/2020-06/25/content_2713181.htm"
     assert listing.articles[1].key == "content_2713181"
     assert len(listing.hotspots) == 6
 

@@ -6,36 +6,31 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from ingest.errors import ConfigError
-from ingest.papers import Paper, get_paper
+from ingest.papers import Paper, SiteConfig, get_paper
 from ingest.sources.epaper.discover import Site, candidate_dates, paper_today
 from ingest.sources.fetch import DEFAULT_USER_AGENT, FetchPolicy, _retry_after
 
 
+def site(**keys) -> SiteConfig:
+    return SiteConfig(family="founder", **keys)
+
+
 def test_policy_allows_the_base_url_host_and_the_listed_hosts_only():
-    policy = FetchPolicy.for_paper({"base_url": "http://epaper.zjgrrb.com/", "allowed_hosts": ["img.zjgrrb.com"]},
-                                   env={})
+    policy = FetchPolicy.for_paper(site(base_url="http://epaper.zjgrrb.com/", allowed_hosts=["img.zjgrrb.com"]))
     assert policy.allowed_hosts == frozenset({"epaper.zjgrrb.com", "img.zjgrrb.com"})
     assert policy.allow_private is False and policy.obey_robots
     assert policy.user_agent == DEFAULT_USER_AGENT
 
 
-def test_policy_takes_the_user_agent_from_config_then_environment():
-    assert FetchPolicy.for_paper({"base_url": "http://e/"}, env={"INGEST_USER_AGENT": "ops/1"}).user_agent == "ops/1"
-    assert FetchPolicy.for_paper({"base_url": "http://e/", "user_agent": "paper/2"},
-                                 env={"INGEST_USER_AGENT": "ops/1"}).user_agent == "paper/2"
+def test_policy_takes_the_user_agent_from_config_then_settings():
+    assert FetchPolicy.for_paper(site(base_url="http://e/"), "ops/1").user_agent == "ops/1"
+    assert FetchPolicy.for_paper(site(base_url="http://e/", user_agent="paper/2"), "ops/1").user_agent == "paper/2"
 
 
 def test_policy_numbers_and_private_networks_come_from_config():
-    policy = FetchPolicy.for_paper({"base_url": "http://e/", "rate": 0.5, "max_bytes": 1000,
-                                    "allow_private": ["127.0.0.1/32"]}, env={})
+    policy = FetchPolicy.for_paper(site(base_url="http://e/", rate=0.5, max_bytes=1000, allow_private=["127.0.0.1/32"]))
     assert (policy.rate, policy.max_bytes, policy.allow_private) == (0.5, 1000, ("127.0.0.1/32",))
-
-
-@pytest.mark.parametrize("site, problem", [({}, "allowed hosts"), ({"base_url": "http://e/", "allow_private": ["nope"]},
-                                                                     "'nope' is not a network")])
-def test_bad_site_configs_are_config_errors(site, problem):
-    with pytest.raises(ConfigError, match=problem):
-        FetchPolicy.for_paper(site, env={})
+    assert (policy.burst, policy.retries) == (FetchPolicy.burst, FetchPolicy.retries)  # left out: the defaults
 
 
 def test_retry_after_reads_seconds_and_http_dates():
@@ -59,9 +54,9 @@ def test_site_of_the_bundled_zjgrrb_config():
     assert site.index_url() == "http://epaper.zjgrrb.com/index.htm"
 
 
-def test_a_site_without_family_is_a_config_error():
-    with pytest.raises(ConfigError, match="needs family and base_url"):
-        Site.of(Paper(id="x", name="X", site={"base_url": "http://e/"}))
+def test_a_paper_without_a_site_is_a_config_error_for_discovery():
+    with pytest.raises(ConfigError, match=r"paper x \(\) has no \[site\]"):
+        Site.of(Paper(id="x", name="X"))
 
 
 def test_beat_runs_discovery_at_the_papers_local_time():
