@@ -87,7 +87,7 @@ def ensure_index(es: Elasticsearch, alias: str) -> str:
     with service_errors(f"checking index {alias}"):
         current = concrete_indices(es, alias)
         if current:
-            _add_page_label(es, current[-1])
+            _add_new_fields(es, current[-1])
             return current[-1]
         if es.indices.exists(index=alias):  # a concrete index (a reindex filling its new index)
             return alias
@@ -111,12 +111,17 @@ def ensure_index(es: Elasticsearch, alias: str) -> str:
         raise ServiceError(f"could not create an index behind {alias}")
 
 
-def _add_page_label(es: Elasticsearch, index: str) -> None:
-    """Give an index made before page labels existed the `page.label` field (its strict mapping would refuse
-    the documents otherwise). Adding a field is the one mapping change an existing index takes; a no-op on
-    an index that has it."""
-    page = load_template()["mappings"]["properties"]["page"]
-    es.indices.put_mapping(index=index, properties={"page": page})
+# Fields added to the template since indices were first made from it: page labels, and the jump labels and
+# story links of whole stories (ingest.stories).
+ADDED_FIELDS = ("page", "continues_on_label", "continued_from_label", "story")
+
+
+def _add_new_fields(es: Elasticsearch, index: str) -> None:
+    """Give an index made before ADDED_FIELDS existed those fields (its strict mapping would refuse the
+    documents otherwise). Adding a field is the one mapping change an existing index takes; a no-op on an
+    index that has them."""
+    properties = load_template()["mappings"]["properties"]
+    es.indices.put_mapping(index=index, properties={name: properties[name] for name in ADDED_FIELDS})
 
 
 @dataclass

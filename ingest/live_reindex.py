@@ -20,7 +20,7 @@ The server here has no _reindex, so copying is client-side (scroll and bulk).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -33,10 +33,19 @@ from ingest import pipeline
 from ingest.archive import Archive
 from ingest.config import Settings
 from ingest.errors import InputError, ServiceError
-from ingest.index import CURRENT_TEMPLATE, concrete_indices, count, index_body, next_index_name, service_errors, \
-    utcnow
-from ingest.reindex_mirror import ARCHIVE, COPY, COPYING, FINISHING, Board, ReindexState, bulk, carried, \
-    mapped_fields, sync
+from ingest.index import CURRENT_TEMPLATE, concrete_indices, count, index_body, next_index_name, service_errors, utcnow
+from ingest.reindex_mirror import (
+    ARCHIVE,
+    COPY,
+    COPYING,
+    FINISHING,
+    Board,
+    ReindexState,
+    bulk,
+    carried,
+    mapped_fields,
+    sync,
+)
 
 _LOCK_TTL_S = 60  # a reindexer that stops renewing its lock for this long has died; another may resume
 _BATCH = 500
@@ -134,7 +143,7 @@ def _copy(es: Elasticsearch, state: ReindexState, beat: Callable[[int, int], Non
         mapped = mapped_fields(es, new)
         for batch in _batches(helpers.scan(es, index=old, query={"query": {"match_all": {}}}, size=size), size):
             # Resumed: what an earlier run copied (or a worker mirrored) is there already, and as new.
-            there = {d["_id"] for d in es.mget(index=new, ids=[h["_id"] for h in batch], _source=False)["docs"]
+            there = {d["_id"] for d in es.mget(index=new, ids=[h["_id"] for h in batch], source=False)["docs"]
                      if d.get("found")}
             bulk(es, [{"_op_type": "index", "_index": new, "_id": h["_id"], "_source": carried(h["_source"], mapped)}
                        for h in batch if h["_id"] not in there], new)
@@ -142,7 +151,7 @@ def _copy(es: Elasticsearch, state: ReindexState, beat: Callable[[int, int], Non
             beat(done, max(total, done))
 
 
-def _batches(hits: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+def _batches(hits: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
     batch: list[dict[str, Any]] = []
     for h in hits:
         batch.append(h)

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ingest.documents import derived_fields
-from ingest.parse.chars import match_form
 from ingest.model import page_label_of, page_order
+from ingest.parse.chars import match_form
 
 STORY_ROLE, PART_ROLE = "story", "part"
 # A paragraph that ends with one of these ends a sentence; one that does not was cut by the jump.

@@ -80,7 +80,7 @@ def _edition_query(paper: str, day: str, *more: dict[str, Any]) -> dict[str, Any
 def _stored_parts(es: Elasticsearch, alias: str, paper: str, day: str) -> set[str]:
     jumps = {"bool": {"should": [{"exists": {"field": "continues_on"}}, {"exists": {"field": "continued_from"}}]}}
     with service_errors(f"looking up the jumping articles of {paper} {day}"):
-        hits = es.search(index=alias, query=_edition_query(paper, day, jumps), size=_MAX_PARTS, _source=False)
+        hits = es.search(index=alias, query=_edition_query(paper, day, jumps), size=_MAX_PARTS, source=False)
     return {h["_id"] for h in hits["hits"]["hits"]}
 
 
@@ -109,7 +109,7 @@ def _link_edition(es: Elasticsearch, alias: str, paper: str, day: str, ids: set[
 def _drop_stale_stories(es: Elasticsearch, alias: str, paper: str, day: str, current: set[str]) -> list[str]:
     """Story documents of the edition its parts no longer make (a part re-parsed into another text)."""
     hits = es.search(index=alias, query=_edition_query(paper, day, {"term": {"story.role": STORY_ROLE}}),
-                     size=_MAX_PARTS, _source=False)["hits"]["hits"]
+                     size=_MAX_PARTS, source=False)["hits"]["hits"]
     stale = [h["_id"] for h in hits if h["_id"] not in current]
     for doc_id in stale:
         try:

@@ -230,7 +230,8 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
                       + (" — see `ingest failures`" if failed else ""))
         if reindexing := report["reindex"]:
             state = "running" if reindexing["running"] else "interrupted — run `ingest reindex` to resume it"
-            out.print(f"Reindex of {s.index} {state}: {escape(reindexing['summary'])}")
+            out.print(f"Reindex of {s.index}: {escape(reindexing['summary'])}" if "error" in reindexing else
+                      f"Reindex of {s.index} {state}: {escape(reindexing['summary'])}")
         mail = report["mailbox"]
         if not mail["configured"]:
             out.print(f"Mailbox: not configured ({mail['error']})")

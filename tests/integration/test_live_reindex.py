@@ -128,7 +128,7 @@ def test_an_interrupted_reindex_shows_in_status_and_resumes(baseline, es):
 def test_a_reindex_from_the_archive_parses_every_input_again(baseline, es):
     s = settings()
     before = _stored(es, s.index)
-    victim = sorted(before)[0]
+    victim = min(before)
     es.update(index=s.index, id=victim, doc={"title": "a title no parser gave"}, refresh=True)
     r = run_cli("reindex", "--from-archive", "--delete-old")
     assert r.returncode == 0, r.stderr

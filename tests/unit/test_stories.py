@@ -8,10 +8,9 @@ from datetime import date
 import pytest
 
 from ingest.documents import Source, edition_documents
-from ingest.parse import ParseHints, parse_file
 from ingest.papers import get_paper
-from ingest.stories import (Part, assemble, headline_match, link_score, names_page, story_document,
-                            story_paragraphs)
+from ingest.parse import ParseHints, parse_file
+from ingest.stories import Part, assemble, headline_match, link_score, names_page, story_document, story_paragraphs
 from tests.conftest import FIXTURES, SAMPLE_PAGE
 
 PAGE4 = FIXTURES / "zjgrrb-2020-06-25" / "page04.txt"
@@ -31,7 +30,7 @@ def _part(pid, label, title="", on=None, came_from=None, paras=("正文。",), d
 
 def test_the_samples_page_one_story_and_its_page_four_continuation_are_one_story():
     first, docs1 = _parts_of(SAMPLE_PAGE)
-    rest, docs4 = _parts_of(PAGE4, page=4)
+    rest, _ = _parts_of(PAGE4, page=4)
     assert [p.headlines for p in first] == [("感受“工厂味” 融入“工人情”", "宁波市总工会举行“当一周工人、体工会初心”总结会")]
     assert [(p.label, p.continued_from, p.headlines) for p in rest] == [("04", "01", ("融入“工人情”",))]
     (chain,) = assemble(first + rest)
