@@ -21,6 +21,7 @@ from ingest.index import concrete_indices
 from ingest.pipeline import make_hints
 from ingest.queue import enqueue, file_flow, make_celery
 from ingest.reindex_mirror import Board
+from ingest.reindex_mirror import status as reindex_status
 from tests.conftest import FIXTURES
 from tests.integration.conftest import run_cli
 
@@ -72,9 +73,11 @@ def test_a_reindex_while_a_worker_ingests_a_batch_keeps_every_write_once(celery,
     board = Board(r, s.redis_prefix, s.index)
     old = concrete_indices(es, s.index)
     touched_seen: list[int] = []
+    shown: list[dict | None] = []
 
     def slow_progress(done: int, total: int) -> None:
         touched_seen.append(int(r.scard(board.key("touched"))))
+        shown.append(reindex_status(board))
         time.sleep(0.7)  # a big index takes long to copy: the batch below lands while it does
 
     outcome: list[live_reindex.Outcome] = []
@@ -90,6 +93,9 @@ def test_a_reindex_while_a_worker_ingests_a_batch_keeps_every_write_once(celery,
     reindexer.join(300)
     assert outcome, "the reindex did not finish"
     assert max(touched_seen) > 0, "no write happened while the reindex copied: the test proved nothing"
+    # What `ingest status` shows meanwhile: running, its indices and its progress.
+    assert all(x and x["running"] and x["phase"] == "copying" and x["new"] == outcome[0].new for x in shown)
+    assert shown[-1]["done"] == shown[-1]["total"] == 12 and "12/12 documents copied" in shown[-1]["summary"]
 
     assert concrete_indices(es, s.index) == [outcome[0].new] != old
     stored = _stored(es, s.index)
@@ -116,6 +122,18 @@ def test_an_interrupted_reindex_shows_in_status_and_resumes(baseline, es):
         live_reindex.run(es, r, s, progress=crash, batch=5)
     report = json.loads(run_cli("status", "--json").stdout)["reindex"]
     assert report["phase"] == "copying" and report["done"] == 5 and report["total"] == len(before)
+    assert not report["running"]
+    assert "interrupted — run `ingest reindex` to resume it" in run_cli("status").stdout
+
+    # While a reindexer holds the reindex, a second one is refused, naming it.
+    lock = r.lock(Board(r, s.redis_prefix, s.index).key("lock"), timeout=30)
+    assert lock.acquire(blocking=False)
+    try:
+        refused = run_cli("reindex")
+    finally:
+        lock.release()
+    assert refused.returncode == 1
+    assert f"reindex of {s.index}: another reindex is running ({report['old']} → {report['new']}" in refused.stderr
 
     resumed = run_cli("reindex")
     assert resumed.returncode == 0, resumed.stderr
