@@ -12,7 +12,8 @@ import pytest
 
 from tests.conftest import SAMPLE_PAGE
 
-pytestmark = pytest.mark.integration
+# Building the wheel and installing it with every dependency into a fresh venv takes minutes on a busy machine.
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(1200)]
 REPO = Path(__file__).resolve().parents[2]
 
 
