@@ -2,8 +2,10 @@
 # Install what running and testing need: Debian packages and the Python venv (.venv). Idempotent.
 source "$(dirname "$0")/lib.sh"
 
-# fonts-wqy-microhei: a CJK TrueType font the mail tests set their generated PDF pages in.
-apt_install redis-server unzip curl maven fonts-wqy-microhei ${INGEST_EXTRA_APT:-}
+# fonts-wqy-microhei: a CJK TrueType font the mail tests set their generated PDF pages in (and the search
+# page's screenshots show). chromium + chromium-driver: the headless browser the search page is tested in.
+# prometheus: for promtool, which checks deploy/alerts.yml in the tests (its server is not started here).
+apt_install redis-server unzip curl maven fonts-wqy-microhei chromium chromium-driver prometheus ${INGEST_EXTRA_APT:-}
 
 PY="${PYTHON:-python3}"
 "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' || die "Python 3.11+ is needed ($PY is $("$PY" -V 2>&1))"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Everything local in one place.
-#   deploy/local.sh demo    install, start all services, ingest the bundled sample page, search it
-#   deploy/local.sh up      install and start Elasticsearch, Redis, dovecot (IMAP), the worker and beat
+#   deploy/local.sh demo    install, start all services, ingest the bundled sample page, search it, and
+#                           print the address of the search page
+#   deploy/local.sh up      install and start Elasticsearch, Redis, dovecot (IMAP), the worker and beat,
+#                           and the search service
 #   deploy/local.sh down    stop them all
 #   deploy/local.sh status  what runs
 source "$(dirname "$0")/lib.sh"
@@ -14,6 +16,7 @@ up() {
   bash "$D/redis.sh" up
   bash "$D/dovecot.sh" up
   bash "$D/celery.sh" up
+  bash "$D/serve.sh" up
 }
 
 case "${1:-}" in
@@ -29,8 +32,11 @@ case "${1:-}" in
     done
     "$VENV/bin/ingest" status || true
     log "services keep running; stop them with: bash deploy/local.sh down"
+    log "API: $(bash "$D/serve.sh" url)search?q=朋友圈 (schema at $(bash "$D/serve.sh" url)docs)"
+    log "search page: $(bash "$D/serve.sh" url)"
     ;;
   down)
+    bash "$D/serve.sh" down
     bash "$D/celery.sh" down
     bash "$D/dovecot.sh" down
     bash "$D/redis.sh" down
@@ -38,7 +44,7 @@ case "${1:-}" in
     ;;
   status)
     rc=0
-    for s in es redis dovecot celery; do bash "$D/$s.sh" status || rc=1; done
+    for s in es redis dovecot celery serve; do bash "$D/$s.sh" status || rc=1; done
     exit $rc ;;
   *) echo "usage: $0 demo|up|down|status" >&2; exit 2 ;;
 esac

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     inbox_dir: Path = Field(..., description="inbox folders, one per paper", json_schema_extra=_derived("`$INGEST_VAR/inbox`"))
     inbox_interval: float = Field(60.0, gt=0, description="seconds between inbox scans")
     papers_dir: Path | None = Field(None, description="extra paper configs beside the bundled ones (override by id)")
+    metrics_dir: Path = Field(..., description="Prometheus samples of every worker, beat and watcher process",
+                              json_schema_extra=_derived("`$INGEST_VAR/metrics`"))
+    metrics_port: int = Field(9464, ge=1, le=65535, description="port `ingest metrics --serve` listens on (127.0.0.1)")
 
     # Workers and sources
     worker_concurrency: int = Field(2, ge=1, description="worker processes started by `deploy/celery.sh`")
@@ -55,6 +58,9 @@ class Settings(BaseSettings):
                                          json_schema_extra=_derived("the best offered"))
     user_agent: str | None = Field(None, description="User-Agent of site fetches (a paper's `[site] user_agent` wins)",
                                    json_schema_extra=_derived("the project's"))
+
+    log_format: Literal["auto", "json", "console"] = Field(
+        "auto", description="`json` lines, `console` text, or `auto`: JSON unless writing to a terminal")
 
     # Mailbox
     imap_host: str = Field("127.0.0.1", description="IMAP server")
@@ -102,6 +108,7 @@ class Settings(BaseSettings):
         data["var"] = var
         data["archive_dir"] = Path(data.get("archive_dir") or var / "archive").resolve()
         data["inbox_dir"] = Path(data.get("inbox_dir") or var / "inbox").resolve()
+        data["metrics_dir"] = Path(data.get("metrics_dir") or var / "metrics").resolve()
         tls = str(data.get("imap_tls") or "ssl").lower()
         data.setdefault("imap_port", 10993 if tls == "ssl" else 10143)
         data.setdefault("imap_password_file", var / "dovecot" / "imap-password")
@@ -124,8 +131,8 @@ class Settings(BaseSettings):
         try:
             if env is None:
                 return cls()
-            return cls(**{k.removeprefix(PREFIX).lower(): v for k, v in env.items()
-                          if k.startswith(PREFIX) and v != ""})
+            return cls.model_validate({k.removeprefix(PREFIX).lower(): v for k, v in env.items()
+                                       if k.startswith(PREFIX) and v != ""})
         except ValidationError as e:
             first = e.errors()[0]
             name = PREFIX + str(first["loc"][0]).upper() if first["loc"] else "settings"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from ingest.dedup import article_id, content_hash, near_dup_fields
@@ -61,7 +61,7 @@ def article_document(edition: Edition, article: Article, source: Source, now: da
         "source_key": article.source_key,
         "sources": [source.to_dict()],
         "content_hash": chash,
-        "ingested_at": (now or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
+        "ingested_at": (now or datetime.now(UTC)).isoformat(timespec="seconds"),
     }
     doc.update(derived_fields(article.title, article.body))
     doc_id = article_id(edition.paper, edition.date, article.page_label or article.page, chash)

@@ -88,9 +88,9 @@ def _mostly(data: bytes, codec: str) -> str | None:
 
 def decode_html(data: bytes, name: str, content_type: str | None = None) -> Decoded:
     """Decode the bytes of a page named `name` (a URL or file name, used in messages and warnings)."""
-    for bom, codec in _BOMS:
+    for bom, bom_codec in _BOMS:
         if data.startswith(bom):
-            return Decoded(data[len(bom):].decode(codec, "replace"), codec, "bom")
+            return Decoded(data[len(bom):].decode(bom_codec, "replace"), bom_codec, "bom")
 
     warnings: list[str] = []
     for source, label in (("header", header_charset(content_type)), ("meta", meta_charset(data))):

@@ -81,19 +81,20 @@ def record(es: Elasticsearch, name: str, entry: Entry) -> str:
 
 
 def entries(es: Elasticsearch, name: str, *, status: str | None = None, paper: str | None = None,
-            step: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+            step: str | None = None, subject: str | None = None, limit: int = 50,
+            refresh: bool = True) -> list[dict[str, Any]]:
+    """The newest entries first. `refresh=False` for a read-only reader (the search service), which may
+    miss what was recorded in the last second."""
     filters: list[dict[str, Any]] = []
-    if status:
-        filters.append({"term": {"status": status}})
-    if paper:
-        filters.append({"term": {"paper": paper}})
-    if step:
-        filters.append({"term": {"step": step}})
+    for fld, value in (("status", status), ("paper", paper), ("step", step), ("subject", subject)):
+        if value:
+            filters.append({"term": {fld: value}})
     with service_errors(f"reading ledger {name}"):
         if not es.indices.exists(index=name):
             return []
         # Writes skip the refresh to stay cheap; an operator's read must still see every acknowledged one.
-        es.indices.refresh(index=name)
+        if refresh:
+            es.indices.refresh(index=name)
         resp = es.search(index=name, query={"bool": {"filter": filters}}, size=limit, sort=[{"at": "desc"}])
     return [h["_source"] | {"id": h["_id"]} for h in resp["hits"]["hits"]]
 

@@ -9,6 +9,7 @@ import re
 import unicodedata
 from dataclasses import replace
 from functools import cache
+from typing import Any
 
 from ingest.model import Article, Author, Edition
 
@@ -65,7 +66,7 @@ _TEXT_FIELDS = ("pretitle", "title", "subtitle", "column", "dateline", "body")
 
 
 def normalize_article(article: Article) -> Article:
-    changes = {f: normalize_text(getattr(article, f)) for f in _TEXT_FIELDS}
+    changes: dict[str, Any] = {f: normalize_text(getattr(article, f)) for f in _TEXT_FIELDS}
     authors = [Author(name=normalize_text(a.name).replace(" ", ""), role=a.role) for a in article.authors]
     return replace(article, authors=authors, **changes)
 

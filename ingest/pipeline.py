@@ -13,7 +13,7 @@ from typing import Any
 
 import redis
 
-from ingest import ledger
+from ingest import ledger, metrics
 from ingest.archive import Archive
 from ingest.config import Settings
 from ingest.dedup import drop_exact_duplicates
@@ -108,6 +108,7 @@ def index_step(payload: Payload, s: Settings) -> dict[str, Any]:
         step="index", status="ok", subject=input_subject(payload), paper=edition.paper,
         date=edition.date.isoformat() if edition.date else None, archive_hash=source.archive_hash,
         counts=counts, detail=f"{len(result.ids)} articles"))
+    metrics.indexed(edition.paper, counts)
     return {"paper": edition.paper, "date": edition.date.isoformat() if edition.date else None,
             "ids": result.ids, "counts": counts, "warnings": edition.warnings}
 
@@ -120,6 +121,7 @@ def record_failure(s: Settings, step: str, payload: Payload, error: BaseExceptio
     """Write a failed step to the ledger (the dead-letter list operators read and replay)."""
     hints, source = payload.get("hints") or {}, payload.get("source") or {}
     replay = {k: payload.get(k) for k in ("path", "source", "hints")}
+    metrics.DEAD_LETTERS.labels(step).inc()
     return ledger.record(client(s), s.ledger_index, ledger.Entry(
         step=step, status="failed", subject=input_subject(payload), paper=hints.get("paper"),
         date=hints.get("date"), archive_hash=source.get("archive_hash"), detail=str(error), replay=replay))

@@ -13,11 +13,13 @@ from celery.result import AsyncResult
 from kombu.exceptions import OperationalError
 
 from ingest.config import Settings
-from ingest.errors import ServiceError
+from ingest.errors import ConfigError, ServiceError
 
 FROM_FILE = ("ingest.archive_file", "ingest.parse", "ingest.normalize", "ingest.dedup", "ingest.index")
 FROM_ARCHIVE = FROM_FILE[1:]
 # How long `ingest add` keeps trying a broker that is down before it says so.
+# How long a producer waits for the workers' answers about their target index.
+WORKER_REPLY_S = 1.0
 PUBLISH_RETRY = {"max_retries": 4, "interval_start": 0.5, "interval_step": 1.0, "interval_max": 3.0}
 
 
@@ -41,7 +43,31 @@ def make_celery(s: Settings, include: list[str] | None = None) -> Celery:
         timezone="UTC",
         enable_utc=True,
         worker_hijack_root_logger=False,
+        # Where this process's work lands; a worker shows it to `inspect conf`, so a producer can compare.
+        ingest_target={"index": s.index, "ledger_index": s.ledger_index},
     )
+    return app
+
+
+def producer(s: Settings, timeout: float = WORKER_REPLY_S) -> Celery:
+    """The Celery app of a command that queues work, after checking that the workers consuming `s.queue`
+    write where this command expects (the same INGEST_INDEX and INGEST_LEDGER_INDEX): otherwise a
+    `ConfigError`, before anything is queued. With no worker answering, the work waits in the queue."""
+    app = make_celery(s)
+    try:
+        # The raw replies: two workers of one node name (on another queue) must not hide each other.
+        replies = app.control.broadcast("conf", reply=True, timeout=timeout) or []
+    except (OperationalError, ConnectionError, OSError) as e:
+        raise _broker_down(s.broker_url, e) from e
+    ours = app.conf.ingest_target
+    for worker, conf in ((name, c) for reply in replies for name, c in reply.items() if isinstance(c, dict)):
+        theirs = conf.get("ingest_target")
+        if conf.get("task_default_queue") != s.queue or not isinstance(theirs, dict) or theirs == ours:
+            continue
+        raise ConfigError(f"the worker {worker} on queue {s.queue!r} writes to index {theirs.get('index')!r} "
+                          f"(ledger {theirs.get('ledger_index')!r}), this command to {ours['index']!r} (ledger "
+                          f"{ours['ledger_index']!r}): set INGEST_INDEX and INGEST_LEDGER_INDEX as the workers have "
+                          "them, or use a queue of workers that have yours (INGEST_QUEUE); nothing was queued")
     return app
 
 
@@ -62,5 +88,22 @@ def enqueue(sig, broker_url: str) -> AsyncResult:
     try:
         return sig.apply_async(retry=True, retry_policy=PUBLISH_RETRY)
     except (OperationalError, ConnectionError, OSError) as e:
-        raise ServiceError(f"cannot reach the broker at {broker_url}: {e}. Start it (deploy/local.sh up) and "
-                           "run the command again; nothing was queued.") from e
+        raise _broker_down(broker_url, e) from e
+
+
+def queue_depth(broker_url: str, queue: str) -> tuple[bool, int | None]:
+    """(broker reachable, messages waiting); the depth only for a Redis broker (a list per queue)."""
+    import redis
+
+    if not broker_url.startswith(("redis://", "rediss://")):
+        return True, None
+    try:
+        r = redis.Redis.from_url(broker_url, socket_connect_timeout=2, socket_timeout=2)
+        return True, int(r.llen(queue))
+    except redis.RedisError:
+        return False, None
+
+
+def _broker_down(broker_url: str, e: Exception) -> ServiceError:
+    return ServiceError(f"cannot reach the broker at {broker_url}: {e}. Start it (deploy/local.sh up) and "
+                        "run the command again; nothing was queued.")

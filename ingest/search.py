@@ -18,6 +18,9 @@ from datetime import date
 from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch
+from typing_extensions import (
+    TypedDict,  # pydantic (the HTTP service's schema) needs it before Python 3.12
+)
 
 from ingest.errors import InputError
 from ingest.index import index_meta, service_errors
@@ -35,6 +38,12 @@ INDEX_WORD_BOOSTS = {"title": 2.0, "pretitle": 1.0, "subtitle": 1.0, "body": 0.5
 # What may add to the score of a document that matched every term (bench/search_quality.py compares them).
 RANKING_SIGNALS = ("bigrams", "index_words")
 HIGHLIGHT_TAGS = ("<em>", "</em>")
+# Bounds every front-end shares: a query longer than a sentence or two is not a search, and Elasticsearch
+# pages no deeper than its max_result_window.
+MAX_QUERY_CHARS = 200
+MAX_TERMS = 16
+MAX_LIMIT = 1000
+MAX_WINDOW = 10_000
 
 
 @dataclass(frozen=True)
@@ -44,7 +53,9 @@ class SearchRequest:
     since: date | None = None
     until: date | None = None
     page: str | int | None = None  # a page label (A03, 3, 03): with a section letter it names that page alone
+    author: str | None = None  # an author's name as the byline has it
     limit: int = 10
+    offset: int = 0  # hits (groups, when collapsed) to skip: pagination
     collapse: bool = True  # one hit per near-duplicate group (dup_group), its other members listed with it
     # Ranking signals (RANKING_SIGNALS) instead of the default for the index (default_ranking); index_words
     # counts only where the index has word sub-fields.
@@ -56,7 +67,7 @@ def page_filter(page: str | int) -> dict[str, Any]:
     one (not A03 nor B03); documents indexed before labels existed have only the number, and match by it."""
     label = parse_page_label(str(page))
     if label is None:
-        raise InputError(f"search: --page {page!r} is not a page label (3, 03, A03)")
+        raise InputError(f"search: page {page!r} is not a page label (3, 03, A03)")
     if not label.isdigit():
         return {"term": {"page.label": label}}
     unlabelled = {"bool": {"filter": [{"term": {"page.number": int(label)}}],
@@ -107,11 +118,20 @@ def _ranking(terms: list[str], signals: frozenset[str], index_word_fields: Seque
 def build_query(req: SearchRequest, index_word_fields: Sequence[str] = ()) -> dict[str, Any]:
     """The request body (query, highlight, size) for `req`; `index_word_fields` are the in-Elasticsearch
     word sub-fields of the index searched (see index_word_fields)."""
+    if len(req.query) > MAX_QUERY_CHARS:
+        raise InputError(f"search: the query is {len(req.query)} characters long; at most {MAX_QUERY_CHARS}")
     terms = query_terms(req.query)
     if not terms:
         raise InputError(f"search: the query {req.query!r} has no terms")
-    if req.limit < 1 or req.limit > 1000:
-        raise InputError(f"search: --limit must be between 1 and 1000, not {req.limit}")
+    if len(terms) > MAX_TERMS:
+        raise InputError(f"search: the query has {len(terms)} terms; at most {MAX_TERMS}")
+    if req.limit < 1 or req.limit > MAX_LIMIT:
+        raise InputError(f"search: the number of hits must be between 1 and {MAX_LIMIT}, not {req.limit}")
+    if req.offset < 0 or req.offset + req.limit > MAX_WINDOW:
+        raise InputError(f"search: hits from {req.offset} to {req.offset + req.limit} are out of reach "
+                         f"(the first {MAX_WINDOW} can be paged through)")
+    if req.since and req.until and req.since > req.until:
+        raise InputError(f"search: the first date {req.since} is after the last date {req.until}")
     signals = req.ranking if req.ranking is not None else default_ranking(index_word_fields)
     if unknown := signals - set(RANKING_SIGNALS):
         raise InputError(f"search: unknown ranking signals {sorted(unknown)}; the signals are "
@@ -128,17 +148,22 @@ def build_query(req: SearchRequest, index_word_fields: Sequence[str] = ()) -> di
         filters.append({"range": {"date": rng}})
     if req.page is not None:
         filters.append(on_page(page_filter(req.page), parse_page_label(str(req.page)) or ""))
+    if req.author:
+        filters.append({"term": {"authors.name": req.author.strip()}})
     ranking = _ranking(terms, signals, index_word_fields)
     return {
         "query": {"bool": {"must": [_term_clause(t) for t in terms], "should": ranking, "filter": filters,
                            "must_not": [PARTS_HIDDEN]}},
         "highlight": {
-            "pre_tags": [HIGHLIGHT_TAGS[0]], "post_tags": [HIGHLIGHT_TAGS[1]],
-            "fields": {"title": {"number_of_fragments": 0},
+            # html: the text around the marks comes back escaped, so a fragment is safe to show as HTML.
+            "pre_tags": [HIGHLIGHT_TAGS[0]], "post_tags": [HIGHLIGHT_TAGS[1]], "encoder": "html",
+            "fields": {"title": {"number_of_fragments": 0}, "pretitle": {"number_of_fragments": 0},
+                       "subtitle": {"number_of_fragments": 0},
                        "body": {"fragment_size": 90, "number_of_fragments": 2, "no_match_size": 90},
                        "zhs.body": {"fragment_size": 90, "number_of_fragments": 2}},
         },
-        "_source": ["paper", "paper_name", "date", "page", "title", "pretitle", "subtitle", "kind", "url", "story"],
+        "_source": HIT_SOURCE,
+        "from": req.offset,
         "size": req.limit,
         "track_total_hits": True,
     } | (_collapse() if req.collapse else {})
@@ -146,6 +171,9 @@ def build_query(req: SearchRequest, index_word_fields: Sequence[str] = ()) -> di
 
 # How many members of a collapsed group a hit lists (the group's size is counted in full).
 DUPLICATES_SHOWN = 5
+HIT_SOURCE = ["paper", "paper_name", "date", "page", "kind", "pretitle", "title", "subtitle",
+              "column", "authors", "url", "dup_group", "story"]
+MEMBER_SOURCE = ["paper", "paper_name", "date", "page", "title"]
 
 
 def _collapse() -> dict[str, Any]:
@@ -153,9 +181,71 @@ def _collapse() -> dict[str, Any]:
     return {
         "collapse": {"field": "dup_group", "inner_hits": {
             "name": "duplicates", "size": DUPLICATES_SHOWN + 1, "sort": [{"date": "asc"}, {"paper": "asc"}],
-            "_source": ["paper", "paper_name", "date", "page", "title"]}},
+            "_source": MEMBER_SOURCE}},
         "aggs": {"groups": {"cardinality": {"field": "dup_group"}}},
     }
+
+
+# What a search returns: the one shape of a hit for every front-end (the CLI's --json, the HTTP API, the
+# search page).
+class AuthorOut(TypedDict):
+    name: str
+    role: str
+
+
+class Member(TypedDict):
+    """Another member of a hit's near-duplicate group."""
+    id: str
+    paper: str | None
+    paper_name: str | None
+    date: str | None
+    page: int | None
+    page_label: str | None
+    title: str
+
+
+class Group(TypedDict):
+    """The near-duplicate group a collapsed hit stands for: its size among the matches, and up to
+    DUPLICATES_SHOWN of the others (oldest first)."""
+    id: str
+    size: int
+    others: list[Member]
+
+
+class Highlight(TypedDict):
+    """Marked text (<em>…</em>, the rest HTML-escaped); a heading is None where the query did not touch it."""
+    pretitle: str | None
+    title: str | None
+    subtitle: str | None
+    body: list[str]
+
+
+class Hit(TypedDict):
+    id: str
+    paper: str | None
+    paper_name: str | None
+    date: str | None
+    page: int | None
+    page_name: str | None
+    page_label: str | None
+    pages: list[str]  # the labels of every page it is printed on: more than one for a story (ingest.stories)
+    kind: str | None
+    pretitle: str
+    title: str
+    subtitle: str
+    column: str
+    authors: list[AuthorOut]
+    url: str | None
+    score: float | None
+    highlight: Highlight
+    group: Group | None  # None when the request did not collapse
+
+
+class SearchResult(TypedDict):
+    total: int  # documents matched
+    groups: int | None  # near-duplicate groups among them (approximate), when collapsed
+    offset: int
+    hits: list[Hit]
 
 
 def _join_marks(fragment: str) -> str:
@@ -171,8 +261,8 @@ def index_word_fields(es: Elasticsearch, alias: str) -> list[str]:
     return sorted(index_meta(es, alias).get("analysis", {}).get("word_fields", []))
 
 
-def search(es: Elasticsearch, alias: str, req: SearchRequest) -> dict[str, Any]:
-    """Run `req`; returns {"total": N, "hits": [{id, paper, date, page, title, score, highlight}, ...]}."""
+def search(es: Elasticsearch, alias: str, req: SearchRequest) -> SearchResult:
+    """Run `req`: the hits, best first, each shaped by `hit`."""
     fields = index_word_fields(es, alias) if req.ranking is None or "index_words" in req.ranking else ()
     body = build_query(req, fields)
     with service_errors(f"searching {alias}"):
@@ -180,43 +270,65 @@ def search(es: Elasticsearch, alias: str, req: SearchRequest) -> dict[str, Any]:
             resp = es.search(index=alias, **body)
         except ApiError as e:
             if e.meta.status == 404:
-                return {"total": 0, "hits": []}
+                return {"total": 0, "groups": 0 if req.collapse else None, "offset": req.offset, "hits": []}
             raise
-    hits = []
-    for h in resp["hits"]["hits"]:
-        src, hl = h["_source"], h.get("highlight", {})
-        group = h.get("inner_hits", {}).get("duplicates", {}).get("hits", {})
-        fragments = hl.get("body") or hl.get("zhs.body") or []
-        hits.append({
-            "id": h["_id"],
-            "paper": src.get("paper"),
-            "paper_name": src.get("paper_name"),
-            "date": src.get("date"),
-            "page": (src.get("page") or {}).get("number"),
-            "page_label": _label(src),
-            "pages": pages_of(src),  # the labels of every page of a story continued on other pages
-            "title": src.get("title") or src.get("pretitle") or src.get("subtitle") or "",
-            "kind": src.get("kind"),
-            "score": h["_score"],
-            "highlight": [_join_marks(f) for f in fragments],
-            "title_highlight": _join_marks(hl["title"][0]) if hl.get("title") else None,
-            "duplicates": [_brief(d) for d in group.get("hits", []) if d["_id"] != h["_id"]][:DUPLICATES_SHOWN],
-            "duplicate_count": max(0, group.get("total", {}).get("value", 1) - 1),
-        })
-    out = {"total": resp["hits"]["total"]["value"], "hits": hits}
-    if "aggregations" in resp:
-        out["groups"] = resp["aggregations"]["groups"]["value"]
-    return out
+    groups = resp["aggregations"]["groups"]["value"] if "aggregations" in resp else None
+    return {"total": resp["hits"]["total"]["value"], "groups": groups, "offset": req.offset,
+            "hits": [hit(h) for h in resp["hits"]["hits"]]}
 
 
-def _brief(hit: dict[str, Any]) -> dict[str, Any]:
-    src = hit["_source"]
-    return {"id": hit["_id"], "paper": src.get("paper"), "paper_name": src.get("paper_name"),
-            "date": src.get("date"), "page": (src.get("page") or {}).get("number"), "page_label": _label(src),
-            "title": src.get("title") or ""}
+def hit(h: dict[str, Any]) -> Hit:
+    """One Elasticsearch hit of a `build_query` body as a front-end gets it."""
+    src, hl = h["_source"], h.get("highlight", {})
+    page = src.get("page") or {}
+    inner = h.get("inner_hits", {}).get("duplicates", {}).get("hits")
+
+    def heading(field: str) -> str | None:
+        return _join_marks(hl[field][0]) if hl.get(field) else None
+
+    return {
+        "id": h["_id"],
+        "paper": src.get("paper"),
+        "paper_name": src.get("paper_name"),
+        "date": src.get("date"),
+        "page": page.get("number"),
+        "page_name": page.get("name") or None,
+        "page_label": stored_page_label(src),
+        "pages": pages_of(src),
+        "kind": src.get("kind"),
+        "pretitle": src.get("pretitle") or "",
+        "title": src.get("title") or "",
+        "subtitle": src.get("subtitle") or "",
+        "column": src.get("column") or "",
+        "authors": [{"name": a.get("name", ""), "role": a.get("role", "")} for a in src.get("authors") or []],
+        "url": src.get("url"),
+        "score": h.get("_score"),
+        "highlight": {"pretitle": heading("pretitle"), "title": heading("title"), "subtitle": heading("subtitle"),
+                      "body": [_join_marks(f) for f in hl.get("body") or hl.get("zhs.body") or []]},
+        "group": None if inner is None else {
+            "id": src.get("dup_group") or h["_id"],
+            "size": max(1, inner.get("total", {}).get("value", 1)),
+            "others": [member(d) for d in inner.get("hits", []) if d["_id"] != h["_id"]][:DUPLICATES_SHOWN]},
+    }
 
 
-def _label(src: dict[str, Any]) -> str | None:
+def member(h: dict[str, Any]) -> Member:
+    """A hit of MEMBER_SOURCE fields: another member of a near-duplicate group."""
+    src = h["_source"]
+    return {"id": h["_id"], "paper": src.get("paper"), "paper_name": src.get("paper_name"),
+            "date": src.get("date"), "page": (src.get("page") or {}).get("number"),
+            "page_label": stored_page_label(src), "title": src.get("title") or ""}
+
+
+def printed_page(label: str | None, number: int | None) -> str:
+    """A page as the paper prints it: A03版 in a sectioned edition, 第3版 otherwise."""
+    if label and not label.isdigit():
+        return f"{label}版"
+    n = int(label) if label else number
+    return f"第{n}版" if n is not None else ""
+
+
+def stored_page_label(src: dict[str, Any]) -> str | None:
     """The page label of a stored document; documents indexed before labels have only the number."""
     page = src.get("page") or {}
     if page.get("label"):

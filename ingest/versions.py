@@ -80,11 +80,16 @@ def retire_older_versions(es: Elasticsearch, alias: str, docs: list[tuple[str, d
     return replaced
 
 
+def version_subject(paper: str, source_key: str) -> str:
+    """The ledger subject of an article's version changes: the paper and the source's own key."""
+    return f"{paper}/{source_key}"
+
+
 def record_replacements(es: Elasticsearch, ledger_index: str, replaced: list[Replacement], source: Source,
                         date: str | None) -> None:
     """One ledger entry per replaced version, named by the article and the bytes of the new text, so a
     re-run overwrites its entry and every later correction adds one."""
     for r in replaced:
         ledger.record(es, ledger_index, ledger.Entry(
-            step="version", status="ok", subject=f"{r.paper}/{r.source_key}", paper=r.paper, date=date,
+            step="version", status="ok", subject=version_subject(r.paper, r.source_key), paper=r.paper, date=date,
             archive_hash=source.archive_hash, detail=r.detail(), counts={"replaced": 1}))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import sys
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,15 +17,16 @@ from rich.table import Table
 
 from ingest import ledger
 from ingest.cli.app import EXIT_INPUT, EXIT_SERVICE, command, err, operator_errors, out, parse_date, print_json
+from ingest import live_reindex, reindex_mirror
 from ingest.config import Settings, settings
 from ingest.errors import InputError, ServiceError
-from ingest import live_reindex, reindex_mirror
 from ingest.index import client, count, index_meta, last_editions, service_errors
 from ingest.papers import get_paper
 from ingest.parse import ParseHints, parse_file, read_input
 from ingest.pipeline import make_hints, redis_client
-from ingest.queue import archive_flow, enqueue, file_flow, make_celery
-from ingest.search import HIGHLIGHT_TAGS, SearchRequest, search as run_search
+from ingest.queue import archive_flow, enqueue, file_flow, producer, queue_depth
+from ingest.search import HIGHLIGHT_TAGS, SearchRequest, printed_page
+from ingest.search import search as run_search
 from ingest.sources.mail.mailbox import mail_status
 
 PaperOpt = Annotated[str | None, typer.Option("--paper", help="Paper id (see `ingest papers`).")]
@@ -70,7 +74,7 @@ def add(paths: Annotated[list[Path], typer.Argument(help="Edition files or folde
             err.print(f"nothing queued: {len(problems)} of {len(files)} files cannot be ingested")
             raise typer.Exit(EXIT_INPUT)
         s = settings()
-        celery = make_celery(s)
+        celery = producer(s)
         results = []
         for f in files:
             hints = make_hints(f.name, paper=paper, day=day.isoformat() if day else None, page=page,
@@ -152,44 +156,57 @@ def search(query: str, paper: PaperOpt = None,
            until: Annotated[str | None, typer.Option(help="Last date, YYYY-MM-DD.")] = None,
            page: Annotated[str | None, typer.Option(
                "--page", help="Only this page: its label (A03 in a sectioned edition) or number (3).")] = None,
+           author: Annotated[str | None, typer.Option(help="Only articles with this author in the byline.")] = None,
            limit: Annotated[int, typer.Option(help="How many hits.")] = 10,
+           offset: Annotated[int, typer.Option("--from", help="Skip this many hits (groups when collapsed).")] = 0,
            collapse: Annotated[bool, typer.Option(
                "--collapse/--no-collapse",
                help="One hit per group of near-duplicates (reprints, PDF and HTML copies); --no-collapse shows "
                     "every document.")] = True,
-           as_json: Annotated[bool, typer.Option("--json", help="Print {total, hits} as JSON.")] = False) -> None:
+           as_json: Annotated[bool, typer.Option(
+               "--json", help="Print {total, groups, offset, hits} as JSON, the hits as the HTTP API gives them."
+           )] = False) -> None:
     """Search the indexed articles. Each term must occur as written; titles count more than bodies."""
     with operator_errors():
         s = settings()
         req = SearchRequest(query=query, paper=paper, since=parse_date(since), until=parse_date(until),
-                            page=page, limit=limit, collapse=collapse)
+                            page=page, author=author, limit=limit, offset=offset, collapse=collapse)
         result = run_search(client(s), s.index, req)
         if as_json:
-            print_json({"total": result["total"], "hits": [
-                {k: h[k] for k in ("id", "paper", "date", "page", "page_label", "pages", "title", "score", "highlight")}
-                for h in result["hits"]]} | ({"groups": result["groups"]} if "groups" in result else {}))
+            print_json(result)
             return
-        collapsed = "groups" in result and result["groups"] < result["total"]
+        collapsed = result["groups"] is not None and result["groups"] < result["total"]
         groups = f" in {result['groups']} group(s) of near-duplicates" if collapsed else ""
-        out.print(f"{result['total']} hit(s){groups} for [bold]{query}[/bold]")
+        out.print(f"{result['total']} hit(s){groups} for [bold]{escape(query)}[/bold]")
         for h in result["hits"]:
-            title = h["title_highlight"] or h["title"] or "(untitled)"
-            # 第1版 on an unsectioned paper, 第A04版 on a sectioned one; a story names all its pages (第1、4版).
-            pages = "、".join(str(int(p)) if p.isdigit() else p for p in h["pages"] or [h["page_label"] or str(h["page"])])
-            out.print(f"\n[cyan]{h['paper_name'] or h['paper']} {h['date']} 第{pages}版[/cyan]  "
-                      f"[bold]{_mark(title)}[/bold]  [dim]{h['score']:.2f}[/dim]")
-            for frag in h["highlight"]:
+            hl = h["highlight"]
+            head = " / ".join(_mark(m) if m else escape(t) for t, m in (
+                (h["pretitle"], hl["pretitle"]), (h["title"], hl["title"]), (h["subtitle"], hl["subtitle"])) if t)
+            # A story names every page it is printed on (第1、4版).
+            pages = printed_page(h["page_label"], h["page"]) if len(h["pages"]) < 2 else \
+                "第" + "、".join(str(int(p)) if p.isdigit() else p for p in h["pages"]) + "版"
+            where = f"{h['paper_name'] or h['paper'] or ''} {h['date']} {pages}"
+            out.print(f"\n[cyan]{escape(where)}[/cyan]  [bold]{head or '(untitled)'}[/bold]  "
+                      f"[dim]{h['score'] or 0:.2f}[/dim]")
+            for frag in hl["body"]:
                 out.print(f"  …{_mark(frag)}…")
-            if h["duplicate_count"]:
-                seen = ", ".join(f"{d['paper_name'] or d['paper']} {d['date']} 第{d['page_label'] or d['page']}版" for d in h["duplicates"])
-                more = h["duplicate_count"] - len(h["duplicates"])
-                out.print(f"  [dim]+{h['duplicate_count']} near-duplicate(s): {escape(seen)}"
+            group = h["group"]
+            if group and group["size"] > 1:
+                seen = ", ".join(f"{d['paper_name'] or d['paper']} {d['date']} "
+                                 f"{printed_page(d['page_label'], d['page'])}" for d in group["others"])
+                more = group["size"] - 1 - len(group["others"])
+                out.print(f"  [dim]+{group['size'] - 1} near-duplicate(s): {escape(seen)}"
                           f"{f' and {more} more' if more > 0 else ''}[/dim]")
 
 
-def _mark(text: str) -> str:
-    """Search marks (<em>…</em>) as terminal emphasis; everything else printed literally."""
-    return escape(text).replace(HIGHLIGHT_TAGS[0], "[bold yellow]").replace(HIGHLIGHT_TAGS[1], "[/bold yellow]")
+def _mark(marked: str) -> str:
+    """A search highlight (<em>…</em> around HTML-escaped text) as terminal text with emphasis."""
+    o, c = HIGHLIGHT_TAGS
+    parts = []
+    for i, piece in enumerate(marked.replace(c, o).split(o)):
+        text = escape(html.unescape(piece))
+        parts.append(f"[bold yellow]{text}[/bold yellow]" if i % 2 else text)
+    return "".join(parts)
 
 
 @command
@@ -197,7 +214,7 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Services reachable, queue depth, documents indexed, last edition of each paper, failures."""
     s = settings()
     report: dict[str, Any] = {"elasticsearch": s.es_url, "broker": s.broker_url, "index": s.index}
-    report["broker_ok"], report["queue_depth"] = _queue_depth(s.broker_url, s.queue)
+    report["broker_ok"], report["queue_depth"] = queue_depth(s.broker_url, s.queue)
     es = client(s)
     try:
         with service_errors("reading status"):
@@ -251,16 +268,6 @@ def _reindex_status(s: Settings) -> dict[str, Any] | None:
         return {"running": False, "summary": f"unknown (Redis: {e})", "error": str(e)}
 
 
-def _queue_depth(broker_url: str, queue: str) -> tuple[bool, int | None]:
-    if not broker_url.startswith(("redis://", "rediss://")):
-        return True, None
-    try:
-        r = redis.Redis.from_url(broker_url, socket_connect_timeout=2, socket_timeout=2)
-        return True, int(r.llen(queue))
-    except redis.RedisError:
-        return False, None
-
-
 @command
 def config(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Print the effective settings (environment over defaults), secrets masked."""
@@ -273,6 +280,25 @@ def config(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         for name, value in shown.items():
             table.add_row(name, escape(value))
         out.print(table)
+
+
+@command
+def metrics(serve: Annotated[bool, typer.Option("--serve", help="Serve /metrics on 127.0.0.1:$INGEST_METRICS_PORT.")]
+            = False) -> None:
+    """Print the Prometheus metrics of every worker, beat and watcher process, or serve them for scraping."""
+    from ingest import metrics as m
+
+    with operator_errors():
+        s = settings()
+        if not serve:
+            sys.stdout.write(m.exposition(s).decode())
+            return
+        from prometheus_client import start_http_server
+
+        start_http_server(s.metrics_port, addr="127.0.0.1", registry=m.registry(s))
+        err.print(f"serving metrics on http://127.0.0.1:{s.metrics_port}/metrics")
+        while True:
+            time.sleep(3600)
 
 
 @command
@@ -306,7 +332,7 @@ def replay(entry_ids: Annotated[list[str] | None, typer.Argument(help="Ledger id
             [r for i in (entry_ids or []) if (r := ledger.get(es, s.ledger_index, i))]
         if not rows:
             raise InputError("replay: no such failed entries (see `ingest failures`)")
-        celery = make_celery(s)
+        celery = producer(s)
         results = []
         for r in rows:
             rp = r.get("replay") or {}

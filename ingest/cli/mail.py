@@ -21,7 +21,7 @@ mail = typer.Typer(help="Editions mailed to the IMAP mailbox: poll, watch (IDLE)
 app.add_typer(mail, name="mail")
 
 
-def _deliverer():  # type: ignore[no-untyped-def]
+def _deliverer():
     s = settings()
     celery = make_celery(s)
     return pipeline_deliverer(Archive(s.archive_dir),
@@ -82,7 +82,7 @@ def quarantine(limit: Annotated[int, typer.Option(help="How many, newest first."
                as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """List the quarantined messages and why each is there; `ingest mail requeue UID` takes one back."""
     with operator_errors():
-        rows = [{"uid": q.uid, "received": q.received, "sender": q.sender, "subject": q.subject,
+        rows: list[dict[str, Any]] = [{"uid": q.uid, "received": q.received, "sender": q.sender, "subject": q.subject,
                  "message_id": q.message_id, "size": q.size,
                  "reason": q.record.reason if q.record else "(no reason recorded: moved there by hand?)",
                  "folder": q.record.folder if q.record else None, "paper": q.record.paper if q.record else None,

@@ -14,8 +14,8 @@ from ingest.cli.app import EXIT_INPUT, EXIT_SERVICE, command, err, operator_erro
 from ingest.config import settings
 from ingest.errors import ConfigError, IngestError, InputError, ServiceError
 from ingest.index import client, last_editions
-from ingest.papers import all_papers, get_paper
-from ingest.queue import archive_flow, enqueue, make_celery
+from ingest.papers import all_papers, describe, get_paper
+from ingest.queue import archive_flow, enqueue, producer
 
 DateOpt = Annotated[str | None, typer.Option("--date", help="Edition date YYYY-MM-DD (default: the newest).")]
 
@@ -30,13 +30,8 @@ def papers(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
         except ServiceError as e:  # the list of papers is still worth showing
             err.print(f"[yellow]warning:[/yellow] last editions unknown: {e}")
             last = None
-        rows = []
-        for p in sorted(all_papers().values(), key=lambda p: p.id):
-            rows.append({
-                "id": p.id, "name": p.name, "timezone": p.timezone, "schedule": p.schedule,
-                "site": {"family": p.site.family, "base_url": p.site.base_url} if p.site else None,
-                "mail": p.mail.address,
-                "last_edition": (last or {}).get(p.id), "config": p.config_path})
+        rows = [describe(p, (last or {}).get(p.id)) | {"config": p.config_path}
+                for p in sorted(all_papers().values(), key=lambda p: p.id)]
         if as_json:
             print_json(rows)
             return
@@ -73,7 +68,7 @@ def discover(paper: Annotated[str, typer.Argument(help="Paper id (see `ingest pa
             _dry_run(the_paper, day)
             return
         s = settings()
-        celery = make_celery(s)
+        celery = producer(s)
         sig = signature("ingest.site.discover", args=(paper, day.isoformat() if day else None, "conditional",
                                                       day is not None), app=celery)
         result = enqueue(sig, s.broker_url)
@@ -99,9 +94,7 @@ def _dry_run(paper, day: date | None) -> None:
     import redis
 
     from ingest.sources.epaper.discover import Site, edition_of, newest_edition
-    from ingest.sources.fetch import FetchPolicy, Fetcher
-
-    from ingest.sources.fetch import FetchError
+    from ingest.sources.fetch import Fetcher, FetchError, FetchPolicy
 
     s = settings()
     site = Site.of(paper)
@@ -136,12 +129,14 @@ def reingest(paper: Annotated[str, typer.Argument(help="Paper id (see `ingest pa
     with operator_errors():
         the_paper = _site_paper(paper)
         first, last = parse_date(since), parse_date(until)
+        if first is None or last is None:
+            raise InputError("reingest: --from and --to are both needed")
         if first > last:
             raise InputError(f"reingest: --from {first} is after --to {last}")
         if (last - first).days > 3660:
             raise InputError(f"reingest: {first}..{last} is more than ten years; split the range")
         s = settings()
-        celery = make_celery(s)
+        celery = producer(s)
         runner = SiteRunner(s, the_paper, "refetch" if refetch else "reuse")
         days = [first + timedelta(days=i) for i in range((last - first).days + 1)]
         counts = {"editions": 0, "absent": 0, "pages": 0, "articles": 0, "problems": 0}
@@ -186,7 +181,7 @@ def _reingest_day(runner, celery, s, day: date, counts: dict[str, int], progress
         jobs = [(a["url"], lambda a=a: runner.article(day, a["url"], a["page"], force=True)) for a in work.articles]
         if work.pdf:
             pdf = work.pdf
-            jobs.append((pdf["url"], lambda: runner.pdf(day, pdf["url"], pdf["page"], pdf["parse"], force=True)))
+            jobs.append((pdf["url"], lambda pdf=pdf: runner.pdf(day, pdf["url"], pdf["page"], pdf["parse"], force=True)))
         for url, fetch in jobs:
             try:
                 payload = fetch()

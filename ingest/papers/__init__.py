@@ -199,3 +199,11 @@ def paper_by_name(name: str) -> Paper | None:
         if paper.name == name:
             return paper
     return None
+
+
+def describe(paper: Paper, last_edition: dict[str, Any] | None) -> dict[str, Any]:
+    """What a reader of the paper list sees (`ingest papers --json`, the HTTP API's /papers): the paper,
+    where its editions come from, and the last edition indexed ({date, articles}, or None)."""
+    return {"id": paper.id, "name": paper.name, "timezone": paper.timezone, "schedule": paper.schedule,
+            "site": {"family": paper.site.family, "base_url": paper.site.base_url} if paper.site else None,
+            "mail": paper.mail.address, "last_edition": last_edition}

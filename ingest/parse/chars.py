@@ -20,7 +20,7 @@ CJK_PUNCT = "，。、；：？！…—“”‘’《》〈〉（）【】「�
 SENTENCE_END = "。！？…；!?;"  # extraction sometimes gives the half-width forms
 CLOSERS = "”’』」）)》"
 
-_WIDE_TO_NARROW = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)}  # ０-９
+_WIDE_TO_NARROW: dict[int, int | str] = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)}  # ０-９
 _WIDE_TO_NARROW.update({cp: cp - 0xFEE0 for cp in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
 _WIDE_TO_NARROW.update({cp: cp - 0xFEE0 for cp in range(0xFF41, 0xFF5B)})  # ａ-ｚ
 _WIDE_TO_NARROW.update({ord("％"): "%", ord("＠"): "@", ord("\u3000"): " ", ord("\u00a0"): " "})
@@ -65,7 +65,7 @@ def spaced_form(text: str) -> str:
 
 
 @cache
-def _t2s():  # type: ignore[no-untyped-def]
+def _t2s():
     try:
         import opencc
     except ImportError:  # the parser still works on simplified text without it

@@ -220,10 +220,9 @@ def _credit_names(part: str) -> list[Author]:
             i += 1
         if i >= len(s):
             break
-        if r := ROLE_RE.match(s, i):
-            if r.end() > i:
-                i = r.end()
-                continue
+        if (r := ROLE_RE.match(s, i)) and r.end() > i:
+            i = r.end()
+            continue
         if s.startswith(("新华社发", "新华社", "中新社"), i):
             agency = re.match(r"新华社发|新华社|中新社", s[i:]).group(0)  # type: ignore[union-attr]
             i += len(agency)

@@ -65,7 +65,7 @@ def read_pdf(data: bytes, name: str, max_pages: int = MAX_PAGES) -> list[PdfPage
         return [_read_page(page, i, name) for i, page in enumerate(pdf.pages, start=1)]
 
 
-def _read_page(page, index: int, name: str) -> PdfPage:  # type: ignore[no-untyped-def]
+def _read_page(page, index: int, name: str) -> PdfPage:
     width, height = float(page.width), float(page.height)
     try:
         words = page.extract_words(keep_blank_chars=True, extra_attrs=["size"], use_text_flow=False)

@@ -26,7 +26,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 import redis
 
-from ingest import __version__
+from ingest import __version__, metrics
 from ingest.errors import IngestError, ServiceError
 from ingest.papers import SiteConfig
 from ingest.sources.pinning import PinnedTransport, PinningBackend
@@ -166,7 +166,17 @@ class Fetcher:
 
     def get(self, url: str, conditional: bool = True, max_bytes: int | None = None) -> FetchResult:
         """GET `url` politely; `max_bytes` replaces the policy's cap (a PDF's is larger).
-        Raises NotFound, Refused (TooLarge), RetryLater or FetchError."""
+        Raises NotFound, Refused (TooLarge), RetryLater or FetchError. Counted by host and status."""
+        host = urlsplit(url).hostname or "?"
+        try:
+            result = self._get(url, conditional, max_bytes)
+        except FetchError as e:
+            metrics.FETCHES.labels(host, str(e.status) if e.status else type(e).__name__).inc()
+            raise
+        metrics.FETCHES.labels(host, str(result.status)).inc()
+        return result
+
+    def _get(self, url: str, conditional: bool, max_bytes: int | None) -> FetchResult:
         self._check_url(url)
         if self.policy.obey_robots and not self._robots.allowed(url):
             if self._robots.unreachable(url):
@@ -390,4 +400,4 @@ def _resolve(host: str) -> list[str]:
         return [str(ipaddress.ip_address(host))]
     except ValueError:
         pass
-    return sorted({info[4][0] for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)})
+    return sorted({str(info[4][0]) for info in socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)})

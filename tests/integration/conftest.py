@@ -53,6 +53,7 @@ def service_env(tmp_path_factory) -> Iterator[dict[str, str]]:
         "INGEST_VAR": str(var),
         "INGEST_ARCHIVE_DIR": str(var / "archive"),
         "INGEST_INBOX_DIR": str(var / "inbox"),
+        "INGEST_METRICS_DIR": str(var / "metrics"),
     }
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
@@ -79,6 +80,7 @@ def start_worker(env: dict[str, str], name: str, log: Path, extra_env: dict[str,
         if proc.poll() is not None:
             raise RuntimeError(f"worker {name} exited: {log.read_text(errors='replace')[-2000:]}")
         if b"ready." in log.read_bytes():
+            proc.log_path = log  # type: ignore[attr-defined]
             return proc
         time.sleep(0.3)
     proc.kill()

@@ -11,6 +11,7 @@ import time
 from urllib.parse import urlparse
 
 import pytest
+import redis
 from elasticsearch import Elasticsearch
 
 from tests.conftest import REPO, SAMPLE_PAGE
@@ -51,7 +52,7 @@ def test_add_wait_indexes_the_sample_page_and_reports_it(ingested, es, service_e
 def test_a_multi_character_term_finds_only_documents_that_contain_it_as_written(ingested):
     hits = _search("疗休养")["hits"]
     assert hits, "疗休养 should be found"
-    assert all("<em>疗休养</em>" in " ".join(h["highlight"]) for h in hits)
+    assert all("<em>疗休养</em>" in " ".join(h["highlight"]["body"]) for h in hits)
     # 养 and 休 and 疗 each occur elsewhere on the page, but never as 疗休养 outside the long article.
     assert {h["paper"] for h in hits} == {"zjgrrb"}
     assert _search("休疗养")["total"] == 0
@@ -73,7 +74,9 @@ def test_search_json_has_the_documented_shape_and_filters_work(ingested):
     result = _search("工会", "--paper", "zjgrrb", "--since", "2020-06-25", "--until", "2020-06-25", "--page", "1",
                      "--limit", "3")
     assert result["total"] >= 3 and len(result["hits"]) == 3
-    assert set(result["hits"][0]) == {"id", "paper", "date", "page", "page_label", "pages", "title", "score", "highlight"}
+    from ingest.search import Hit
+
+    assert set(result["hits"][0]) == set(Hit.__annotations__)
     scores = [h["score"] for h in result["hits"]]
     assert scores == sorted(scores, reverse=True)
     assert _search("工会", "--since", "2020-06-26")["total"] == 0
@@ -210,9 +213,11 @@ def test_an_elasticsearch_outage_during_ingest_is_retried_and_nothing_is_lost(se
         cli = subprocess.Popen([sys.executable, "-m", "ingest", "add", str(SAMPLE_PAGE), "--paper", "zjgrrb", "--wait"],
                                cwd=REPO, env=os.environ | env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                text=True)
-        time.sleep(8)  # the index step meets the outage and backs off
-        assert cli.poll() is None
+        deadline = time.monotonic() + 90  # the index step meets the outage and backs off
+        while "Retry in" not in (tmp_path / "worker.log").read_text(errors="replace") and time.monotonic() < deadline:
+            time.sleep(0.5)
         assert "Retry in" in (tmp_path / "worker.log").read_text(errors="replace")
+        assert cli.poll() is None
         proxy.up()
         _, stderr = cli.communicate(timeout=240)
         assert cli.returncode == 0, stderr
@@ -262,3 +267,52 @@ def test_files_dropped_in_the_inbox_are_ingested_on_the_beat_schedule(service_en
     finally:
         beat.terminate()
         beat.wait(30)
+
+
+def test_a_cli_whose_index_differs_from_the_workers_is_refused_before_anything_is_queued(service_env, worker, es):
+    other = service_env["INGEST_INDEX"] + "-other"
+    r = run_cli("add", str(SAMPLE_PAGE), "--paper", "zjgrrb", env={"INGEST_INDEX": other})
+    assert r.returncode == 2, r.stderr
+    assert f"on queue {service_env['INGEST_QUEUE']!r} writes to index {service_env['INGEST_INDEX']!r}" in r.stderr
+    assert f"this command to {other!r}" in r.stderr and "nothing was queued" in r.stderr
+    assert "queued 1 file" not in r.stderr
+    broker = redis.Redis.from_url(service_env["INGEST_BROKER_URL"])
+    assert broker.llen(service_env["INGEST_QUEUE"]) == 0
+    assert not es.indices.exists(index=other)
+    r = run_cli("discover", "zjgrrb", env={"INGEST_LEDGER_INDEX": service_env["INGEST_LEDGER_INDEX"] + "-x"})
+    assert r.returncode == 2 and "ledger" in r.stderr and "nothing was queued" in r.stderr
+
+
+def _samples(text: str) -> dict[str, float]:
+    return {line.rpartition(" ")[0]: float(line.rpartition(" ")[2]) for line in text.splitlines()
+            if line and not line.startswith("#")}
+
+
+def test_metrics_count_the_workers_tasks_documents_and_the_newest_edition(ingested, service_env):
+    r = run_cli("metrics")
+    assert r.returncode == 0, r.stderr
+    m = _samples(r.stdout)
+    print(r.stdout)
+    for task in ("ingest.archive_file", "ingest.parse", "ingest.normalize", "ingest.dedup", "ingest.index"):
+        assert m[f'ingest_tasks_total{{outcome="success",task="{task}"}}'] >= 1
+        assert m[f'ingest_task_duration_seconds_count{{outcome="success",task="{task}"}}'] >= 1
+    assert m['ingest_documents_total{paper="zjgrrb",result="created"}'] >= 5
+    assert m['ingest_editions_indexed_total{paper="zjgrrb"}'] >= 1
+    assert m['ingest_newest_edition_age_seconds{paper="zjgrrb"}'] > 86400 * 365  # the sample is of 2020-06-25
+    assert m['ingest_newest_edition_timestamp_seconds{paper="zjgrrb"}'] == 1593014400.0  # 2020-06-25 00:00 +08:00
+    assert m[f'ingest_queue_depth{{queue="{service_env["INGEST_QUEUE"]}"}}'] == 0
+    assert m["ingest_elasticsearch_up"] == 1 and m["ingest_broker_up"] == 1
+
+
+def test_the_worker_logs_one_json_event_per_task_outcome_and_no_elasticsearch_requests(ingested, worker):
+    lines = [json.loads(line) for line in worker.log_path.read_text(encoding="utf-8").splitlines()
+             if line.startswith("{")]
+    outcomes = [e for e in lines if e.get("event") == "task outcome"]
+    index = next(e for e in outcomes if e["task"] == "ingest.index" and e["outcome"] == "success")
+    assert index["paper"] == "zjgrrb" and index["edition_date"] == "2020-06-25"
+    assert index["subject"] == SAMPLE_PAGE.resolve().as_uri() and index["counts"]["created"] >= 5
+    assert index["task_id"] and index["level"] == "info" and index["timestamp"]
+    parse = next(e for e in outcomes if e["task"] == "ingest.parse")
+    assert parse["counts"]["articles"] >= 5
+    # The transport's line per request (logger elastic_transport.transport, at INFO) is gone.
+    assert not [e for e in lines if e.get("logger", "").startswith("elastic_transport")]

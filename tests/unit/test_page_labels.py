@@ -88,5 +88,5 @@ def test_search_by_a_number_is_that_unsectioned_page_or_a_document_older_than_la
 
 
 def test_search_by_a_page_that_is_no_label_is_refused_naming_it():
-    with pytest.raises(InputError, match="--page '第三版'"):
+    with pytest.raises(InputError, match="page '第三版'"):
         build_query(SearchRequest(query="城市", page="第三版"))

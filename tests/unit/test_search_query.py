@@ -3,7 +3,16 @@ from datetime import date
 import pytest
 
 from ingest.errors import InputError
-from ingest.search import SearchRequest, _join_marks, build_query, default_ranking, query_terms
+from ingest.search import (
+    MAX_QUERY_CHARS,
+    MAX_TERMS,
+    MAX_WINDOW,
+    SearchRequest,
+    _join_marks,
+    build_query,
+    default_ranking,
+    query_terms,
+)
 
 
 def test_query_terms_fold_width_and_split_on_ascii_and_ideographic_spaces():
@@ -46,7 +55,7 @@ def test_filters_for_paper_dates_and_page():
 def test_an_empty_query_or_a_silly_limit_is_refused():
     with pytest.raises(InputError, match="no terms"):
         build_query(SearchRequest(query="  “” "))
-    with pytest.raises(InputError, match="limit"):
+    with pytest.raises(InputError, match="number of hits"):
         build_query(SearchRequest(query="工会", limit=0))
 
 
@@ -104,3 +113,38 @@ def test_each_term_ranks_as_a_phrase_of_its_own_words():
 def test_parts_linked_into_a_story_are_found_through_the_story():
     q = build_query(SearchRequest(query="工会"))
     assert q["query"]["bool"]["must_not"] == [{"term": {"story.role": "part"}}]
+
+
+@pytest.mark.parametrize("bad", ["A", "3A", "ABC3", "要闻", "1234"])
+def test_a_page_that_is_not_a_page_label_is_refused_naming_it(bad):
+    with pytest.raises(InputError, match=f"page {bad!r}"):
+        build_query(SearchRequest(query="工会", page=bad))
+
+
+def test_an_author_filter_matches_the_byline_name():
+    filters = build_query(SearchRequest(query="工会", author="张浩呈"))["query"]["bool"]["filter"]
+    assert {"term": {"authors.name": "张浩呈"}} in filters
+
+
+def test_paging_sets_from_and_stops_at_the_window_elasticsearch_can_page():
+    assert build_query(SearchRequest(query="工会", offset=20, limit=10))["from"] == 20
+    with pytest.raises(InputError, match="out of reach"):
+        build_query(SearchRequest(query="工会", offset=MAX_WINDOW - 5, limit=10))
+
+
+def test_a_query_too_long_or_with_too_many_terms_is_refused():
+    with pytest.raises(InputError, match="characters long"):
+        build_query(SearchRequest(query="工" * (MAX_QUERY_CHARS + 1)))
+    with pytest.raises(InputError, match="terms"):
+        build_query(SearchRequest(query=" ".join(["工会"] * (MAX_TERMS + 1))))
+
+
+def test_dates_in_the_wrong_order_are_refused():
+    with pytest.raises(InputError, match="after the last date"):
+        build_query(SearchRequest(query="工会", since=date(2020, 7, 1), until=date(2020, 6, 1)))
+
+
+def test_highlights_come_back_html_escaped_for_the_headline_stack_and_the_body():
+    hl = build_query(SearchRequest(query="工会"))["highlight"]
+    assert hl["encoder"] == "html"
+    assert {"pretitle", "title", "subtitle", "body"} <= set(hl["fields"])

@@ -52,10 +52,10 @@ def assemble(w: Weave, page: int | None, page_text: str) -> Assembled:
         items.append((t.start, a))
         built[t.id] = a
     give_box_columns(threads, built)
-    for stack in w.orphans:
-        text = " ".join(tidy_heading(h.block.text.replace("\n", " ")) for h in stack)
+    for orphan in w.orphans:
+        text = " ".join(tidy_heading(h.block.text.replace("\n", " ")) for h in orphan)
         warnings.append(f"headline(s) with no article text on this page, kept as a notice: {text}")
-        items.append((stack[0].block.index, Article(page=page, kind="notice", title=text)))
+        items.append((orphan[0].block.index, Article(page=page, kind="notice", title=text)))
     for index, authors in w.credits:
         if index not in notes:
             items.append((index, Article(page=page, kind="photo", authors=list(authors))))

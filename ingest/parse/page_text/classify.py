@@ -199,7 +199,7 @@ def _comma_is_parallel(flat: str) -> bool:
     if len(parts) > 2:
         return False
     a, b = (count_cjk(p) for p in parts)
-    return 0 < min(a, b) and max(a, b) <= 16 and min(a, b) / max(a, b) >= 0.7
+    return min(a, b) > 0 and max(a, b) <= 16 and min(a, b) / max(a, b) >= 0.7
 
 
 # How paragraphs open (昨日，/ 6月24日上午，/ 据统计，): never a headline, never a continuation.

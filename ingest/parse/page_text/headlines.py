@@ -127,7 +127,7 @@ def title_index(lines: Sequence[Line]) -> int:
     after one ending in a colon (引题：), the only parallel line, the middle of three, or the first."""
     sizes = [ln.size for ln in lines]
     if all(s is not None for s in sizes) and len(set(sizes)) > 1:
-        return max(range(len(lines)), key=lambda i: (sizes[i], -i))  # type: ignore[arg-type]
+        return max(range(len(lines)), key=lambda i: (sizes[i], -i))
     if len(lines) == 1:
         return 0
     for i, ln in enumerate(lines[:-1]):

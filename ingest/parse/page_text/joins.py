@@ -25,7 +25,7 @@ def is_open(paragraph: str) -> bool:
 
 
 @cache
-def _jieba():  # type: ignore[no-untyped-def]
+def _jieba():
     try:
         import jieba
     except ImportError:  # without a dictionary the other evidence still decides

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urljoin
 
 from ingest.errors import ConfigError, InputError
@@ -74,7 +74,7 @@ class FoundEdition:
 
 
 def paper_today(paper: Paper, now: datetime | None = None) -> date:
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     return now.astimezone(paper.tz).date()
 
 

@@ -18,18 +18,19 @@ from datetime import date, datetime
 from typing import Any
 
 import redis
+from elasticsearch import Elasticsearch
 
 from ingest import ledger
 from ingest.archive import Archive
 from ingest.config import Settings
 from ingest.documents import Source
-from ingest.errors import IngestError, InputError, ServiceError
+from ingest.errors import InputError, ServiceError
 from ingest.index import client, service_errors, utcnow
 from ingest.papers import Paper
 from ingest.pipeline import make_hints
 from ingest.sources.epaper.crawl import archiving_get, outcome_of_error
 from ingest.sources.epaper.discover import FoundEdition, Site, edition_of, newest_edition, paper_today, read_listing
-from ingest.sources.fetch import FetchError, FetchPolicy, Fetcher, FetchResult, RetryLater
+from ingest.sources.fetch import Fetcher, FetchError, FetchPolicy, FetchResult, RetryLater
 
 MODES = ("conditional", "reuse", "refetch")
 
@@ -69,11 +70,11 @@ class SiteRunner:
         # Key prefix of the shared worker state in Redis (rate buckets, robots.txt, validators, editions).
         self.prefix = s.redis_prefix
         self.archive = Archive(s.archive_dir)
-        self.fetcher = Fetcher(FetchPolicy.for_paper(paper.site, s.user_agent), self.redis, prefix=self.prefix)
+        self.fetcher = Fetcher(FetchPolicy.for_paper(self.site.config, s.user_agent), self.redis, prefix=self.prefix)
         self.get = archiving_get(self.fetcher, self.archive, mode)
         self.get_pdf = archiving_get(self.fetcher, self.archive, mode, self.fetcher.policy.max_pdf_bytes)
         self.fetch_pdfs = self.site.config.fetch_pdfs
-        self._es = None
+        self._es: Elasticsearch | None = None
 
     @property
     def es(self):
@@ -133,7 +134,7 @@ class SiteRunner:
         self.redis.hset(f"{key}:pages", url, "ok")
         page_no = listing.page.number if listing.page.number is not None else number
         articles = [{"url": a.url, "page": page_no} for a in listing.articles]
-        pdf = None
+        pdf: dict[str, Any] | None = None
         if self.fetch_pdfs and listing.page.pdf_url:
             pdf = {"url": listing.page.pdf_url, "page": page_no, "parse": not articles}
         if fetched.not_modified and self.mode == "conditional" and self._page_done(key, articles, pdf):
@@ -223,12 +224,12 @@ class SiteRunner:
             return False
         if any(v in (b"pending", b"retry") for v in self.redis.hvals(f"{key}:pdfs")):
             return False
-        return all(self._indexed(u.decode(), None) for u in articles)
+        return all(self._indexed(_text(u), None) for u in articles)
 
     def expected(self, day: date) -> tuple[dict[str, str], list[str]]:
         key = self._key(day)
-        pages = {k.decode(): v.decode() for k, v in self.redis.hgetall(f"{key}:pages").items()}
-        return pages, [k.decode() for k in self.redis.hkeys(f"{key}:articles")]
+        pages = {_text(k): _text(v) for k, v in self.redis.hgetall(f"{key}:pages").items()}
+        return pages, [_text(k) for k in self.redis.hkeys(f"{key}:articles")]
 
     def _expect_pages(self, found: FoundEdition, pages: list[dict[str, Any]]) -> None:
         key = self._key(found.date)
@@ -277,3 +278,8 @@ class SiteRunner:
         # none of them is read back at once.
         with service_errors(f"writing ledger entry for {subject}"):
             self.es.index(index=self.s.ledger_index, id=entry.id, document=asdict(entry) | {"at": utcnow()})
+
+
+def _text(value: bytes | str) -> str:
+    """A Redis reply as text (the client answers bytes unless told to decode)."""
+    return value.decode() if isinstance(value, bytes) else value

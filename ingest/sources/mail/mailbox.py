@@ -20,12 +20,13 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError, LoginError
 
+from ingest import metrics
 from ingest.errors import ConfigError, InputError, ServiceError
 from ingest.papers import Paper, all_papers
 from ingest.parse.email import paper_for_sender
@@ -158,10 +159,10 @@ def route(folder: str, sender: str, papers: dict[str, Paper] | None = None) -> t
                 return None, (f"sender {sender or '(none)'} is not in the allowlist of {paper.name} ({paper.id}): "
                               f"{', '.join(allowed)}")
             return paper, ""
-    paper = paper_for_sender(sender, papers)
-    if paper is None:
+    by_sender = paper_for_sender(sender, papers)
+    if by_sender is None:
         return None, f"unknown sender {sender or '(none)'}: no paper's mail.senders lists it"
-    return paper, ""
+    return by_sender, ""
 
 
 class Mailbox:
@@ -264,6 +265,7 @@ class Mailbox:
         self._mark_processed(client, uid)
         self.state.advance(folder, uidvalidity, uid)
         report.delivered.append(message_id)
+        metrics.MAIL.labels("delivered").inc()
         log.info("%s UID %s: delivered %s (%s)", folder, uid, message_id, paper.id)
         return True
 
@@ -280,6 +282,7 @@ class Mailbox:
         self._move(client, uid, self.s.quarantine)
         self.state.advance(folder, uidvalidity, uid)
         report.quarantined.append((record.message_id, record.reason))
+        metrics.MAIL.labels("quarantined").inc()
         log.warning("%s UID %s (%s) quarantined: %s", folder, uid, record.message_id, record.reason)
 
     @staticmethod
@@ -396,7 +399,7 @@ def _internal(meta: dict[bytes, Any]) -> str:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _sleep(seconds: float, should_stop: Callable[[], bool]) -> None:

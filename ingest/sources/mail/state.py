@@ -47,7 +47,7 @@ class MailState:
         self._url = redis_url
         self._prefix = f"ingest:mail:{account}"
 
-    def _call(self, what: str, fn, *args: Any) -> Any:  # type: ignore[no-untyped-def]
+    def _call(self, what: str, fn, *args: Any) -> Any:
         try:
             return fn(*args)
         except redis.RedisError as e:
