@@ -15,9 +15,8 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ingest import ledger
+from ingest import ledger, live_reindex, reindex_mirror
 from ingest.cli.app import EXIT_INPUT, EXIT_SERVICE, command, err, operator_errors, out, parse_date, print_json
-from ingest import live_reindex, reindex_mirror
 from ingest.config import Settings, settings
 from ingest.errors import InputError, ServiceError
 from ingest.index import client, count, index_meta, last_editions, service_errors
