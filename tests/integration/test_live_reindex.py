@@ -95,7 +95,9 @@ def test_a_reindex_while_a_worker_ingests_a_batch_keeps_every_write_once(celery,
     assert max(touched_seen) > 0, "no write happened while the reindex copied: the test proved nothing"
     # What `ingest status` shows meanwhile: running, its indices and its progress.
     assert all(x and x["running"] and x["phase"] == "copying" and x["new"] == outcome[0].new for x in shown)
-    assert shown[-1]["done"] == shown[-1]["total"] == 12 and "12/12 documents copied" in shown[-1]["summary"]
+    # The copy counts what the old index held when it began: the baseline, and what the batch wrote by then.
+    last = shown[-1]
+    assert last["done"] == last["total"] >= 12 and f"{last['total']}/{last['total']} documents copied" in last["summary"]
 
     assert concrete_indices(es, s.index) == [outcome[0].new] != old
     stored = _stored(es, s.index)
