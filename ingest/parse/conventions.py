@@ -126,7 +126,7 @@ def jump_lines(body: str) -> tuple[int | None, int | None]:
 
 # 本报讯, 中国网讯; 新华社北京6月24日电, 本报杭州6月24日电; 央视网消息; 本报 before a reporter's byline.
 DATELINE_RE = re.compile(
-    rf"^(?:[{HAN}]{{1,6}}(?:报|网|台)讯"
+    rf"^(?:[{HAN}]{{1,6}}(?:报|网|台)(?:\d{{1,2}}月\d{{1,2}}日)?讯"
     rf"|[{HAN}]{{1,6}}(?:社|报|网|台)(?:[{HAN}]{{2,8}})?(?:\d{{1,2}}月\d{{1,2}}日)?电"
     rf"|[{HAN}]{{1,6}}(?:网|台)消息"
     rf"|本报(?=\s*(?:[(]\s*)?(?:首席|特约|见习|全媒体|融媒体|摄影)?(?:记者|通讯员)))")
@@ -147,7 +147,7 @@ def dateline(text: str) -> str:
 ROLE_RE = re.compile(
     r"(?P<org>本报|本刊|新华社|中新社|人民日报|央视|中国日报|《[^》]{1,12}》)?"
     r"(?:(?P<role>首席记者|特约记者|见习记者|摄影记者|全媒体记者|全媒记者|融媒体记者|融媒记者|记者|特约通讯员|通讯员|实习生|见习生"
-    r"|评论员|摄影|作者|撰稿|整理|编辑)(?:\s*[:/]\s*)?"
+    r"|评论员|摄影|作者|执笔|撰稿|整理|编辑)(?:\s*[:/]\s*)?"
     # 文 and 图 are roles only with their slash or colon (文/张三, 图：李四): 图一 is not a photographer.
     r"|(?P<short>文/图|文图|文|图)\s*[:/]\s*)")
 NAME_RE = re.compile(rf"([{HAN}]{{1,8}}·[{HAN}]{{1,8}}|[{HAN}]{{2,4}}?)(?=报道|撰文|摄影|摄|/|\s|[、)]|$)")
@@ -157,7 +157,7 @@ ROLE_NAMES = {"首席记者": "记者", "见习记者": "记者", "全媒体记�
               "融媒记者": "记者", "摄影记者": "摄影",
               "见习生": "实习生", "撰稿": "作者", "整理": "作者", "文": "作者", "文/图": "作者", "文图": "作者",
               "图": "摄影"}
-BYLINE_ENDS = ("报道", "撰文")  # two characters each
+BYLINE_ENDS = ("报道", "撰文", "整合", "编译", "综合")  # two characters each: 记者陈智 整合
 
 
 def read_credits(s: str, orig: str, pos: int, default_role: str = "") -> tuple[list[Author], int]:
@@ -266,9 +266,26 @@ def byline_paragraph(text: str) -> list[Author] | None:
         return None
     if m := _HOUSE_BYLINE.match(text):
         return [Author(name=m.group("who"), role="评论员")]
-    orig = spaced_form(_BYLINE_MARKS.sub("", text))
+    # 执笔/叨叨姐、胡一刀&李小飞刀: & parts names as 、 does.
+    orig = re.sub(r"\s*[&＆]\s*", "、", spaced_form(_BYLINE_MARKS.sub("", text)))
     s = match_form(orig)
     if not ROLE_RE.match(s) or not ROLE_RE.match(s).group(0):  # type: ignore[union-attr]
         return None
     authors, end = read_credits(s, orig, 0)
     return authors if authors and not s[end:].strip() else None
+
+
+# 本报讯 （记者张明、通讯员李华）: a dateline whose parentheses hold the byline (match form: ASCII brackets).
+_DATELINE_BYLINE = re.compile(DATELINE_RE.pattern + r"\s*\([^)]{2,40}\)")
+
+
+def body_byline(paragraphs: list[str], within: int = 1) -> tuple[list[Author], list[str]]:
+    """Authors the body prints in its first `within` paragraphs: a paragraph that is a byline alone
+    (本报全媒记者 王强 通讯员 赵敏, □ 本报评论员) is moved out of the body; the parentheses after a dateline
+    (本报讯 （记者张明、通讯员李华）) name them inside a paragraph of text, which stays as printed."""
+    for i, para in enumerate(paragraphs[:within]):
+        if (authors := byline_paragraph(para)) is not None:
+            return authors, paragraphs[:i] + paragraphs[i + 1:]
+        if m := _DATELINE_BYLINE.match(match_form(para)):
+            return byline_authors(para[: m.end()]), paragraphs
+    return [], paragraphs

@@ -1,8 +1,9 @@
 """E-paper HTML → `Edition`: a page list gives its pages and article links, an article page the article.
 
 The family is the paper's configured one, else recognised from the URL or file name, else from the
-markup; a page of none is read by the general extractor (ingest.parse.general). The same function serves `ingest parse FILE.htm` and the site tasks, which pass the URL
-and the Content-Type header in the hints.
+markup; a page of none is read by the general extractor (ingest.parse.general). The same function
+serves `ingest parse FILE.htm` and the site tasks, which pass the URL and the Content-Type header in the
+hints.
 """
 
 from __future__ import annotations
@@ -52,11 +53,11 @@ def read_epaper_page(data: bytes, hints: ParseHints, content_type: str | None = 
     kind = page_kind(family, url, soup, decoded.text) if family is not None else None
     page: PageListing | ArticlePage
     if family is None or kind is None:
-        page = general_article(decoded.text, url, hints.name)
+        page = general_article(decoded.text, url, hints.name, soup)
     elif kind == "page_list":
-        page = parse_page_list(decoded.text, url, family)
+        page = parse_page_list(decoded.text, url, family, soup)
     else:
-        page = parse_article(decoded.text, url, family)
+        page = parse_article(decoded.text, url, family, soup)
     page.warnings[:0] = decoded.warnings
     return page
 

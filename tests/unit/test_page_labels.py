@@ -47,8 +47,8 @@ def test_an_unsectioned_page_gets_its_number_as_label():
 
 def _doc(label):
     art = Article(page=1, page_label=label, title="城市新闻", body="正文")
-    edition = Edition(paper="p", date=date(2023, 9, 21), pages=[Page(1, "头版", label="A01"), Page(1, "城市", label="B01")],
-                      articles=[art])
+    pages = [Page(1, "头版", label="A01"), Page(1, "城市", label="B01")]
+    edition = Edition(paper="p", date=date(2023, 9, 21), pages=pages, articles=[art])
     return article_document(edition, art, Source("site", "http://e/x", "ab" * 32))
 
 

@@ -14,6 +14,17 @@ from ingest.sources.epaper.families import families, get_family
 
 # paper id, edition date, page number, the real page-list URL.
 REAL_PAGE_LISTS = [
+    # 人民日报 pc/layout: the URL the cited crawler builds for page 01 (caspiankexin/people-daily-crawler-date).
+    ("rmrb", date(2026, 3, 10), 1, "http://paper.people.com.cn/rmrb/pc/layout/202603/10/node_01.html"),
+    ("rmrb", date(2026, 3, 10), 12, "http://paper.people.com.cn/rmrb/pc/layout/202603/10/node_12.html"),
+    # 光明日报, 经济日报, 北京日报: the start pages of hudie8655/baozhi (gmrb/spiders/{gmw,jjrb,bjrb}.py).
+    ("gmrb", date(2016, 10, 29), 1, "http://epaper.gmw.cn/gmrb/html/2016-10/29/nbs.D110000gmrb_01.htm"),
+    ("jjrb", date(2016, 10, 28), 1, "http://paper.ce.cn/jjrb/html/2016-10/28/node_2.htm"),
+    ("bjrb", date(2016, 10, 31), 1, "http://bjrb.bjd.com.cn/html/2016-10/31/node_1.htm"),
+    # 江西日报: the saved A01 page in the corpus, tests/fixtures/real_pages/jxrb/node_187.htm.
+    ("jxrb", date(2017, 10, 9), 1, "http://epaper.jxnews.com.cn/jxrb/html/2017-10/09/node_187.htm"),
+    # 中国旅游报: the saved page 1 in the corpus, tests/fixtures/real_pages/zglyb/node_1.htm.
+    ("zglyb", date(2017, 10, 13), 1, "http://news.ctnews.com.cn/zglyb/html/2017-10/13/node_1.htm"),
     # 中国纪检监察报: the saved page 1 in the corpus, tests/fixtures/real_pages/jjjcb/node_2.htm.
     ("jjjcb", date(2017, 7, 22), 1, "http://csr.mos.gov.cn/content/2017-07/22/node_2.htm"),
     # 新华日报: page 1 as ixuuux/ChinaNews_parse (cn_spider.py) fetches it.

@@ -30,7 +30,8 @@ _URL_DATES = (
     re.compile(r"/(?P<y>(?:19|20)\d{2})-(?P<m>\d{2})-(?P<d>\d{2})/"),
 )
 # A visible date line: 2023年02月10日 星期五 · 2017年7月22日　星期六 (the weekday may sit in its own element).
-_DATE_LINE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*(?:星期|周|礼拜)[一二三四五六日天]")
+_DATE_LINE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*"
+                        r"(?:星期|周|礼拜)\s*[一二三四五六日天]")
 # Elements that hold the page of an article page: Founder's pc/content `<p id="nowLayout">01</p>`.
 PAGE_ELEMENTS = ("#nowLayout",)
 _PDF = re.compile(r"\.pdf(?:$|[?#])", re.IGNORECASE)
@@ -150,28 +151,23 @@ def link_title(tag: Tag) -> str:
 
 
 def list_groups(links: list[Link]) -> Iterator[list[Link]]:
-    """Anchors grouped by the list that holds them: the nearest ancestor holding two article anchors or more
-    (a ul, a table, a div). A box of other pages' articles is a group of its own."""
+    """Anchors grouped by the list that holds them: the nearest ancestor whose anchors reach two articles or
+    more (a ul, a table, a div; an item linking one article twice, title and icon, is not a list). A box of
+    other pages' articles is a group of its own."""
     anchors = [link for link in links if not link.hotspot]
-    ids = {id(link.tag) for link in anchors}
+    url_of = {id(link.tag): link.url for link in anchors}
     groups: dict[int, list[Link]] = {}
-    order: list[int] = []
     for link in anchors:
-        container = _list_container(link.tag, ids)
-        key = id(container) if container is not None else id(link.tag)
-        if key not in groups:
-            groups[key] = []
-            order.append(key)
-        groups[key].append(link)
-    for key in order:
-        yield groups[key]
+        container = _list_container(link.tag, url_of)
+        groups.setdefault(id(container) if container is not None else id(link.tag), []).append(link)
+    yield from groups.values()
 
 
-def _list_container(tag: Tag, anchor_ids: set[int]) -> Tag | None:
+def _list_container(tag: Tag, url_of: dict[int, str]) -> Tag | None:
     for parent in tag.parents:
         if parent.name in ("html", "body", "[document]"):
             return None
-        if sum(1 for a in parent.find_all("a") if id(a) in anchor_ids) >= 2:
+        if len({url_of[id(a)] for a in parent.find_all("a") if id(a) in url_of}) >= 2:
             return parent
     return None
 

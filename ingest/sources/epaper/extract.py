@@ -1,4 +1,5 @@
-"""Reading page lists and article pages with a family's selectors. Pure: text in, dataclasses out."""
+"""Reading page lists and article pages: the generic evidence of `evidence.py` first, a family's selectors as
+hints. Pure: text in, dataclasses out."""
 
 from __future__ import annotations
 
@@ -9,14 +10,8 @@ from datetime import date
 from bs4 import BeautifulSoup, Comment, Tag
 
 from ingest.errors import InputError
-from ingest.model import Author, page_label_of
-from ingest.parse.chars import match_form
-from ingest.parse.conventions import (
-    DATELINE_RE,
-    byline_authors,
-    byline_paragraph,
-    parse_date,
-)
+from ingest.model import page_label_of
+from ingest.parse.conventions import body_byline, byline_authors, parse_date
 from ingest.sources.epaper.evidence import (
     PAGE_ELEMENTS,
     PAGE_LIST_URL,
@@ -47,8 +42,6 @@ from ingest.sources.epaper.text import clean, page_label, page_name
 _VIEW_CALL = re.compile(r"""view\(\s*(["'])(?P<s>(?:\\.|(?!\1).)*)\1\s*\)""", re.DOTALL)
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _TAGS = re.compile(r"<[^>]+>")
-# 本报讯 （记者张明、通讯员李华）: a dateline whose parentheses hold the byline (match form: ASCII brackets).
-_DATELINE_BYLINE = re.compile(DATELINE_RE.pattern + r"\s*\([^)]{2,40}\)")
 _ENP_CONTENT = re.compile(r"<!--\s*enpcontent\s*-->(?P<body>.*?)<!--\s*/enpcontent\s*-->", re.DOTALL | re.IGNORECASE)
 
 
@@ -66,17 +59,22 @@ def page_kind(family: Family, url: str, soup: BeautifulSoup, html: str = "") -> 
     enp = enpproperty(html)
     if enp.get("articleid") or enp.get("title") or _first(soup, family.article.title):
         return "article"
-    if len({link.url for link in article_links(soup, url, family.is_article)}) >= 2 or enp.get("founder-pagenum"):
+    # A page list links its articles from an image map or beside a page directory; a portal page that
+    # merely links a few content_N pages is neither.
+    links = article_links(soup, url, family.is_article)
+    if enp.get("founder-pagenum") or any(link.hotspot for link in links) or \
+            len({link.url for link in links}) >= 2 and _directory(soup, url, family):
         return "page_list"
     return None
 
 
 # ---- page lists ---------------------------------------------------------------------------------
 
-def parse_page_list(html: str, url: str, family: Family) -> PageListing:
+def parse_page_list(html: str, url: str, family: Family, soup: BeautifulSoup | None = None) -> PageListing:
     """A page list from the generic evidence first (links matching the article pattern, the image map, the
-    page directory, date lines, the enpproperty comment), the family's selectors as hints."""
-    soup = soup_of(html)
+    page directory, date lines, the enpproperty comment), the family's selectors as hints. `soup` is `html`
+    parsed already, when the caller has it."""
+    soup = soup if soup is not None else soup_of(html)
     enp = enpproperty(html)
     warnings: list[str] = []
     directory = _directory(soup, url, family)
@@ -110,31 +108,33 @@ def parse_page_list(html: str, url: str, family: Family) -> PageListing:
 
 def _own_articles(soup: BeautifulSoup, url: str, family: Family, links: list[Link]) -> list[ArticleLink]:
     """This page's own articles: those its image map links, and the lists that are mostly of those; without a
-    map, the family's list, else the longest list. A box of other pages' articles (今日关注), a header link or
-    a sister paper's menu is not a list of this page."""
+    map (or beside one that covers little), the family's list, else the longest list. A box of other pages'
+    articles (今日关注), a header link or a sister paper's menu is not a list of this page."""
     mapped = {link.url for link in links if link.hotspot}
     groups = list(list_groups(links))
-    hinted = {id(a) for selector in family.page_list.titles for a in soup.select(selector)}
+    hinted_ids = {id(a) for selector in family.page_list.titles for a in soup.select(selector)}
+    hinted = [g for g in groups if any(id(link.tag) in hinted_ids for link in g)]
+    longest = sorted(groups, key=lambda g: -len({link.url for link in g}))[:1]
+
+    def mostly_mapped(group: list[Link]) -> bool:
+        urls = {link.url for link in group}
+        return len(urls) > 1 and len(urls & mapped) * 2 >= len(urls)
+
     if mapped:
-        own = set(mapped)
-        for group in groups:
-            urls = {link.url for link in group}
-            if len(urls & mapped) * 2 >= len(urls) and len(urls) > 1 or any(id(link.tag) in hinted for link in group):
-                own |= urls
+        # A map of a picture or two beside the page's list: the family's list, else the longest, if it shares one.
+        chosen = [g for g in groups if mostly_mapped(g)] or \
+            [g for g in hinted or longest if {x.url for x in g} & mapped]
     else:
-        chosen = [g for g in groups if any(id(link.tag) in hinted for link in g)] or \
-            sorted(groups, key=lambda g: -len({link.url for link in g}))[:1]
-        own = {link.url for g in chosen for link in g}
+        chosen = hinted or longest
+    own = mapped | {link.url for g in chosen for link in g}
     titles: dict[str, str] = {}
     for link in links:
         if link.url in own and not titles.get(link.url):
             titles[link.url] = _script_title(link.tag) or link.title
     # A title shown in the page's own list wins over a box's or a hotspot's wording.
-    for group in groups:
-        if {link.url for link in group} <= own:
-            for link in group:
-                if link.title:
-                    titles[link.url] = _script_title(link.tag) or link.title
+    for link in (link for g in chosen for link in g):
+        if title := _script_title(link.tag) or link.title:
+            titles[link.url] = title
     return [ArticleLink(u, titles[u], _key(family, u)) for u in titles]
 
 
@@ -216,11 +216,11 @@ def _coords(text: str) -> tuple[int, ...]:
 
 # ---- article pages ------------------------------------------------------------------------------
 
-def parse_article(html: str, url: str, family: Family) -> ArticlePage:
+def parse_article(html: str, url: str, family: Family, soup: BeautifulSoup | None = None) -> ArticlePage:
     """An article page from the enpproperty comment and the family's selectors, with the generic evidence
     for what those leave out: the date (URL, comment, an author element that holds it, the date line), the
     page (`#nowLayout`, page lines) and the byline (a dateline's parentheses, a byline paragraph)."""
-    soup = soup_of(html)
+    soup = soup if soup is not None else soup_of(html)
     sel = family.article
     enp = enpproperty(html)
     meta = {attr(m, "name").lower(): clean(attr(m, "content")) for m in soup.find_all("meta") if attr(m, "name")}
@@ -240,7 +240,7 @@ def parse_article(html: str, url: str, family: Family) -> ArticlePage:
     paragraphs = _paragraphs(soup, html, sel.body, sel.drop)
     authors = byline_authors(byline)
     if not authors:
-        authors, paragraphs = _body_byline(paragraphs)
+        authors, paragraphs = body_byline(paragraphs)
     pictures = _pictures(soup, url, family)
     if not paragraphs and not pictures:
         warnings.append(f"{url}: the article has no body text")
@@ -266,19 +266,6 @@ def parse_article(html: str, url: str, family: Family) -> ArticlePage:
         pictures=pictures,
         warnings=warnings,
     )
-
-
-def _body_byline(paragraphs: list[str]) -> tuple[list[Author], list[str]]:
-    """Authors the body prints: a first paragraph that is a byline alone (本报全媒记者 王强 通讯员 赵敏,
-    □ 本报评论员) is moved out of the body; the parentheses after a dateline (本报讯 （记者张明、通讯员李华）)
-    name them inside a paragraph of text, which stays as printed."""
-    if not paragraphs:
-        return [], paragraphs
-    if (authors := byline_paragraph(paragraphs[0])) is not None:
-        return authors, paragraphs[1:]
-    if m := _DATELINE_BYLINE.match(match_form(paragraphs[0])):
-        return byline_authors(paragraphs[0][: m.end()]), paragraphs
-    return [], paragraphs
 
 
 def _paragraphs(soup: BeautifulSoup, html: str, body_selectors: tuple[str, ...], drop: tuple[str, ...]) -> list[str]:

@@ -1,7 +1,8 @@
 """Founder's classic e-paper template (方正数字报刊), e.g. epaper.zjgrrb.com.
 
-Page lists `html/YYYY-MM/DD/node_N.htm` (some sites use another folder than `html/`: `html_dir`) (N is a node id, not the page number: only the first page is
-known in advance), articles `html/YYYY-MM/DD/content_N.htm?div=-1`, page PDFs under `images/` or `page/`.
+Page lists `html/YYYY-MM/DD/node_N.htm` (some sites keep them in another folder: `html_dir`; N is a node
+id, not the page number: only the first page is known in advance), articles `html/YYYY-MM/DD/content_N.htm`
+(linked with `?div=-1`, or `?div=0` from the page picture), page PDFs under `images/` or `page/`.
 Article pages carry their facts twice: in the `enpproperty` comment and in the layout tables.
 """
 

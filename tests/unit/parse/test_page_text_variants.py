@@ -17,15 +17,22 @@ def parse(name: str, **hints) -> Edition:
     return parse_bytes(path.read_bytes(), ParseHints(name=name, **hints))
 
 
-def test_other_masthead_style_gives_issue_lunar_date_and_serial_number():
+def test_other_masthead_style_gives_paper_issue_lunar_date_and_serial_number():
     e = parse("front_other_masthead.txt")
-    assert (e.paper, e.paper_name, e.date, e.issue_number) == ("", "人民日报", date(2020, 6, 25), 25847)
+    assert (e.paper, e.paper_name, e.date, e.issue_number) == ("rmrb", "人民日报", date(2020, 6, 25), 25847)
     assert e.masthead["cn_number"] == "CN11-0065"
     assert e.masthead["distribution_code"] == "1-1"
     assert e.masthead["editions_today"] == "20"
     assert e.masthead["lunar_date"] == "农历庚子年五月初五"
-    assert any("人民日报, which is not a configured paper" in w for w in e.warnings)
-    assert not any("lunar" in w for w in e.warnings)
+    assert not any("lunar" in w or "not a configured paper" in w for w in e.warnings)
+
+
+def test_masthead_of_an_unconfigured_paper_is_a_warning_not_an_error():
+    # The same front page under the masthead of 大众日报, a paper with no config.
+    text = (VARIANTS / "front_other_masthead.txt").read_text(encoding="utf-8").replace("人民日报", "大众日报", 1)
+    e = parse_bytes(text.encode("utf-8"), ParseHints(name="front_dzrb.txt"))
+    assert (e.paper, e.paper_name, e.date) == ("", "大众日报", date(2020, 6, 25))
+    assert any("大众日报, which is not a configured paper" in w for w in e.warnings)
 
 
 def test_pretitle_with_colon_dashed_subtitle_and_wire_dateline():

@@ -3,12 +3,20 @@
 import re
 
 import pytest
+from epaper_sites import (
+    FOUNDER,
+    FOUNDER_URL,
+    PCLAYOUT,
+    RMRB,
+    RMRB_URL,
+    data_article,
+    text_of,
+)
 
 from ingest.errors import InputError
 from ingest.sources.epaper.evidence import enpproperty
 from ingest.sources.epaper.extract import parse_article
 from ingest.sources.epaper.families import get_family
-from epaper_sites import FOUNDER, FOUNDER_URL, PCLAYOUT, RMRB, RMRB_URL, data_article, text_of
 
 NAV_WORDS = ("分享到", "评论", "返回版面", "首页", "放大", "浙工之家 掌上娘家", "版面导航", "留言须知", "人民微博")
 

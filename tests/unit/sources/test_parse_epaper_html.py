@@ -49,10 +49,18 @@ def test_a_paper_in_the_hints_decides_family_and_paper():
 
 
 def test_unknown_paper_is_a_warning_not_an_error():
-    edition = parse_file(RMRB / "html/2017-10/16/nbs.D110000renmrb_01.htm")
-    assert edition.paper == "" and edition.paper_name == "人民日报"
+    # The 人民日报-template page list under the name of 大众日报, a paper with no config.
+    data = (RMRB / "html/2017-10/16/nbs.D110000renmrb_01.htm").read_bytes()
+    edition = parse_bytes(data.replace("人民日报".encode(), "大众日报".encode()), ParseHints(name="dzrb.htm"))
+    assert edition.paper == "" and edition.paper_name == "大众日报"
     assert any("no configured paper" in w for w in edition.warnings)
     assert len(edition.articles) == 5
+
+
+def test_a_configured_paper_is_recognised_by_the_name_its_page_prints():
+    edition = parse_file(RMRB / "html/2017-10/16/nbs.D110000renmrb_01.htm")
+    assert (edition.paper, edition.paper_name) == ("rmrb", "人民日报")
+    assert not any("no configured paper" in w for w in edition.warnings)
 
 
 def test_html_that_is_no_epaper_page_is_refused_naming_the_file(tmp_path):
