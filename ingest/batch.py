@@ -62,6 +62,7 @@ from ingest.versions import (
 class BatchResult:
     write: WriteResult
     removed: list[str] = field(default_factory=list)
+    lost_source: list[str] = field(default_factory=list)  # kept, but no longer listing this source
     replaced: list[Replacement] = field(default_factory=list)
     regrouped: dict[str, str] = field(default_factory=dict)  # id → the group it moved to
 
@@ -198,6 +199,7 @@ def write_batch(es: Elasticsearch, s: Settings, docs: list[Doc], source: Source,
     stale, result.removed = stale_actions([h for h in found.stale if h["_id"] not in doomed], source,
                                           set(result.write.ids))
     closing += [a | {"_index": alias} for a in stale]
+    result.lost_source = [a["_id"] for a in stale if a["_op_type"] == "update"]
     closing += [ledger.bulk_action(s.ledger_index, replacement_entry(r, source, day)) for r in result.replaced]
     closing.append(ledger.bulk_action(s.ledger_index, index_entry(result)))
     for ok, op, info in bulk_items(es, closing, f"closing the batch of {source.uri} in {alias}"):

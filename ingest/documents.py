@@ -55,6 +55,8 @@ def article_document(edition: Edition, article: Article, source: Source, now: da
         "body": article.paragraphs,
         "continues_on": article.continues_on,
         "continued_from": article.continued_from,
+        "continues_on_label": article.continues_on_label,
+        "continued_from_label": article.continued_from_label,
         "url": article.url,
         "source_key": article.source_key,
         "sources": [source.to_dict()],

@@ -20,8 +20,8 @@ from typing import Any
 from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
 
 from ingest.config import mask_url, settings
-from ingest.dedup import merge_sources, near_dup_fields
-from ingest.documents import Source, derived_fields
+from ingest.dedup import merge_sources
+from ingest.documents import Source
 from ingest.errors import ServiceError
 from ingest.es_client import client  # noqa: F401 (the library's callers build their client through ingest.index)
 
@@ -40,6 +40,10 @@ def service_errors(what: str) -> Iterator[None]:
     except ApiError as e:
         if e.meta.status >= 500 or e.meta.status == 429:
             raise ServiceError(f"Elasticsearch refused {what}: {e}") from e
+        if e.meta.status == 403 and "cluster_block_exception" in str(e):
+            # A live reindex made the old index read-only while it moves the alias: retry, and the write
+            # goes to the new index (ingest.live_reindex).
+            raise ServiceError(f"Elasticsearch refused {what}: the index is read-only for now ({e})") from e
         raise
 
 
@@ -67,7 +71,7 @@ def concrete_indices(es: Elasticsearch, alias: str) -> list[str]:
         raise
 
 
-def _next_index_name(es: Elasticsearch, alias: str, template: str) -> str:
+def next_index_name(es: Elasticsearch, alias: str, template: str) -> str:
     version = template.rsplit("-", 1)[-1]  # "v1"
     existing = es.indices.get(index=f"{alias}-{version}-*", allow_no_indices=True, expand_wildcards="all")
     gens = [int(m.group(1)) for n in existing if (m := re.fullmatch(rf"{re.escape(alias)}-{version}-(\d+)", n))]
@@ -98,14 +102,16 @@ def _ensure_index(es: Elasticsearch, alias: str) -> str:
     with service_errors(f"checking index {alias}"):
         current = concrete_indices(es, alias)
         if current:
-            _add_page_label(es, current[-1])
+            _add_new_fields(es, current[-1])
             return current[-1]
+        if es.indices.exists(index=alias):  # a concrete index (a reindex filling its new index)
+            return alias
         # Workers starting together must all try the same first name, so that one create wins and the
         # others fail with already_exists: a name computed from the indices that exist would let a worker
         # that looks just after another's create make a second write index for the alias.
         first = f"{alias}-{CURRENT_TEMPLATE.rsplit('-', 1)[-1]}-001"
         for name in (first, None):
-            name = name or _next_index_name(es, alias, CURRENT_TEMPLATE)  # first taken, not behind the alias
+            name = name or next_index_name(es, alias, CURRENT_TEMPLATE)  # first taken, not behind the alias
             body = index_body(CURRENT_TEMPLATE, es)
             try:
                 es.indices.create(index=name, settings=body["settings"], mappings=body["mappings"],
@@ -120,12 +126,17 @@ def _ensure_index(es: Elasticsearch, alias: str) -> str:
         raise ServiceError(f"could not create an index behind {alias}")
 
 
-def _add_page_label(es: Elasticsearch, index: str) -> None:
-    """Give an index made before page labels existed the `page.label` field (its strict mapping would refuse
-    the documents otherwise). Adding a field is the one mapping change an existing index takes; a no-op on
-    an index that has it."""
-    page = load_template()["mappings"]["properties"]["page"]
-    es.indices.put_mapping(index=index, properties={"page": page})
+# Fields added to the template since indices were first made from it: page labels, and the jump labels and
+# story links of whole stories (ingest.stories).
+ADDED_FIELDS = ("page", "continues_on_label", "continued_from_label", "story")
+
+
+def _add_new_fields(es: Elasticsearch, index: str) -> None:
+    """Give an index made before ADDED_FIELDS existed those fields (its strict mapping would refuse the
+    documents otherwise). Adding a field is the one mapping change an existing index takes; a no-op on an
+    index that has them."""
+    properties = load_template()["mappings"]["properties"]
+    es.indices.put_mapping(index=index, properties={name: properties[name] for name in ADDED_FIELDS})
 
 
 @dataclass
@@ -149,7 +160,8 @@ def write_documents(es: Elasticsearch, alias: str, docs: list[tuple[str, dict[st
                     refresh: bool = True) -> WriteResult:
     """Create or merge `docs` (id, document). A document that exists keeps its sources and gains the new
     ones; its ingested_at is kept when nothing else changed, so a re-ingest is a no-op."""
-    ensure_index(es, alias)
+    # A reindex fills its new index by name; every other write goes through the alias.
+    through_alias = ensure_index(es, alias) != alias
     result = WriteResult()
     pending = dict(docs)
     with service_errors(f"writing {len(docs)} documents to {alias}"):
@@ -175,7 +187,7 @@ def write_documents(es: Elasticsearch, alias: str, docs: list[tuple[str, dict[st
             # require_alias: an alias deleted since ensure_index looked is an error, never an index
             # auto-created without the template.
             for ok, op, info in bulk_items(es, actions, f"writing {len(actions)} documents to {alias}",
-                                           require_alias=True):
+                                           require_alias=through_alias):
                 if ok:
                     (result.created if op == "create" else result.updated).append(info["_id"])
                 elif info.get("status") == 409:
@@ -309,54 +321,6 @@ def index_meta(es: Elasticsearch, alias: str) -> dict[str, Any]:
                 return {}
             raise
     return next(iter(mapping.values()))["mappings"].get("_meta", {})
-
-
-def reindex(es: Elasticsearch, alias: str, template: str = CURRENT_TEMPLATE, delete_old: bool = False,
-            progress: Any = None) -> tuple[str, str | None, int]:
-    """Copy every document into a new index of `template` (derived fields recomputed by the current code),
-    then move the alias in one atomic step. The server has no _reindex here, so the copy is client-side.
-    Returns (new index, old index, documents copied)."""
-    with service_errors(f"reindexing {alias}"):
-        old = concrete_indices(es, alias)
-        old_name = old[-1] if old else None
-        new_name = _next_index_name(es, alias, template)
-        body = index_body(template, es)
-        es.indices.create(index=new_name, settings=body["settings"], mappings=body["mappings"])
-        total = count(es, alias) if old_name else 0
-        if progress:
-            progress(0, total)
-
-        mapped = set(body["mappings"]["properties"])
-
-        def actions() -> Iterator[dict[str, Any]]:
-            if not old_name:
-                return
-            for n, hit in enumerate(helpers.scan(es, index=old_name, query={"query": {"match_all": {}}}), 1):
-                # Fields the template no longer maps (the client-side title_words/body_words of older
-                # indices) stay behind: the strict mapping would refuse the document.
-                src = {k: v for k, v in hit["_source"].items() if k in mapped and k != "zhs"}
-                src.update(derived_fields(src.get("title", ""), src.get("body", "")))
-                # Fingerprints follow the current code (a new neardup.VERSION); groups are kept as they are.
-                src.update(near_dup_fields(src.get("pretitle", ""), src.get("title", ""), src.get("subtitle", ""),
-                                           src.get("body", [])))
-                src.setdefault("dup_group", hit["_id"])
-                if progress:
-                    progress(n, total)
-                yield {"_index": new_name, "_id": hit["_id"], "_source": src}
-
-        copied, errors = helpers.bulk(es, actions(), raise_on_error=False, stats_only=True)
-        if errors:
-            es.indices.delete(index=new_name)
-            raise ServiceError(f"reindex of {alias} failed for {errors} documents; {new_name} was removed and "
-                               f"{alias} still points to {old_name}")
-        es.indices.refresh(index=new_name)
-        moves: list[dict[str, Any]] = [{"add": {"index": new_name, "alias": alias, "is_write_index": True}}]
-        if old_name:
-            moves.insert(0, {"remove": {"index": old_name, "alias": alias}})
-        es.indices.update_aliases(actions=moves)
-        if delete_old and old_name:
-            es.indices.delete(index=old_name)
-    return new_name, old_name, copied
 
 
 def utcnow() -> str:

@@ -67,6 +67,10 @@ class Article:
     body: str = ""  # paragraphs joined by "\n"
     continues_on: int | None = None  # 下转第N版
     continued_from: int | None = None  # 上接第N版
+    # The page labels the jump lines print, zero-padded with their section letter (下转A4版 → A04, 下转第4版 → 04):
+    # what a sectioned paper's pages are told apart by (ingest.stories).
+    continues_on_label: str | None = None
+    continued_from_label: str | None = None
     url: str | None = None
     # The source's own stable key for this article (e.g. content_2712498), when it has one.
     source_key: str | None = None

@@ -11,6 +11,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import redis
+
 from ingest import ledger, metrics
 from ingest.archive import Archive
 from ingest.batch import BatchResult, write_batch
@@ -23,6 +25,8 @@ from ingest.model import Edition
 from ingest.normalize import normalize_edition
 from ingest.papers import get_paper
 from ingest.parse import ParseHints, parse_bytes, read_input
+from ingest.reindex_mirror import Board, mirror
+from ingest.story_links import keep_links, link_stories
 
 Payload = dict[str, Any]
 
@@ -86,21 +90,33 @@ def index_step(payload: Payload, s: Settings) -> dict[str, Any]:
     source = Source(**payload["source"])
     day = edition.date.isoformat() if edition.date else None
     docs = edition_documents(edition, source)
+    es = client(s)
+    keep_links(es, s.index, docs)
 
     def entry(r: BatchResult) -> ledger.Entry:
         return ledger.Entry(step="index", status="ok", subject=input_subject(payload), paper=edition.paper, date=day,
                             archive_hash=source.archive_hash, counts=_counts(r, dropped),
                             detail=f"{len(r.write.ids)} articles")
 
-    result = write_batch(client(s), s, docs, source, edition.paper, day, entry)
-    metrics.indexed(edition.paper, _counts(result, dropped))
-    return {"paper": edition.paper, "date": day, "ids": result.write.ids, "counts": _counts(result, dropped),
+    result = write_batch(es, s, docs, source, edition.paper, day, entry)
+    r = redis_client(s)
+    linked = link_stories(es, r, s.redis_prefix, s.index, docs)
+    # Last, after every write of the step: a live reindex copies what it wrote (ingest.live_reindex).
+    mirror(es, Board(r, s.redis_prefix, s.index), result.write.ids + result.removed + result.lost_source
+           + [x.old_id for x in result.replaced] + list(result.regrouped) + linked)
+    counts = _counts(result, dropped) | {"linked": len(linked)}
+    metrics.indexed(edition.paper, counts)
+    return {"paper": edition.paper, "date": day, "ids": result.write.ids, "counts": counts,
             "warnings": edition.warnings}
 
 
 def _counts(r: BatchResult, dropped: int) -> dict[str, int]:
     return {"created": len(r.write.created), "updated": len(r.write.updated), "unchanged": len(r.write.unchanged),
             "removed": len(r.removed), "dropped": dropped, "replaced": len(r.replaced), "regrouped": len(r.regrouped)}
+
+
+def redis_client(s: Settings) -> redis.Redis:
+    return redis.Redis.from_url(s.redis_url, socket_connect_timeout=5, socket_timeout=30)
 
 
 def record_failure(s: Settings, step: str, payload: Payload, error: BaseException) -> str:

@@ -26,6 +26,7 @@ from ingest.errors import InputError
 from ingest.index import index_meta, service_errors
 from ingest.model import page_label_of, parse_page_label
 from ingest.normalize import fold_width, to_simplified
+from ingest.stories import PARTS_HIDDEN, on_page, pages_of
 
 # Where a term may match, and how much a match there counts.
 PHRASE_FIELDS = {"title": 4.0, "pretitle": 2.0, "subtitle": 2.0, "column": 1.5, "body": 1.0,
@@ -146,12 +147,13 @@ def build_query(req: SearchRequest, index_word_fields: Sequence[str] = ()) -> di
             rng["lte"] = req.until.isoformat()
         filters.append({"range": {"date": rng}})
     if req.page is not None:
-        filters.append(page_filter(req.page))
+        filters.append(on_page(page_filter(req.page), parse_page_label(str(req.page)) or ""))
     if req.author:
         filters.append({"term": {"authors.name": req.author.strip()}})
     ranking = _ranking(terms, signals, index_word_fields)
     return {
-        "query": {"bool": {"must": [_term_clause(t) for t in terms], "should": ranking, "filter": filters}},
+        "query": {"bool": {"must": [_term_clause(t) for t in terms], "should": ranking, "filter": filters,
+                           "must_not": [PARTS_HIDDEN]}},
         "highlight": {
             # html: the text around the marks comes back escaped, so a fragment is safe to show as HTML.
             "pre_tags": [HIGHLIGHT_TAGS[0]], "post_tags": [HIGHLIGHT_TAGS[1]], "encoder": "html",
@@ -170,7 +172,7 @@ def build_query(req: SearchRequest, index_word_fields: Sequence[str] = ()) -> di
 # How many members of a collapsed group a hit lists (the group's size is counted in full).
 DUPLICATES_SHOWN = 5
 HIT_SOURCE = ["paper", "paper_name", "date", "page", "kind", "pretitle", "title", "subtitle",
-              "column", "authors", "url", "dup_group"]
+              "column", "authors", "url", "dup_group", "story"]
 MEMBER_SOURCE = ["paper", "paper_name", "date", "page", "title"]
 
 
@@ -226,6 +228,7 @@ class Hit(TypedDict):
     page: int | None
     page_name: str | None
     page_label: str | None
+    pages: list[str]  # the labels of every page it is printed on: more than one for a story (ingest.stories)
     kind: str | None
     pretitle: str
     title: str
@@ -291,6 +294,7 @@ def hit(h: dict[str, Any]) -> Hit:
         "page": page.get("number"),
         "page_name": page.get("name") or None,
         "page_label": stored_page_label(src),
+        "pages": pages_of(src),
         "kind": src.get("kind"),
         "pretitle": src.get("pretitle") or "",
         "title": src.get("title") or "",

@@ -8,21 +8,21 @@ import time
 from pathlib import Path
 from typing import Annotated, Any
 
+import redis
 import typer
 from celery import signature
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ingest import deadletter, ledger
+from ingest import deadletter, ledger, live_reindex, reindex_mirror
 from ingest.cli.app import EXIT_INPUT, EXIT_SERVICE, command, err, operator_errors, out, parse_date, print_json
 from ingest.config import Settings, mask_url, settings
-from ingest.errors import InputError
+from ingest.errors import InputError, ServiceError
 from ingest.index import client, count, index_meta, last_editions, service_errors
-from ingest.index import reindex as reindex_index
 from ingest.papers import get_paper
 from ingest.parse import ParseHints, parse_file, read_input
-from ingest.pipeline import make_hints, require_articles
+from ingest.pipeline import make_hints, redis_client, require_articles
 from ingest.queue import archive_flow, broker_connection, enqueue, file_flow, make_celery, producer
 from ingest.search import HIGHLIGHT_TAGS, SearchRequest, printed_page
 from ingest.search import search as run_search
@@ -184,7 +184,10 @@ def search(query: str, paper: PaperOpt = None,
             hl = h["highlight"]
             head = " / ".join(_mark(m) if m else escape(t) for t, m in (
                 (h["pretitle"], hl["pretitle"]), (h["title"], hl["title"]), (h["subtitle"], hl["subtitle"])) if t)
-            where = f"{h['paper_name'] or h['paper'] or ''} {h['date']} {printed_page(h['page_label'], h['page'])}"
+            # A story names every page it is printed on (第1、4版).
+            pages = printed_page(h["page_label"], h["page"]) if len(h["pages"]) < 2 else \
+                "第" + "、".join(str(int(p)) if p.isdigit() else p for p in h["pages"]) + "版"
+            where = f"{h['paper_name'] or h['paper'] or ''} {h['date']} {pages}"
             out.print(f"\n[cyan]{escape(where)}[/cyan]  [bold]{head or '(untitled)'}[/bold]  "
                       f"[dim]{h['score'] or 0:.2f}[/dim]")
             for frag in hl["body"]:
@@ -236,6 +239,7 @@ def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     except Exception as e:  # status reports outages (and a wrong client setting) instead of failing on them
         report["elasticsearch_ok"], report["elasticsearch_error"] = False, str(e)
     report["mailbox"] = mail_status(s.redis_url)
+    report["reindex"] = _reindex_status(s)
     if as_json:
         print_json(report)
     else:
@@ -270,6 +274,10 @@ def _print_status(report: dict[str, Any], broker: BrokerReport, s: Settings) -> 
         failed = report["ledger"].get("failed", 0)
         out.print(f"Ledger: {', '.join(f'{k} {v}' for k, v in sorted(report['ledger'].items())) or 'empty'}"
                   + (" — see `ingest failures`" if failed else ""))
+    if reindexing := report["reindex"]:
+        state = "running" if reindexing["running"] else "interrupted — run `ingest reindex` to resume it"
+        out.print(f"Reindex of {s.index}: {escape(reindexing['summary'])}" if "error" in reindexing else
+                  f"Reindex of {s.index} {state}: {escape(reindexing['summary'])}")
     mail = report["mailbox"]
     if not mail["configured"]:
         out.print(f"Mailbox: not configured ({mail['error']})")
@@ -278,6 +286,13 @@ def _print_status(report: dict[str, Any], broker: BrokerReport, s: Settings) -> 
                   + (" — see `ingest mail quarantine`" if mail["quarantined"] else ""))
     else:
         out.print(f"Mailbox {mail['account']}: {ok[False]} — {mail['error']}")
+
+
+def _reindex_status(s: Settings) -> dict[str, Any] | None:
+    try:
+        return reindex_mirror.status(reindex_mirror.Board(redis_client(s), s.redis_prefix, s.index))
+    except (ServiceError, redis.RedisError) as e:  # status reports outages instead of failing on them
+        return {"running": False, "summary": f"unknown (Redis: {e})", "error": str(e)}
 
 
 @command
@@ -383,15 +398,21 @@ def replay(entry_ids: Annotated[list[str] | None, typer.Argument(
 
 
 @command
-def reindex(delete_old: Annotated[bool, typer.Option("--delete-old", help="Delete the old index after.")] = False
-            ) -> None:
-    """Copy the index into a new one built from the current template and analysis, then switch the alias."""
+def reindex(delete_old: Annotated[bool, typer.Option("--delete-old", help="Delete the old index after.")] = False,
+            from_archive: Annotated[bool, typer.Option(
+                "--from-archive", help="Rebuild every document by parsing its archived input again (after a parser "
+                                       "change) instead of copying it.")] = False) -> None:
+    """Build a new index from the current template and analysis while workers keep writing, then switch the
+    alias. Resumes an interrupted reindex (run it again after a crash)."""
     with operator_errors():
         s = settings()
+        r = redis_client(s)
         with _progress() as progress:
-            bar = progress.add_task("reindexing", total=None)
-            new, old, copied = reindex_index(client(s), s.index, delete_old=delete_old,
-                                             progress=lambda n, total: progress.update(bar, completed=n, total=total))
-        out.print(f"{s.index}: {copied} documents copied from {old or '(none)'} to {new}; alias switched"
-                  + ("; old index deleted" if delete_old and old else ""))
-
+            bar = progress.add_task("rebuilding from the archive" if from_archive else "copying", total=None)
+            done = live_reindex.run(client(s), r, s, from_archive=from_archive, delete_old=delete_old,
+                                    progress=lambda n, total: progress.update(bar, completed=n, total=total))
+        what = "inputs rebuilt from the archive" if from_archive else "documents copied"
+        out.print(f"{s.index}: {done.done} {what} from {done.old or '(none)'} to {done.new}"
+                  + (" (resumed)" if done.resumed else "") + "; alias switched"
+                  + (f"; {done.failed} inputs failed (see `ingest failures`)" if done.failed else "")
+                  + ("; old index deleted" if delete_old and done.old else ""))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from ingest.model import Author
+from ingest.model import Author, page_label_of
 from ingest.parse.chars import match_form, spaced_form
 
 HAN = "\u4e00-\u9fff"
@@ -53,8 +53,9 @@ def cn_number(s: str) -> int:
 # ---- jump lines -----------------------------------------------------------------------------------
 
 # 下转第4版 / (转第4版) / (详见第3版) continue an article on another page; 上接第1版 / (接第一版) continue it
-# from one. A section letter (下转第A4版) is dropped: the page number is what the edition knows.
-_PAGE = r"第?\s*[A-Za-z]?\s*(?P<num>\d{1,3}|[一二三四五六七八九十]{1,3})\s*版"
+# from one. A sectioned paper prints the section letter (下转A4版, 下转第A4版): it is kept in the jump's
+# label (A04), the number alone in its page.
+_PAGE = r"第?\s*(?P<sec>[A-Za-z])?\s*(?P<num>\d{1,3}|[一二三四五六七八九十]{1,3})\s*版"
 # The whole line; the end of a paragraph; its start. Without brackets only 下转 and 上接 are unmistakable.
 JUMP_RE = re.compile(rf"^[(（]?\s*(?P<verb>下转|转|上接|接|详见|见)\s*{_PAGE}\s*[)）]?$")
 JUMP_AT_END_RE = re.compile(rf"(?:[(（]\s*|(?=下转))(?P<verb>下转|转|详见|见)\s*{_PAGE}\s*[)）]?\s*$")
@@ -67,35 +68,58 @@ def jump_of(m: re.Match[str]) -> tuple[str, int]:
     return "from" if m.group("verb") in ("上接", "接") else "on", int(n) if n.isdigit() else cn_number(n)
 
 
-def jump_at_end(text: str) -> tuple[str, int | None]:
-    """A paragraph ending with (下转第4版) → (paragraph without it, 4)."""
+def jump_label_of(m: re.Match[str]) -> str:
+    """The page label a jump pattern's match names: 下转A4版 → A04, 下转第4版 → 04."""
+    return page_label_of(m.group("sec") or "", jump_of(m)[1])
+
+
+def jump_at_end_labelled(text: str) -> tuple[str, int | None, str | None]:
+    """A paragraph ending with (下转第A4版) → (paragraph without it, 4, "A04")."""
     m = JUMP_AT_END_RE.search(match_form(text))
     if not m:
-        return text, None
-    return text[: m.start()].rstrip(), jump_of(m)[1]
+        return text, None, None
+    return text[: m.start()].rstrip(), jump_of(m)[1], jump_label_of(m)
+
+
+def jump_at_start_labelled(text: str) -> tuple[str, int | None, str | None]:
+    """A paragraph opening with (上接第1版) → (paragraph without it, 1, "01")."""
+    m = JUMP_AT_START_RE.match(match_form(text))
+    if not m:
+        return text, None, None
+    return text[m.end():].lstrip(), jump_of(m)[1], jump_label_of(m)
+
+
+def jump_at_end(text: str) -> tuple[str, int | None]:
+    """A paragraph ending with (下转第4版) → (paragraph without it, 4)."""
+    rest, page, _ = jump_at_end_labelled(text)
+    return rest, page
 
 
 def jump_at_start(text: str) -> tuple[str, int | None]:
     """A paragraph opening with (上接第1版) → (paragraph without it, 1)."""
-    m = JUMP_AT_START_RE.match(match_form(text))
-    if not m:
-        return text, None
-    return text[m.end():].lstrip(), jump_of(m)[1]
+    rest, page, _ = jump_at_start_labelled(text)
+    return rest, page
+
+
+def jump_labels(body: str) -> dict[str, tuple[int, str]]:
+    """{"on": (page, label), "from": (page, label)} of a body's first jump lines (下转 / 上接), each a line of its
+    own or the end or the start of one."""
+    jumps: dict[str, tuple[int, str]] = {}
+    for line in body.splitlines():
+        if m := JUMP_RE.match(re.sub(r"\s+", "", match_form(line))):
+            jumps.setdefault(jump_of(m)[0], (jump_of(m)[1], jump_label_of(m)))
+            continue
+        if (on := jump_at_end_labelled(line))[1] is not None:
+            jumps.setdefault("on", (on[1], on[2] or ""))
+        if (came_from := jump_at_start_labelled(line))[1] is not None:
+            jumps.setdefault("from", (came_from[1], came_from[2] or ""))
+    return jumps
 
 
 def jump_lines(body: str) -> tuple[int | None, int | None]:
     """(下转 page, 上接 page) of a body: its first lines that are a jump line, or end or open with one."""
-    pages: dict[str, int] = {}
-    for line in body.splitlines():
-        if m := JUMP_RE.match(re.sub(r"\s+", "", match_form(line))):
-            direction, page = jump_of(m)
-            pages.setdefault(direction, page)
-            continue
-        if (on := jump_at_end(line)[1]) is not None:
-            pages.setdefault("on", on)
-        if (came_from := jump_at_start(line)[1]) is not None:
-            pages.setdefault("from", came_from)
-    return pages.get("on"), pages.get("from")
+    jumps = jump_labels(body)
+    return (jumps["on"][0] if "on" in jumps else None), (jumps["from"][0] if "from" in jumps else None)
 
 
 # ---- datelines ------------------------------------------------------------------------------------

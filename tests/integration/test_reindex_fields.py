@@ -3,15 +3,16 @@ maps (the client-side word fields title_words/body_words) are left behind, every
 
 from __future__ import annotations
 
-import os
 import uuid
 from datetime import date
 
 import pytest
-from elasticsearch import Elasticsearch
+import redis
 
+from ingest import live_reindex
+from ingest.config import settings
 from ingest.documents import Source, edition_documents
-from ingest.index import concrete_indices, ensure_index, reindex
+from ingest.index import concrete_indices, ensure_index
 from ingest.model import Article, Edition
 from ingest.search import SearchRequest, search
 
@@ -19,14 +20,7 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def es() -> Elasticsearch:
-    client = Elasticsearch(os.environ.get("INGEST_ES_URL", "http://127.0.0.1:9200"), request_timeout=30)
-    client.cluster.health(wait_for_status="yellow", timeout="30s")
-    return client
-
-
-@pytest.fixture
-def older_index(es):
+def older_index(es, service_env):
     """An alias whose index maps and holds the client-side word fields, as indices of the older template do."""
     alias = f"test-reindex-{uuid.uuid4().hex[:8]}"
     ensure_index(es, alias)
@@ -43,8 +37,10 @@ def older_index(es):
 
 def test_reindex_leaves_the_fields_the_template_no_longer_maps_behind(es, older_index):
     alias, doc_id = older_index
-    new_name, old_name, copied = reindex(es, alias, delete_old=True)
-    assert copied == 1 and concrete_indices(es, alias) == [new_name] != [old_name]
+    s = settings().model_copy(update={"index": alias})
+    done = live_reindex.run(es, redis.Redis.from_url(s.redis_url), s, delete_old=True, grace_s=0)
+    new_name = done.new
+    assert done.done == 1 and concrete_indices(es, alias) == [new_name] != [done.old]
     properties = es.indices.get_mapping(index=new_name)[new_name]["mappings"]["properties"]
     assert "title_words" not in properties and "body_words" not in properties
     source = es.get(index=alias, id=doc_id)["_source"]

@@ -45,7 +45,10 @@ def test_filters_for_paper_dates_and_page():
     filters = q["query"]["bool"]["filter"]
     assert {"term": {"paper": "zjgrrb"}} in filters
     assert {"range": {"date": {"gte": "2020-06-01", "lte": "2020-06-30"}}} in filters
-    assert {"term": {"page.label": "01"}} in filters[-1]["bool"]["should"]
+    # Page 1 of an article, or of a story with a part on page 1.
+    page, story = filters[-1]["bool"]["should"]
+    assert {"term": {"page.label": "01"}} in page["bool"]["should"]
+    assert story == {"term": {"story.page_labels": "01"}}
     assert q["size"] == 5
 
 
@@ -105,6 +108,11 @@ def test_each_term_ranks_as_a_phrase_of_its_own_words():
     should = build_query(SearchRequest(query="疗休养 困难职工"), ["body.words"])["query"]["bool"]["should"]
     assert [(c["multi_match"]["query"], c["multi_match"]["type"]) for c in should] == \
         [("疗休养", "phrase"), ("困难职工", "phrase")]
+
+
+def test_parts_linked_into_a_story_are_found_through_the_story():
+    q = build_query(SearchRequest(query="工会"))
+    assert q["query"]["bool"]["must_not"] == [{"term": {"story.role": "part"}}]
 
 
 @pytest.mark.parametrize("bad", ["A", "3A", "ABC3", "要闻", "1234"])

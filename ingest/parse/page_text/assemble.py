@@ -47,6 +47,7 @@ def assemble(w: Weave, page: int | None, page_text: str) -> Assembled:
         a.authors += [au for au in t.signed + t.credits if au not in a.authors]
         a.body = "\n".join(clean_paragraph(p.text, p.heading) for p in t.paras if p.text.strip())
         a.continues_on, a.continued_from = t.continues_on, t.continued_from
+        a.continues_on_label, a.continued_from_label = t.jump_labels.get("on"), t.jump_labels.get("from")
         warnings += item_warnings(t, a)
         items.append((t.start, a))
         built[t.id] = a

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ingest.parse.chars import count_cjk, key, match_form
-from ingest.parse.conventions import JUMP_RE, jump_of, parse_credit
+from ingest.parse.conventions import JUMP_RE, jump_label_of, jump_of, parse_credit
 from ingest.parse.page_text.blocks import NOTICE_HEAD_RE, Block
 from ingest.parse.page_text.bylines import Byline, parse_byline, split_trailing_credit
 from ingest.parse.page_text.masthead import field_names, is_promo
@@ -127,7 +127,7 @@ def classify_block(b: Block, body_size: float | None = None) -> Classified:
     if j := JUMP_RE.match(flat):
         direction, page = jump_of(j)
         return Classified(b, "jump", f"jump line: {j.group('verb')} page {j.group('num')}",
-                          data={"direction": direction, "page": page})
+                          data={"direction": direction, "page": page, "label": jump_label_of(j)})
     if credit := parse_credit(text):
         names = "、".join(a.name for a in credit)
         return Classified(b, "credit", f"photo credit (… 摄): {names}", data={"authors": credit})

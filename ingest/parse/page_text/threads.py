@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ingest.model import Author
-from ingest.parse.conventions import jump_at_end, jump_at_start
+from ingest.parse.conventions import jump_at_end_labelled, jump_at_start_labelled
 from ingest.parse.page_text.blocks import join_lines
 from ingest.parse.page_text.bylines import Byline, split_trailing_byline
 from ingest.parse.page_text.classify import Classified
@@ -41,6 +41,7 @@ class Thread:
     signed: list[Author] = field(default_factory=list)  # authors named at the end of the text
     continues_on: int | None = None
     continued_from: int | None = None
+    jump_labels: dict[str, str] = field(default_factory=dict)  # "on"/"from" → the printed label (A04)
     blocks: list[int] = field(default_factory=list)  # every block it took, headings included
     touched: int = 0  # when it last took text: the most recent open paragraph wins ties
     host: int | None = None  # for a box: the article whose headlines were printed above it
@@ -95,6 +96,7 @@ class _Weaver:
         self.deferred: list[Classified] = []  # headlines seen before a box: they wait for the next article
         self.box: Thread | None = None  # the box those deferred headlines were printed above
         self.pending_from: int | None = None
+        self.pending_from_label = ""
         self.current: Thread | None = None  # the article being read
         self.previous: Thread | None = None  # the thread that took the block just before, if any
         self.notes: dict[int, str] = {}
@@ -119,6 +121,7 @@ class _Weaver:
             self.notes[h.block.index] = f"headline of {t.describe()}"
         if self.pending_from is not None:
             t.continued_from, self.pending_from = self.pending_from, None
+            t.jump_labels["from"] = self.pending_from_label
 
     def feed(self, c: Classified) -> None:
         handler = getattr(self, "on_" + c.cls)
@@ -213,13 +216,15 @@ class _Weaver:
                 self.notes[c.block.index] = "jump line with no article before it: ignored"
                 return
             t.continues_on = page
+            t.jump_labels["on"] = c.data["label"]
             t.blocks.append(c.block.index)
             self.notes[c.block.index] = f"{t.describe()} continues on page {page}"
         elif self.current is not None and not self.current.paras:
             self.current.continued_from = page
+            self.current.jump_labels["from"] = c.data["label"]
             self.notes[c.block.index] = f"{self.current.describe()} is continued from page {page}"
         else:
-            self.pending_from = page
+            self.pending_from, self.pending_from_label = page, c.data["label"]
             self.notes[c.block.index] = f"the next article is continued from page {page}"
 
     def on_byline(self, c: Classified) -> None:
@@ -352,14 +357,14 @@ class _Weaver:
         return best[2], best[3]
 
     def add_text(self, t: Thread, c: Classified, text: str, new_para: bool) -> None:
-        text, from_page = jump_at_start(text)
-        text, on_page = jump_at_end(text)
+        text, from_page, from_label = jump_at_start_labelled(text)
+        text, on_page, on_label = jump_at_end_labelled(text)
         text, signed = split_trailing_byline(text)
         t.signed += signed
         if from_page is not None:
-            t.continued_from = from_page
+            t.continued_from, t.jump_labels["from"] = from_page, from_label or ""
         if on_page is not None:
-            t.continues_on = on_page
+            t.continues_on, t.jump_labels["on"] = on_page, on_label or ""
         if new_para or not t.paras:
             t.paras.append(Para(text, [c.block.index]))
         else:

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from ingest.model import Article, Author
-from ingest.parse.conventions import dateline, jump_lines
+from ingest.parse.conventions import dateline, jump_labels
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ class ArticlePage:
 
     def to_article(self) -> Article:
         body = "\n".join(self.paragraphs)
-        to_page, from_page = jump_lines(body)
+        jumps = jump_labels(body)
         kind = "photo" if not self.paragraphs and self.pictures else "article"
         if kind == "photo":
             body = "\n".join(p.caption for p in self.pictures if p.caption)
@@ -102,8 +102,10 @@ class ArticlePage:
             authors=list(self.authors),
             dateline=dateline(self.paragraphs[0]) if self.paragraphs else "",
             body=body,
-            continues_on=to_page,
-            continued_from=from_page,
+            continues_on=jumps["on"][0] if "on" in jumps else None,
+            continued_from=jumps["from"][0] if "from" in jumps else None,
+            continues_on_label=jumps["on"][1] if "on" in jumps else None,
+            continued_from_label=jumps["from"][1] if "from" in jumps else None,
             url=self.url,
             source_key=self.key,
         )

@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from ingest.parse.conventions import byline_authors, dateline, jump_at_end, jump_at_start, jump_lines, parse_date
+from ingest.parse.conventions import byline_authors, dateline, jump_at_end, jump_at_start, jump_labels, jump_lines, \
+    parse_date
 
 
 @pytest.mark.parametrize("text", ["2020年6月25日", "2020-06-25", "2020.6.25", "2020/06/25 星期四", "2020年 6月 25日",
@@ -58,3 +59,13 @@ def test_datelines_that_open_a_paragraph(paragraph, expected):
 ])
 def test_byline_fields_give_names_with_roles(byline, expected):
     assert [(a.name, a.role) for a in byline_authors(byline)] == expected
+
+
+@pytest.mark.parametrize("body,jumps", [
+    ("正文。\n(下转A4版)", {"on": (4, "A04")}),
+    ("正文。\n(下转第A4版)", {"on": (4, "A04")}),
+    ("(上接第1版)\n正文。", {"from": (1, "01")}),
+    ("(上接第B2版)正文。下转第十二版", {"from": (2, "B02"), "on": (12, "12")}),
+])
+def test_jump_lines_keep_the_label_they_print(body, jumps):
+    assert jump_labels(body) == jumps

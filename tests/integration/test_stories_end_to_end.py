@@ -1,0 +1,64 @@
+"""Whole stories on the real services: the sample's page-1 story and its page-4 continuation, ingested by a
+real worker (both pages at once, so two worker processes index them side by side), are one hit with both
+pages, a phrase of each page finds it, and ingesting them again changes nothing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from elasticsearch import Elasticsearch
+
+from tests.conftest import FIXTURES, SAMPLE_PAGE
+from tests.integration.conftest import run_cli
+
+pytestmark = pytest.mark.integration
+
+PAGE4 = FIXTURES / "zjgrrb-2020-06-25" / "page04.txt"
+
+
+def _search(*args: str) -> dict:
+    r = run_cli("search", *args, "--json")
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+def _documents(es: Elasticsearch, index: str) -> dict[str, dict]:
+    es.indices.refresh(index=index)
+    return {h["_id"]: h["_source"] for h in es.search(index=index, size=1000)["hits"]["hits"]}
+
+
+@pytest.fixture(scope="module")
+def ingested(service_env, worker):
+    r = run_cli("add", str(PAGE4), str(SAMPLE_PAGE), "--paper", "zjgrrb", "--wait")
+    assert r.returncode == 0, r.stderr
+
+
+def test_the_page_one_story_and_its_continuation_are_linked_into_one_story_document(ingested, es, service_env):
+    docs = _documents(es, service_env["INGEST_INDEX"])
+    stories = {i: d for i, d in docs.items() if (d.get("story") or {}).get("role") == "story"}
+    assert len(stories) == 1
+    (sid, story), = stories.items()
+    assert story["story"]["pages"] == [1, 4] and story["title"] == "感受“工厂味”融入“工人情”"
+    parts = [docs[p] for p in story["story"]["parts"]]
+    assert [p["page"]["number"] for p in parts] == [1, 4]
+    assert all(p["story"]["id"] == sid and p["story"]["role"] == "part" for p in parts)
+    assert story["body"] == parts[0]["body"] + parts[1]["body"]
+
+
+def test_words_from_both_pages_find_the_story_as_one_hit_naming_both_pages(ingested):
+    result = _search("鲁一波 流水线")  # 鲁一波 is on page 1 only, 流水线 on page 4 only
+    assert result["total"] == 1
+    (hit,) = result["hits"]
+    assert hit["pages"] == ["01", "04"] and hit["title"] == "感受“工厂味”融入“工人情”"
+    # A phrase of the page-4 part alone is the story too, not a second hit.
+    assert [h["id"] for h in _search("常态化开展")["hits"]] == [hit["id"]]
+    assert [h["id"] for h in _search("常态化开展", "--page", "4")["hits"]] == [hit["id"]]
+
+
+def test_ingesting_both_pages_again_leaves_every_document_as_it_was(ingested, es, service_env):
+    before = _documents(es, service_env["INGEST_INDEX"])
+    for page in (SAMPLE_PAGE, PAGE4):  # one after the other this time: the second finds the first
+        r = run_cli("add", str(page), "--paper", "zjgrrb", "--wait")
+        assert r.returncode == 0, r.stderr
+    assert _documents(es, service_env["INGEST_INDEX"]) == before
