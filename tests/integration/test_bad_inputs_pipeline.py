@@ -7,9 +7,9 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-import redis
 from elasticsearch import Elasticsearch
 
+from ingest.queue import queue_depth
 from tests.conftest import FIXTURES, SAMPLE_PAGE
 from tests.fixtures.bad_inputs import corpus
 from tests.integration.conftest import failure_of, run_cli, start_worker, stop_worker
@@ -40,7 +40,7 @@ def test_add_of_a_batch_with_bad_files_names_each_and_stores_and_queues_nothing(
         line = next((ln for ln in r.stderr.splitlines() if name in ln), "")
         assert problem in line, (name, r.stderr)
     assert f"nothing queued: {len(BAD)} of {len(BAD) + 1} files cannot be ingested" in r.stderr
-    assert redis.Redis.from_url(service_env["INGEST_BROKER_URL"]).llen(queue) == 0
+    assert queue_depth(service_env["INGEST_BROKER_URL"], queue) == (True, 0)
     assert not _files_in_archive(service_env)
 
 

@@ -24,7 +24,9 @@ from tests.integration.conftest import start_worker, stop_worker
 
 pytestmark = pytest.mark.integration
 
-INPUTS = 32  # editions of 7 articles each
+# Editions of 7 articles each: enough that three kills with a restart after each fall inside the batch on a
+# quiet machine (32 were all indexed before the third kill).
+INPUTS = 72
 ARTICLES_PER_INPUT = 7
 KILLS = 3
 
@@ -85,7 +87,7 @@ def test_sigkilled_workers_lose_nothing_and_write_nothing_twice(service_env, tmp
     worker = start_worker(service_env, "crash", log)
     try:
         for _ in range(KILLS):
-            time.sleep(rng.uniform(0.5, 3.0))  # a random moment of the batch
+            time.sleep(rng.uniform(0.3, 2.0))  # a random moment of the batch
             assert worker.poll() is None, log.read_text(errors="replace")[-2000:]
             assert _kill_tree(worker) >= 3  # the main process and its two pool children
             worker = start_worker(service_env, "crash", log)
