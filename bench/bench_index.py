@@ -1,10 +1,12 @@
 """Raw `_bulk` throughput of article documents vs the full pipeline's through real Celery workers, into the
 same template, in one run.
 
-    .venv/bin/python bench/bench_index.py [--editions 720] [--concurrency 2] [--steps 40]
+    .venv/bin/python bench/bench_index.py [--editions 720] [--concurrency 2] [--steps 40] [--reprints 0.2]
 
-Each edition is the sample page under another date (its date line rewritten, so every edition is new
-bytes, new documents, and a near-duplicate of the editions around it: grouping does real work). The
+Each edition is the sample page under another date with its text replaced (Texts: the layout and the
+parser's cue words kept, the other characters permuted), so every edition is new bytes and new documents,
+and a share of them (--reprints) are near-duplicates of an earlier one: grouping does real work, as on a
+paper's archive, without every article matching every other (--reprints 1 is that worst case). The
 pipeline figure is end to end: the edition's bytes archived, its flow queued (parse → index: normalize,
 exact dedup, near-duplicate groups, exact-duplicate merge, versions and the ledger on) and every result waited
 for, through worker processes started here on a queue of their own. The raw figure bulk-indexes the very
@@ -16,7 +18,10 @@ process is read at the end (run with --editions 2000 for the memory figure).
 from __future__ import annotations
 
 import argparse
+import ast
 import os
+import random
+import re
 import subprocess
 import sys
 import tempfile
@@ -47,7 +52,69 @@ def edition_bytes(data: bytes, day: date) -> bytes:
     return data.replace(line, f"{day.year}年{day.month}月{day.day}日".encode(), 1)
 
 
-def step_split(s: Settings, data: bytes, archive: Archive, n: int) -> dict[str, float]:
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
+def _cue_words() -> list[str]:
+    """The Han words of the parser's string constants (its cue words and patterns: 本报, 记者, 下转, 热线
+    …; docstrings left out) and of the papers' configurations, longest first."""
+    words: set[str] = set()
+    for f in (REPO / "ingest" / "parse").rglob("*.py"):
+        tree = ast.parse(f.read_text())
+        docs = {id(n.body[0].value) for n in ast.walk(tree)
+                if isinstance(n, ast.Module | ast.ClassDef | ast.FunctionDef) and n.body
+                and isinstance(n.body[0], ast.Expr)}
+        words |= {w for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                  and id(n) not in docs for w in _HAN_RUN.findall(n.value)}
+    for f in (REPO / "ingest" / "papers").glob("*.toml"):
+        words |= set(_HAN_RUN.findall(f.read_text()))
+    return sorted(words, key=len, reverse=True)
+
+
+class Texts:
+    """Distinct editions from the one sample page, as a paper's archive has them: each edition's Han
+    characters replaced by others of the sample (a new text with the sample's layout, lengths and character
+    frequencies), except where the parser or a paper's configuration looks (the cue words 本报, 记者,
+    下转, 热线 … wherever they occur, and characters beside a digit: dates, 第4版), so each edition still
+    parses into articles. A share of the editions (`reprints`) reprints an earlier one with 5% of its
+    characters changed: near-duplicates, as wire copy reprinted by another paper, for the grouping to
+    find; the other editions share nothing but the cue words."""
+
+    def __init__(self, data: bytes, reprints: float, seed: int = 7) -> None:
+        self.text = data.decode()
+        kept = [False] * len(self.text)
+        cues = re.compile("|".join(map(re.escape, _cue_words())))
+        for m in cues.finditer(self.text):
+            kept[m.start():m.end()] = [True] * (m.end() - m.start())
+        for m in re.finditer(r"(?<=[0-9０-９])[\u4e00-\u9fff]|[\u4e00-\u9fff](?=[0-9０-９])", self.text):
+            kept[m.start()] = True
+        self.free = [i for i, c in enumerate(self.text) if "\u4e00" <= c <= "\u9fff" and not kept[i]]
+        self.alphabet = sorted({self.text[i] for i in self.free})
+        self.reprints = reprints
+        self.rng = random.Random(seed)
+        self.seeds: list[int] = []
+
+    def _text(self, seed: int, changed: float = 0.0) -> str:
+        rng = random.Random(seed)
+        shuffled = self.alphabet[:]
+        rng.shuffle(shuffled)
+        table = dict(zip(self.alphabet, shuffled, strict=True))
+        chars = list(self.text)
+        edit = random.Random(seed + 1)
+        for i in self.free:
+            chars[i] = edit.choice(self.alphabet) if changed and edit.random() < changed else table[chars[i]]
+        return "".join(chars)
+
+    def edition(self, day: date) -> bytes:
+        if self.seeds and self.rng.random() < self.reprints:
+            text = self._text(self.rng.choice(self.seeds), changed=0.05)
+        else:
+            self.seeds.append(self.rng.randrange(1 << 30))
+            text = self._text(self.seeds[-1])
+        return edition_bytes(text.encode(), day)
+
+
+def step_split(s: Settings, texts: Texts, archive: Archive, n: int) -> dict[str, float]:
     """Milliseconds per edition of each step, run in-process (the worker's work minus the broker hops):
     archive, parse (the parse task), then the index task's parts: normalize and exact dedup, documents
     with their near-duplicate fingerprints, and the write with every lookup and the ledger."""
@@ -59,7 +126,7 @@ def step_split(s: Settings, data: bytes, archive: Archive, n: int) -> dict[str, 
     for i in range(-1, n):  # the first edition warms imports, dictionaries and connections
         day = SAMPLE_DAY - timedelta(days=400 + i)
         marks = [time.perf_counter()]
-        source = pipeline.archive_bytes(edition_bytes(data, day), archive, "file", f"{SAMPLE.as_uri()}#steps-{i}")
+        source = pipeline.archive_bytes(texts.edition(day), archive, "file", f"{SAMPLE.as_uri()}#steps-{i}")
         marks.append(time.perf_counter())
         payload = pipeline.parse_step(source.to_dict(), pipeline.make_hints(SAMPLE.name, paper="zjgrrb"), archive)
         marks.append(time.perf_counter())
@@ -96,7 +163,75 @@ def children(pid: int) -> list[int]:
     return [int(x) for x in path.read_text().split()] if path.exists() else []
 
 
-def through_celery(s: Settings, data: bytes, archive: Archive, editions: int, concurrency: int) \
+# The local services' processes, found by their command lines, for the CPU split of the timed run.
+SERVICES = {"elasticsearch": "org.elasticsearch.bootstrap.Elasticsearch", "rabbitmq": "beam.smp",
+            "redis": "redis-server"}
+
+
+def cpu_s(pid: int) -> float:
+    """User + system CPU seconds of process `pid` so far (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_cpu_s() -> tuple[float, float]:
+    """(busy, idle) CPU seconds of the whole machine so far, all cores."""
+    v = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    tick = os.sysconf("SC_CLK_TCK")
+    return (sum(v) - v[3] - v[4]) / tick, (v[3] + v[4]) / tick
+
+
+def service_pids() -> dict[str, list[int]]:
+    out: dict[str, list[int]] = {}
+    for name, pattern in SERVICES.items():
+        r = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True, check=False)
+        out[name] = [int(x) for x in r.stdout.split()]
+    return out
+
+
+class CpuSplit:
+    """CPU seconds each party spent between start() and stop(): the services, the worker processes, this
+    process (publishing and waiting for results) and the machine as a whole, so that a figure can be told
+    as "Elasticsearch-bound" or "Python-bound"."""
+
+    def __init__(self) -> None:
+        self._pids: dict[str, list[int]] = {}
+        self._t0: dict[str, float] = {}
+        self.spent: dict[str, float] = {}
+
+    def _read(self) -> dict[str, float]:
+        out = {name: sum(cpu_s(p) for p in pids) for name, pids in self._pids.items()}
+        busy, idle = machine_cpu_s()
+        return out | {"bench client": cpu_s(os.getpid()), "machine busy": busy, "machine idle": idle}
+
+    def start(self, workers: list[int]) -> None:
+        self._pids = service_pids() | {"workers": workers}
+        self._t0 = self._read()
+
+    def stop(self) -> None:
+        t1 = self._read()
+        self.spent = {k: t1[k] - self._t0[k] for k in t1}
+        known = sum(v for k, v in self.spent.items() if not k.startswith("machine"))
+        self.spent["other"] = max(0.0, self.spent["machine busy"] - known)
+
+
+def index_work(es: Any, index: str) -> dict[str, float]:
+    """What Elasticsearch did for the articles index behind `index` (its primaries' stats): refreshes (the
+    internal ones are those a realtime get forces), merges, searches and gets, seconds rounded."""
+    p = next(iter(es.indices.stats(index=index)["indices"].values()))["primaries"]
+    return {"refreshes": p["refresh"]["total"], "internal refreshes": p["refresh"].get("total", 0)
+            - p["refresh"].get("external_total", 0), "refresh s": round(p["refresh"]["total_time_in_millis"] / 1000, 1),
+            "merges": p["merges"]["total"], "merge s": round(p["merges"]["total_time_in_millis"] / 1000, 1),
+            "segments": p["segments"]["count"], "queries": p["search"]["query_total"],
+            "query s": round(p["search"]["query_time_in_millis"] / 1000, 1),
+            "fetch s": round(p["search"]["fetch_time_in_millis"] / 1000, 1), "gets": p["get"]["total"],
+            "index s": round(p["indexing"]["index_time_in_millis"] / 1000, 1)}
+
+
+def through_celery(s: Settings, texts: Texts, archive: Archive, editions: int, concurrency: int, cpu: CpuSplit) \
         -> tuple[list[str], float, list[float]]:
     """(ids written, seconds from the first queued edition to the last result, RSS MB of each worker process)."""
     env = os.environ | {"INGEST_INDEX": s.index, "INGEST_LEDGER_INDEX": s.ledger_index, "INGEST_QUEUE": s.queue,
@@ -109,16 +244,18 @@ def through_celery(s: Settings, data: bytes, archive: Archive, editions: int, co
     def run(days: list[date], tag: str) -> list[Any]:
         results = []
         for n, day in enumerate(days):
-            source = pipeline.archive_bytes(edition_bytes(data, day), archive, "file", f"{SAMPLE.as_uri()}#{tag}{n}")
+            source = pipeline.archive_bytes(texts.edition(day), archive, "file", f"{SAMPLE.as_uri()}#{tag}{n}")
             results.append(archive_flow(celery, source.to_dict(), hints).apply_async())
         return [r.get(timeout=600) for r in results]
 
     try:
         # Workers are long-lived: start-up, imports and first connections are paid before the timed run.
         run([SAMPLE_DAY - timedelta(days=800 + k) for k in range(2 * concurrency)], "warm")
+        cpu.start([proc.pid, *children(proc.pid)])
         t0 = time.perf_counter()
         out = run([SAMPLE_DAY + timedelta(days=k) for k in range(editions)], "")
         elapsed = time.perf_counter() - t0
+        cpu.stop()
         rss = [rss_mb(p) for p in children(proc.pid)]
     except Exception:
         print(log.read_text(errors="replace")[-3000:], file=sys.stderr)
@@ -134,18 +271,23 @@ def main() -> None:
     ap.add_argument("--editions", type=int, default=720, help="editions through Celery (7 articles each)")
     ap.add_argument("--concurrency", type=int, default=2, help="worker processes")
     ap.add_argument("--steps", type=int, default=40, help="editions for the in-process per-step split")
+    ap.add_argument("--reprints", type=float, default=0.2,
+                    help="share of editions reprinting an earlier one (near-duplicates); 1 makes every edition a "
+                         "near-duplicate of the first, the grouping's worst case")
     args = ap.parse_args()
     run = f"bench-{uuid.uuid4().hex[:8]}"
     s = settings().model_copy(update={"index": run, "ledger_index": f"{run}-ledger", "queue": f"{run}-queue"})
     es = client(s)
     archive = Archive(Path(tempfile.mkdtemp(prefix="bench-archive-")))
-    data = SAMPLE.read_bytes()
+    texts = Texts(SAMPLE.read_bytes(), args.reprints)
     try:
         ensure_index(es, run)
         split = step_split(s.model_copy(update={"index": f"{run}-steps", "ledger_index": f"{run}-steps-ledger"}),
-                           data, archive, args.steps)
-        written, pipeline_s, rss = through_celery(s, data, archive, args.editions, args.concurrency)
+                           texts, archive, args.steps)
+        cpu = CpuSplit()
+        written, pipeline_s, rss = through_celery(s, texts, archive, args.editions, args.concurrency, cpu)
 
+        work = index_work(es, run)
         es.indices.refresh(index=run)
         kept = set(written)
         docs = [(h["_id"], h["_source"]) for h in helpers.scan(es, index=run, query={"query": {"match_all": {}}})
@@ -156,6 +298,7 @@ def main() -> None:
         helpers.bulk(es, ({"_index": raw, "_id": i, "_source": d} for i, d in docs), chunk_size=500)
         es.indices.refresh(index=raw)
         raw_s = time.perf_counter() - t0
+        raw_work = index_work(es, raw)
     finally:
         es.indices.delete(index=f"{run}*", allow_no_indices=True)
     n = len(written)
@@ -167,6 +310,10 @@ def main() -> None:
     print(f"pipeline / raw: {(n / pipeline_s) / (len(docs) / raw_s):.3f}")
     print("per edition in-process (ms): " + ", ".join(f"{k} {v:.1f}" for k, v in split.items())
           + f"; total {sum(split.values()):.1f}")
+    print(f"CPU seconds during the pipeline run ({pipeline_s:.1f} s wall, {os.cpu_count()} cores): "
+          + ", ".join(f"{k} {v:.1f}" for k, v in cpu.spent.items()))
+    for name, w in (("pipeline", work), ("raw _bulk", raw_work)):
+        print(f"index work of {name}: " + ", ".join(f"{k} {v:g}" for k, v in w.items()))
     print(f"worker RSS after {args.editions} editions (MB): " + ", ".join(f"{r:.0f}" for r in rss))
 
 

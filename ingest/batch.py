@@ -1,8 +1,9 @@
 """Writing one batch of documents (an edition's articles) with every check of the index step, in a fixed
 number of round trips whatever the batch holds:
 
-1. one msearch: each article's near-duplicate candidates and older versions, and the documents the
-   source contributed before (to retire those its new parse no longer has);
+1. one msearch: the near-duplicate candidates of all its articles in one search (a second msearch, one
+   search per article, only when a widely reprinted story overflows it), each article's older versions,
+   and the documents the source contributed before (to retire those its new parse no longer has);
 2. the recent writes of the same keys (ingest.recent: what those searches cannot see yet), one Redis round
    trip for the ids and one for their near-duplicate facts; an mget only for the rare recent document that
    a version or stale-source check must delete;
@@ -30,10 +31,12 @@ from ingest.dup_groups import (
     MAX_CANDIDATES,
     Doc,
     assign_groups,
+    batch_candidate_search,
     candidate_search,
     candidates,
     in_window,
     settle_new_groups,
+    split_candidates,
 )
 from ingest.errors import ServiceError
 from ingest.index import (
@@ -51,10 +54,12 @@ from ingest.recent import Facts, Group, RecentWrites, band_key, source_key, sour
 from ingest.versions import (
     VERSION_FIELDS,
     Replacement,
+    batch_versions_search,
     is_older_version,
     older_versions_search,
     replacement_entry,
     replacements,
+    split_versions,
 )
 
 
@@ -114,11 +119,22 @@ def _lookup(es: Elasticsearch, recent: RecentWrites, alias: str, docs: list[Doc]
         -> _Lookups:
     banded = [(i, d) for i, d in docs if d.get("dup_bands")]
     keyed = [(i, d) for i, d in docs if d.get("source_key")]
-    bodies = ([candidate_search(i, d) for i, d in banded] + [older_versions_search(i, d) for i, d in keyed]
-              + [source_documents_search(source, paper)])
-    found = msearch(es, alias, bodies, "near-duplicates, older versions and earlier documents of the source")
-    hits = {i: h for (i, _), h in zip(banded, found, strict=False)}
-    versions = {i: h for (i, _), h in zip(keyed, found[len(banded):], strict=False)}
+    # One search each for all candidates and all older versions, split by document here; a search that
+    # overflows (a story reprinted everywhere, a key with many versions) is run again per document.
+    searches = [(banded, batch_candidate_search, split_candidates, candidate_search, "near-duplicate candidates"),
+                (keyed, batch_versions_search, split_versions, older_versions_search, "older versions")]
+    wanted = [x for x in searches if x[0]]
+    found = msearch(es, alias, [batch(group) for group, batch, *_ in wanted] + [source_documents_search(source, paper)],
+                    "near-duplicates, older versions and earlier documents of the source")
+    by_doc: list[dict[str, list[dict[str, Any]]]] = []
+    for (group, _, split, single, what), got in zip(wanted, found, strict=False):
+        mine = split(group, got)
+        if mine is None:
+            mine = dict(zip((i for i, _ in group), msearch(es, alias, [single(i, d) for i, d in group], what),
+                            strict=True))
+        by_doc.append(mine)
+    hits = by_doc[0] if banded else {}
+    versions = by_doc[-1] if keyed else {}
     stale = found[-1]
 
     groups = ([_band_group(i, d) for i, d in banded]

@@ -7,8 +7,10 @@ environment. The README's settings table is checked against this model by a test
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from contextvars import ContextVar
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
@@ -199,7 +201,13 @@ def mask_url(value: str) -> str:
 
 
 def settings() -> Settings:
-    """The settings of this process, read from the environment each call (cheap; tests change it)."""
+    """The settings of this process's environment as it is now (tests and the CLI change it): read once per
+    distinct set of INGEST_* variables, since validating them is milliseconds that every task paid."""
+    return _settings_of(tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith(PREFIX))))
+
+
+@lru_cache(maxsize=8)
+def _settings_of(env: tuple[tuple[str, str], ...]) -> Settings:
     return Settings.from_env()
 
 

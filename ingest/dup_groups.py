@@ -53,6 +53,42 @@ def candidate_search(doc_id: str, doc: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def batch_candidate_search(docs: list[Doc]) -> dict[str, Any]:
+    """One search for the stored articles sharing a band key with any of `docs` (each of which has band
+    keys), their bands returned so that each is given to the documents it shares one with
+    (split_candidates): one query for a whole edition instead of one per article. A reprint shares bands
+    with a few stored articles and a new story with none, so the union is small; `size` leaves room for
+    every article's full share plus one, which tells that the union overflowed (split_candidates says so)."""
+    days = [str(d["date"]) for _, d in docs if d.get("date")]
+    window = ([{"range": {"date": {"gte": f"{min(days)}||-{WINDOW_DAYS}d", "lte": f"{max(days)}||+{WINDOW_DAYS}d"}}}]
+              if len(days) == len(docs) else [])
+    bands = sorted({b for _, d in docs for b in d["dup_bands"]})
+    return {
+        "query": {"bool": {"filter": [{"terms": {"dup_bands": bands}}, *window],
+                           "must_not": [{"ids": {"values": [i for i, _ in docs]}}]}},
+        "size": MAX_CANDIDATES * len(docs) + 1,
+        "track_total_hits": False,
+        "seq_no_primary_term": True,
+        "_source": [*CANDIDATE_FIELDS, "dup_bands"],
+    }
+
+
+def split_candidates(docs: list[Doc], hits: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]] | None:
+    """The hits of batch_candidate_search for each of `docs`: those in its date window sharing a band with
+    it, most shared bands first (as candidate_search ranks), at most MAX_CANDIDATES. None when the search
+    overflowed (more hits than its size allows for): then each document needs candidate_search of its own."""
+    if len(hits) > MAX_CANDIDATES * len(docs):
+        return None
+    out = {}
+    for doc_id, doc in docs:
+        bands, day = set(doc["dup_bands"]), doc.get("date")
+        shared = [(len(bands.intersection(h["_source"].get("dup_bands") or ())), h) for h in hits
+                  if in_window(day, h["_source"].get("date"))]
+        out[doc_id] = [h for n, h in sorted((x for x in shared if x[0]), key=lambda x: (-x[0], x[1]["_id"]))
+                       ][:MAX_CANDIDATES]
+    return out
+
+
 def in_window(day: str | None, other: str | None) -> bool:
     """Whether a stored article dated `other` is a candidate for one dated `day` (as the search's range)."""
     if not day:

@@ -26,6 +26,7 @@ from ingest.normalize import normalize_edition
 from ingest.papers import get_paper
 from ingest.parse import ParseHints, parse_bytes, read_input
 from ingest.reindex_mirror import Board, mirror
+from ingest.shared_redis import redis_at
 from ingest.story_links import keep_links, link_stories
 
 Payload = dict[str, Any]
@@ -116,7 +117,7 @@ def _counts(r: BatchResult, dropped: int) -> dict[str, int]:
 
 
 def redis_client(s: Settings) -> redis.Redis:
-    return redis.Redis.from_url(s.redis_url, socket_connect_timeout=5, socket_timeout=30)
+    return redis_at(s.redis_url)
 
 
 def record_failure(s: Settings, step: str, payload: Payload, error: BaseException) -> str:

@@ -17,22 +17,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import redis
 
 from ingest.errors import ServiceError
+from ingest.shared_redis import redis_at
 
 # Far above the refresh interval (1 s), so a write is searchable long before it leaves the registry, even
 # when a loaded server refreshes late.
 TTL_S = 30
-
-
-@cache
-def _redis(url: str) -> redis.Redis:
-    # One connection pool per worker process, reused by every task.
-    return redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=10)
 
 
 class RecentWrites:
@@ -76,7 +70,7 @@ class RecentWrites:
 
     def _call(self, fn: Callable[[redis.Redis], Any]) -> Any:
         try:
-            return fn(_redis(self._url))
+            return fn(redis_at(self._url))
         except redis.RedisError as e:
             raise ServiceError(f"Redis unreachable while reading recent writes ({self._url}): {e}") from e
 

@@ -42,10 +42,37 @@ def older_versions_search(doc_id: str, doc: dict[str, Any]) -> dict[str, Any]:
     return {
         "query": {"bool": {"filter": [{"term": {"paper": doc["paper"]}}, {"term": {"source_key": doc["source_key"]}}],
                            "must_not": [{"ids": {"values": [doc_id]}}]}},
-        "size": 100,
+        "size": MAX_VERSIONS,
         "seq_no_primary_term": True,
         "_source": VERSION_FIELDS,
     }
+
+
+# Older versions a batch's search returns per document before it counts as overflowing (a source key
+# has one stored version almost always; a few after corrections).
+MAX_VERSIONS = 100
+
+
+def batch_versions_search(docs: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """One search for the stored documents of the same paper and source key as any of `docs`, other ids
+    than theirs; split_versions gives each document its own."""
+    return {
+        "query": {"bool": {"filter": [{"terms": {"paper": sorted({d["paper"] for _, d in docs})}},
+                                      {"terms": {"source_key": sorted({d["source_key"] for _, d in docs})}}],
+                           "must_not": [{"ids": {"values": [i for i, _ in docs]}}]}},
+        "size": MAX_VERSIONS * len(docs) + 1,
+        "track_total_hits": False,
+        "seq_no_primary_term": True,
+        "_source": VERSION_FIELDS,
+    }
+
+
+def split_versions(docs: list[tuple[str, dict[str, Any]]], hits: list[dict[str, Any]]) \
+        -> dict[str, list[dict[str, Any]]] | None:
+    """The hits of batch_versions_search for each of `docs`; None when the search overflowed."""
+    if len(hits) > MAX_VERSIONS * len(docs):
+        return None
+    return {i: [h for h in hits if is_older_version(i, d, h)] for i, d in docs}
 
 
 def is_older_version(doc_id: str, doc: dict[str, Any], hit: dict[str, Any]) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 # CJK ideographs (BMP blocks and extension A); enough for newspaper text.
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -25,14 +25,20 @@ _WIDE_TO_NARROW.update({cp: cp - 0xFEE0 for cp in range(0xFF21, 0xFF3B)})  # Ａ
 _WIDE_TO_NARROW.update({cp: cp - 0xFEE0 for cp in range(0xFF41, 0xFF5B)})  # ａ-ｚ
 _WIDE_TO_NARROW.update({ord("％"): "%", ord("＠"): "@", ord("\u3000"): " ", ord("\u00a0"): " "})
 
+# The passes of a page-text parse ask the same forms of the same lines and blocks again and again (3 to 6
+# times each on a real page): the pure string forms below are memoized, per process, within a bound.
+_memo = lru_cache(maxsize=4096)
+
 _SPACE_NEAR_CJK = re.compile(f"(?<=[{CJK}{CJK_PUNCT}])[ \t]+|[ \t]+(?=[{CJK}{CJK_PUNCT}])")
 _WIDE_DOT_IN_NUMBER = re.compile(r"(?<=\d)．(?=\d)")
 
 
+@_memo
 def count_cjk(text: str) -> int:
     return len(CJK_RE.findall(text))
 
 
+@_memo
 def narrow(text: str) -> str:
     """Full-width digits, Latin letters, % and @ as ASCII (PDF extraction mixes both widths)."""
     return _WIDE_DOT_IN_NUMBER.sub(".", text.translate(_WIDE_TO_NARROW))
@@ -58,6 +64,7 @@ def is_spaced_out(text: str) -> bool:
     return len(parts) >= 3 and sum(1 for p in parts if len(p) == 1) >= 0.6 * len(parts)
 
 
+@_memo
 def spaced_form(text: str) -> str:
     """Single-spaced, full-width digits narrowed, spaced-out display type closed up; otherwise as printed."""
     t = re.sub(r"\s+", " ", narrow(text)).strip()
@@ -73,16 +80,19 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
+@_memo
 def simplified(text: str) -> str:
     conv = _t2s()
     return conv.convert(text) if conv else text
 
 
+@_memo
 def key(text: str) -> str:
     """The matching form: NFKC (half-width), simplified, without any white space."""
     return re.sub(r"\s+", "", simplified(unicodedata.normalize("NFKC", text)))
 
 
+@_memo
 def key_spaced(text: str) -> str:
     """Like `key` but keeps single spaces between tokens (bylines are delimited by them)."""
     text = simplified(unicodedata.normalize("NFKC", text))
@@ -105,9 +115,25 @@ def ends_sentence(text: str) -> bool:
     return False
 
 
+class _HalfWidthTable(dict[int, str]):
+    """str.translate table: a character's NFKC form where that is one character, else the character; each
+    filled on first sight, so a page is one C-level pass (per-character normalize calls were a third of
+    the page-text parse)."""
+
+    def __missing__(self, code: int) -> str:
+        c = chr(code)
+        n = unicodedata.normalize("NFKC", c)
+        self[code] = out = n if len(n) == 1 else c
+        return out
+
+
+_HALF_WIDTH = _HalfWidthTable()
+
+
+@_memo
 def match_form(text: str) -> str:
     """Half-width (per character NFKC) and simplified, position for position with `text`, so that a
     span found in the match form can be cut out of the text as printed."""
-    s = "".join(n if len(n := unicodedata.normalize("NFKC", c)) == 1 else c for c in text)
+    s = text.translate(_HALF_WIDTH)
     t = simplified(s)
     return t if len(t) == len(s) else s

@@ -268,3 +268,31 @@ def test_the_pdf_edition_and_the_site_html_of_the_same_articles_end_in_the_same_
         assert d["dup_group"] == site_groups[key], f"PDF {d['title']!r} not grouped with its HTML"
     # The site's other articles (short stand-ins on other pages, a caption) stay apart from each other.
     assert len(set(site_groups.values())) == len(site_groups)
+
+
+def test_an_edition_whose_candidates_overflow_one_search_still_finds_each_articles_group(index):
+    # 45 stored reprints of one story fill the edition's single candidate search (20 a article, here two),
+    # and the other article's one reprint, stored last, is not among the hits returned: the index step must
+    # look again per article for it to join its group. The recent writes (which would also name it) are
+    # cleared, as they are 30 s after a write.
+    import redis
+
+    from ingest.dup_groups import MAX_CANDIDATES
+
+    for k in range(2 * MAX_CANDIDATES + 5):
+        run_index_step(index, payload(f"paper{k}", "2020-06-25", [article("pengyouquan")], "file",
+                                      f"file:///reprint-{k}.txt", f"{k:064x}"))
+    run_index_step(index, payload("zjgrrb", "2020-06-25", [article("hongchuan")], "file", "file:///a/p1.txt", "a" * 64))
+    s = settings_for(index)
+    r = redis.Redis.from_url(s.redis_url)
+    for key in r.scan_iter(f"{s.redis_prefix}:recent:{index}:*"):
+        r.delete(key)
+    stored = docs(index)
+    wire = {d["dup_group"] for d in stored.values() if d["paper"].startswith("paper")}
+    original = next(i for i, d in stored.items() if d["paper"] == "zjgrrb")
+    assert len(wire) == 1
+    out = run_index_step(index, payload("jxrb", "2020-06-26", [
+        article("pengyouquan"), traditional_reprint("hongchuan", "嘉興百名勞模工匠進百企宣講")],
+        "file", "file:///b/p3.txt", "b" * 64))
+    new = docs(index)
+    assert [new[i]["dup_group"] for i in out["ids"]] == [*wire, original]

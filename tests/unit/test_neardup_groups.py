@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from ingest.dedup import near_dup_fields
-from ingest.dup_groups import settle_moves
+from ingest.dup_groups import MAX_CANDIDATES, batch_candidate_search, settle_moves, split_candidates
+from ingest.versions import batch_versions_search, split_versions
 from ingest.neardup import Candidate, Signature, fingerprint
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "neardup"
@@ -41,3 +43,34 @@ def test_a_starter_does_not_move_for_an_unverified_candidate():
 
 def test_members_of_the_starters_own_group_do_not_move_it():
     assert settle_moves("a-doc", SIG, [Candidate("z-doc", SIG, "a-doc")]) == []
+
+
+def _hit(doc_id: str, bands: list[str], day: str = "2020-06-25", **src: Any) -> dict[str, Any]:
+    return {"_id": doc_id, "_source": {"dup_bands": bands, "date": day, **src}}
+
+
+def test_one_search_for_an_editions_candidates_gives_each_article_those_it_shares_bands_with_most_shared_first():
+    docs = [("new-a", {"dup_bands": ["b1", "b2", "b3"], "date": "2020-06-25"}),
+            ("new-b", {"dup_bands": ["b9"], "date": "2020-06-25"})]
+    hits = [_hit("old-1", ["b1"]), _hit("old-2", ["b1", "b2"]), _hit("old-3", ["b9", "b1"]),
+            _hit("old-late", ["b1", "b2", "b3"], day="2020-09-01")]  # outside the window
+    split = split_candidates(docs, hits)
+    assert split is not None
+    assert [h["_id"] for h in split["new-a"]] == ["old-2", "old-1", "old-3"]
+    assert [h["_id"] for h in split["new-b"]] == ["old-3"]
+
+
+def test_a_batch_candidate_search_that_fills_its_size_is_reported_as_overflowing():
+    docs = [("new-a", {"dup_bands": ["b1"], "date": "2020-06-25"})]
+    body = batch_candidate_search(docs)
+    assert body["size"] == MAX_CANDIDATES + 1
+    assert split_candidates(docs, [_hit(f"old-{k}", ["b1"]) for k in range(MAX_CANDIDATES)]) is not None
+    assert split_candidates(docs, [_hit(f"old-{k}", ["b1"]) for k in range(MAX_CANDIDATES + 1)]) is None
+
+
+def test_one_search_for_an_editions_older_versions_gives_each_article_its_own_source_key():
+    docs = [("new-a", {"paper": "zjgrrb", "source_key": "k1"}), ("new-b", {"paper": "zjgrrb", "source_key": "k2"})]
+    hits = [{"_id": "old-1", "_source": {"paper": "zjgrrb", "source_key": "k1"}},
+            {"_id": "old-2", "_source": {"paper": "other", "source_key": "k2"}}]
+    assert split_versions(docs, hits) == {"new-a": [hits[0]], "new-b": []}
+    assert batch_versions_search(docs)["query"]["bool"]["filter"][1] == {"terms": {"source_key": ["k1", "k2"]}}
