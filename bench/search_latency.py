@@ -14,13 +14,22 @@ of an earlier one in another paper (same near-duplicate group), so the collapse 
 Each size is one index named bench-latency-…, created from the worker's template and analysis profile
 (ingest.index.index_body) and deleted at the end (--keep leaves it for a second look). A variant changes
 the mapping: `index_phrases` indexes two-character shingles beside the per-character fields, which core
-Elasticsearch uses for phrase queries. The query classes: a common two-character word, a rarer word of three
-or four characters, two terms, a phrase cut from a real paragraph, a common word filtered by paper and a
-date range, and the judged seed queries of bench/search_quality.py. Each query runs `--runs` times after a
-warm-up, through ingest.search.search, as the front-ends run it (wall), and its body once more for the ES
-`took`: collapse on (the default) and off.
+Elasticsearch uses for phrase queries (its highlights come back empty, elastic/elasticsearch#40227, so its
+figures lack most of the highlighting cost). Variants other than `default` are built at the first size only:
+they are compared side by side there, and only the default is projected.
 
-The shared Elasticsearch has a 768 MB heap and other work on it: the 300k point is optional.
+The query classes: a common two-character word, a rarer word of three or four characters, two terms, a
+phrase cut from a real paragraph, a common word filtered by paper and a date range, and the judged seed
+queries of bench/search_quality.py. Each query runs `--runs` times after a warm-up, the modes (MODES)
+interleaved so that load on the machine falls on all of them alike: through ingest.search.search as the
+front-ends run it (wall), and its bodies once more for the ES `took` (the search plus, when it lists group
+members, the members query). `inner_hits` is the collapse searches ran before: members as the collapse's
+inner_hits (which re-run the query once per hit) and the group count, one request.
+
+With two sizes or more, p95 is projected to 1,000,000 articles by a least-squares fit of p95 on size, both
+linear and log-log (a power of the size); the larger of the two is the one to plan by.
+
+The shared Elasticsearch has a 768 MB heap and other work on it: the 300k point takes a while to build.
 """
 
 from __future__ import annotations
@@ -28,6 +37,7 @@ from __future__ import annotations
 import argparse
 import bisect
 import itertools
+import math
 import random
 import sys
 import time
@@ -49,13 +59,30 @@ from ingest.config import settings  # noqa: E402
 from ingest.index import client, index_body  # noqa: E402
 from ingest.normalize import normalize_edition  # noqa: E402
 from ingest.parse import ParseHints, parse_file  # noqa: E402
-from ingest.search import SearchRequest, build_query, index_word_fields, search  # noqa: E402
+from ingest.search import (  # noqa: E402
+    DUPLICATES_SHOWN,
+    MEMBER_ORDER,
+    MEMBER_SOURCE,
+    SearchRequest,
+    build_query,
+    group_of,
+    index_word_fields,
+    members_query,
+    search,
+)
 
 PAPERS = [f"paper{n:02d}" for n in range(24)]
 FIRST_DAY = date(2018, 1, 1)
 DAYS = 3 * 365
 TEXT_FIELDS = ("title", "pretitle", "subtitle", "body", "column", "dateline")
-MODES = {"collapse": {"collapse": True}, "no collapse": {"collapse": False}}
+# What a search asks for, from what the front-ends ask (members and group count) to the bare collapse.
+MODES: dict[str, dict[str, bool]] = {
+    "inner_hits (before)": {"collapse": True},
+    "collapse (front-ends)": {"collapse": True, "group_members": True, "count_groups": True},
+    "collapse, members": {"collapse": True, "group_members": True, "count_groups": False},
+    "collapse alone": {"collapse": True, "group_members": False, "count_groups": False},
+    "no collapse": {"collapse": False},
+}
 
 
 # ---------------------------------------------------------------- text
@@ -188,33 +215,68 @@ def pct(values: list[float], p: float) -> float:
     return s[min(len(s) - 1, round(p / 100 * (len(s) - 1)))]
 
 
+def inner_hits_body(body: dict[str, Any]) -> dict[str, Any]:
+    """The collapse as searches ran it before: members as inner_hits of the collapse, in the one request."""
+    return body | {"collapse": body["collapse"] | {"inner_hits": {
+        "name": "duplicates", "size": DUPLICATES_SHOWN + 1, "sort": MEMBER_ORDER, "_source": MEMBER_SOURCE}}}
+
+
+def run_mode(es: Elasticsearch, name: str, req: SearchRequest, fields: list[str], mode: str) -> tuple[float, float]:
+    """(took ms, wall ms) of `req` in `mode`: wall as a front-end gets it, took summed over its requests."""
+    body = build_query(req, fields)
+    if mode == "inner_hits (before)":
+        t0 = time.perf_counter()
+        took = float(es.search(index=name, **inner_hits_body(body))["took"])
+        return took, (time.perf_counter() - t0) * 1000
+    t0 = time.perf_counter()
+    search(es, name, req)
+    wall = (time.perf_counter() - t0) * 1000
+    resp = es.search(index=name, **body)
+    took = float(resp["took"])
+    if req.collapse and req.group_members and (groups := sorted({group_of(h) for h in resp["hits"]["hits"]})):
+        took += es.search(index=name, **members_query(body, groups))["took"]
+    return took, wall
+
+
 def measure(es: Elasticsearch, name: str, classes: dict[str, list[SearchRequest]], runs: int) \
         -> dict[tuple[str, str], tuple[list[float], list[float]]]:
-    """{(class, mode): (took ms, wall ms)} over every query and run."""
-    out: dict[tuple[str, str], tuple[list[float], list[float]]] = {}
-    for mode, opts in MODES.items():
-        for cls, reqs in classes.items():
-            took, wall = [], []
-            for req in reqs:
-                req = replace(req, **opts)
-                body = build_query(req, index_word_fields(es, name))
-                search(es, name, req)  # warm-up
-                for _ in range(runs):
-                    t0 = time.perf_counter()
-                    search(es, name, req)
-                    wall.append((time.perf_counter() - t0) * 1000)
-                    took.append(float(es.search(index=name, **body)["took"]))
-            out[(cls, mode)] = (took, wall)
+    """{(class, mode): (took ms, wall ms)} over every query and run, the modes interleaved."""
+    out: dict[tuple[str, str], tuple[list[float], list[float]]] = {
+        (cls, mode): ([], []) for cls in classes for mode in MODES}
+    fields = index_word_fields(es, name)
+    for cls, reqs in classes.items():
+        for req in reqs:
+            variants = {mode: replace(req, **opts) for mode, opts in MODES.items()}
+            for mode, r in variants.items():
+                run_mode(es, name, r, fields, mode)  # warm-up
+            for _ in range(runs):
+                for mode, r in variants.items():
+                    took, wall = run_mode(es, name, r, fields, mode)
+                    out[(cls, mode)][0].append(took)
+                    out[(cls, mode)][1].append(wall)
     return out
+
+
+def fit(points: list[tuple[int, float]], log: bool) -> float:
+    """p95 at 1,000,000 articles by least squares over (size, p95): linear, or log-log (a power law)."""
+    tx = (lambda v: math.log(v)) if log else (lambda v: float(v))
+    xs, ys = [tx(n) for n, _ in points], [tx(max(p, 0.5)) for _, p in points]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
+    at = my + slope * (tx(1_000_000) - mx)
+    return math.exp(at) if log else at
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="100000", help="comma-separated index sizes (articles)")
-    ap.add_argument("--variants", default="default", help="comma-separated: default, index_phrases")
+    ap.add_argument("--variants", default="default",
+                    help="comma-separated: default, index_phrases (other than default: at the first size only)")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--seed", type=int, default=12)
     ap.add_argument("--keep", action="store_true", help="leave the indices (named in the output) for a second look")
+    ap.add_argument("--reuse", action="store_true",
+                    help="measure on an index an earlier --keep left for the same variant and size, if there is one")
     args = ap.parse_args()
     es = client(settings())
     real = real_paragraphs()
@@ -223,14 +285,18 @@ def main() -> None:
     print(f"real paragraphs: {len(real)}; queries per class: "
           + ", ".join(f"{c} {len(r)}" for c, r in classes.items()) + f"; {args.runs} runs each after a warm-up")
     p95s: dict[tuple[str, str], list[tuple[int, float, float]]] = {}
-    for variant in args.variants.split(","):
-        for size in (int(s) for s in args.sizes.split(",")):
-            name = f"bench-latency-{variant.replace('_', '-')}-{size}-{uuid.uuid4().hex[:6]}"
+    sizes = [int(s) for s in args.sizes.split(",")]
+    for size in sizes:
+        for variant in args.variants.split(",") if size == sizes[0] else ["default"]:
+            prefix = f"bench-latency-{variant.replace('_', '-')}-{size}-"
+            kept = sorted(es.indices.get(index=prefix + "*", allow_no_indices=True)) if args.reuse else []
+            name = kept[0] if kept else prefix + uuid.uuid4().hex[:6]
             try:
-                built = build(es, name, variant, size, real, args.seed)
+                built = f"kept from an earlier run, {name}" if kept else \
+                    f"built in {(t := build(es, name, variant, size, real, args.seed)):.0f} s ({size / t:.0f} docs/s)"
                 stats = es.indices.stats(index=name)["indices"][name]["total"]["store"]["size_in_bytes"]
-                print(f"\n{variant}, {size} articles: built in {built:.0f} s ({size / built:.0f} docs/s), "
-                      f"{stats / 2**20:.0f} MB on disk" + (f" [{name}]" if args.keep else ""))
+                print(f"\n{variant}, {size} articles: {built}, {stats / 2**20:.0f} MB on disk"
+                      + (f" [{name}]" if args.keep else ""))
                 results = measure(es, name, classes, args.runs)
                 print(f"{'class':<16} {'mode':<24} {'took p50':>8} {'p95':>6} {'max':>6}   "
                       f"{'wall p50':>8} {'p95':>6} {'max':>6}")
@@ -252,10 +318,12 @@ def main() -> None:
                     es.indices.delete(index=name, ignore_unavailable=True)
     for (variant, mode), points in p95s.items():
         if len(points) >= 2:
-            (n1, t1, w1), (n2, t2, w2) = points[0], points[-1]
-            slope_t, slope_w = (t2 - t1) / (n2 - n1), (w2 - w1) / (n2 - n1)
-            print(f"projected to 1,000,000 ({variant}, {mode}, linear from {n1:,} and {n2:,}): took p95 "
-                  f"{t2 + slope_t * (1_000_000 - n2):.0f} ms, wall p95 {w2 + slope_w * (1_000_000 - n2):.0f} ms")
+            took = [(n, t) for n, t, _ in points]
+            wall = [(n, w) for n, _, w in points]
+            sizes_seen = ", ".join(f"{n:,}" for n, _, _ in points)
+            print(f"projected to 1,000,000 ({variant}, {mode}; fit over {sizes_seen}): took p95 "
+                  f"{fit(took, log=False):.0f} ms linear / {fit(took, log=True):.0f} ms log-log, wall p95 "
+                  f"{fit(wall, log=False):.0f} / {fit(wall, log=True):.0f} ms")
 
 
 if __name__ == "__main__":

@@ -6,7 +6,9 @@ How Chinese queries behave (see ingest/mappings/README.md):
 - ranking (among the documents that match) by the index's in-Elasticsearch word sub-fields where its
   analysis profile has them, else by character bigrams; title fields weigh more than the body;
 - near-duplicates (one `dup_group`, see ingest.dup_groups) come back as one hit listing the others,
-  unless the request asks for every document (collapse=False).
+  unless the request asks for every document (collapse=False). The others come from a second, filtered
+  query over the page's groups, not from the collapse's inner_hits, which re-ran the whole query once per
+  hit (bench/search_latency.py measures both).
 """
 
 from __future__ import annotations
@@ -38,6 +40,10 @@ INDEX_WORD_BOOSTS = {"title": 2.0, "pretitle": 1.0, "subtitle": 1.0, "body": 0.5
 # What may add to the score of a document that matched every term (bench/search_quality.py compares them).
 RANKING_SIGNALS = ("bigrams", "index_words")
 HIGHLIGHT_TAGS = ("<em>", "</em>")
+HIGHLIGHT_FIELDS: dict[str, dict[str, Any]] = {
+    "title": {"number_of_fragments": 0}, "pretitle": {"number_of_fragments": 0}, "subtitle": {"number_of_fragments": 0},
+    "body": {"fragment_size": 90, "number_of_fragments": 2, "no_match_size": 90},
+    "zhs.body": {"fragment_size": 90, "number_of_fragments": 2}}
 # Bounds every front-end shares: a query longer than a sentence or two is not a search, and Elasticsearch
 # pages no deeper than its max_result_window.
 MAX_QUERY_CHARS = 200
@@ -56,7 +62,12 @@ class SearchRequest:
     author: str | None = None  # an author's name as the byline has it
     limit: int = 10
     offset: int = 0  # hits (groups, when collapsed) to skip: pagination
-    collapse: bool = True  # one hit per near-duplicate group (dup_group), its other members listed with it
+    collapse: bool = True  # one hit per near-duplicate group (dup_group)
+    # With collapse, what every front-end shows and bench/search_latency.py prices: each hit's group (its
+    # size and first other members, one more query over the page's groups) and the number of groups among
+    # all matches (a cardinality over every match; the search page pages by it).
+    group_members: bool = True
+    count_groups: bool = True
     # Ranking signals (RANKING_SIGNALS) instead of the default for the index (default_ranking); index_words
     # counts only where the index has word sub-fields.
     ranking: frozenset[str] | None = None
@@ -85,6 +96,7 @@ def _term_clause(term: str) -> dict[str, Any]:
     variants = {term, to_simplified(term)}
     should = [{"match_phrase": {f: {"query": v, "boost": b}}} for f, b in PHRASE_FIELDS.items() for v in variants]
     return {"bool": {"should": should, "minimum_should_match": 1}}
+
 
 
 def default_ranking(index_word_fields: Sequence[str]) -> frozenset[str]:
@@ -157,16 +169,13 @@ def build_query(req: SearchRequest, index_word_fields: Sequence[str] = ()) -> di
         "highlight": {
             # html: the text around the marks comes back escaped, so a fragment is safe to show as HTML.
             "pre_tags": [HIGHLIGHT_TAGS[0]], "post_tags": [HIGHLIGHT_TAGS[1]], "encoder": "html",
-            "fields": {"title": {"number_of_fragments": 0}, "pretitle": {"number_of_fragments": 0},
-                       "subtitle": {"number_of_fragments": 0},
-                       "body": {"fragment_size": 90, "number_of_fragments": 2, "no_match_size": 90},
-                       "zhs.body": {"fragment_size": 90, "number_of_fragments": 2}},
+            "fields": HIGHLIGHT_FIELDS,
         },
         "_source": HIT_SOURCE,
         "from": req.offset,
         "size": req.limit,
         "track_total_hits": True,
-    } | (_collapse() if req.collapse else {})
+    } | (_collapse(req) if req.collapse else {})
 
 
 # How many members of a collapsed group a hit lists (the group's size is counted in full).
@@ -176,13 +185,28 @@ HIT_SOURCE = ["paper", "paper_name", "date", "page", "kind", "pretitle", "title"
 MEMBER_SOURCE = ["paper", "paper_name", "date", "page", "title"]
 
 
-def _collapse() -> dict[str, Any]:
-    # Wire copy reprinted by several papers, or the PDF and the HTML text of one article, is one hit.
+MEMBER_ORDER = [{"date": "asc"}, {"paper": "asc"}]
+
+
+def _collapse(req: SearchRequest) -> dict[str, Any]:
+    # Wire copy reprinted by several papers, or the PDF and the HTML text of one article, is one hit. No
+    # inner_hits: the members come from members_query.
+    return {"collapse": {"field": "dup_group"}} | (
+        {"aggs": {"groups": {"cardinality": {"field": "dup_group"}}}} if req.count_groups else {})
+
+
+def members_query(body: dict[str, Any], groups: Sequence[str]) -> dict[str, Any]:
+    """The members of `groups` that the search `body` matches (its terms, filters and exclusions; no
+    scoring): per group its size and its first DUPLICATES_SHOWN + 1 members by date, as the collapse's
+    inner_hits gave them."""
+    q = body["query"]["bool"]
     return {
-        "collapse": {"field": "dup_group", "inner_hits": {
-            "name": "duplicates", "size": DUPLICATES_SHOWN + 1, "sort": [{"date": "asc"}, {"paper": "asc"}],
-            "_source": MEMBER_SOURCE}},
-        "aggs": {"groups": {"cardinality": {"field": "dup_group"}}},
+        "query": {"bool": {"filter": [*q["must"], *q["filter"], {"terms": {"dup_group": list(groups)}}],
+                           "must_not": q["must_not"]}},
+        "size": 0,
+        "track_total_hits": False,
+        "aggs": {"groups": {"terms": {"field": "dup_group", "size": len(groups)}, "aggs": {"members": {
+            "top_hits": {"size": DUPLICATES_SHOWN + 1, "sort": MEMBER_ORDER, "_source": MEMBER_SOURCE}}}}},
     }
 
 
@@ -238,12 +262,12 @@ class Hit(TypedDict):
     url: str | None
     score: float | None
     highlight: Highlight
-    group: Group | None  # None when the request did not collapse
+    group: Group | None  # None when the request did not collapse or did not ask for group members
 
 
 class SearchResult(TypedDict):
     total: int  # documents matched
-    groups: int | None  # near-duplicate groups among them (approximate), when collapsed
+    groups: int | None  # near-duplicate groups among them (approximate), when collapsed and asked for
     offset: int
     hits: list[Hit]
 
@@ -265,23 +289,43 @@ def search(es: Elasticsearch, alias: str, req: SearchRequest) -> SearchResult:
     """Run `req`: the hits, best first, each shaped by `hit`."""
     fields = index_word_fields(es, alias) if req.ranking is None or "index_words" in req.ranking else ()
     body = build_query(req, fields)
+    members = req.collapse and req.group_members
     with service_errors(f"searching {alias}"):
         try:
             resp = es.search(index=alias, **body)
+            buckets = _member_buckets(es, alias, body, resp["hits"]["hits"]) if members else {}
         except ApiError as e:
             if e.meta.status == 404:
-                return {"total": 0, "groups": 0 if req.collapse else None, "offset": req.offset, "hits": []}
+                return {"total": 0, "groups": 0 if req.collapse and req.count_groups else None,
+                        "offset": req.offset, "hits": []}
             raise
     groups = resp["aggregations"]["groups"]["value"] if "aggregations" in resp else None
     return {"total": resp["hits"]["total"]["value"], "groups": groups, "offset": req.offset,
-            "hits": [hit(h) for h in resp["hits"]["hits"]]}
+            "hits": [hit(h, buckets.get(group_of(h), {}) if members else None) for h in resp["hits"]["hits"]]}
 
 
-def hit(h: dict[str, Any]) -> Hit:
-    """One Elasticsearch hit of a `build_query` body as a front-end gets it."""
+def _member_buckets(es: Elasticsearch, alias: str, body: dict[str, Any], hits: list[dict[str, Any]]) \
+        -> dict[str, dict[str, Any]]:
+    """{group: its members_query bucket} for the groups of `hits`."""
+    groups = sorted({group_of(h) for h in hits})
+    if not groups:
+        return {}
+    resp = es.search(index=alias, **members_query(body, groups))
+    return {b["key"]: b for b in resp["aggregations"]["groups"]["buckets"]}
+
+
+def group_of(h: dict[str, Any]) -> str:
+    """The near-duplicate group of a hit: its collapse key, else its own dup_group or id."""
+    key = (h.get("fields") or {}).get("dup_group") or [h["_source"].get("dup_group") or h["_id"]]
+    return str(key[0])
+
+
+def hit(h: dict[str, Any], bucket: dict[str, Any] | None = None) -> Hit:
+    """One Elasticsearch hit of a `build_query` body as a front-end gets it; `bucket` is its group's bucket
+    of `members_query` (None: the request asked for no group; {}: the query found no other member)."""
     src, hl = h["_source"], h.get("highlight", {})
     page = src.get("page") or {}
-    inner = h.get("inner_hits", {}).get("duplicates", {}).get("hits")
+    inner = None if bucket is None else bucket.get("members", {}).get("hits", {})
 
     def heading(field: str) -> str | None:
         return _join_marks(hl[field][0]) if hl.get(field) else None
@@ -306,8 +350,8 @@ def hit(h: dict[str, Any]) -> Hit:
         "highlight": {"pretitle": heading("pretitle"), "title": heading("title"), "subtitle": heading("subtitle"),
                       "body": [_join_marks(f) for f in hl.get("body") or hl.get("zhs.body") or []]},
         "group": None if inner is None else {
-            "id": src.get("dup_group") or h["_id"],
-            "size": max(1, inner.get("total", {}).get("value", 1)),
+            "id": group_of(h),
+            "size": max(1, bucket.get("doc_count", 1) if bucket else 1),
             "others": [member(d) for d in inner.get("hits", []) if d["_id"] != h["_id"]][:DUPLICATES_SHOWN]},
     }
 
