@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 import uuid
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -90,6 +91,8 @@ def listed_queues() -> dict[str, int] | None:
     r = subprocess.run(["bash", str(REPO / "deploy" / "rabbitmq.sh"), "queues"], capture_output=True, text=True,
                        timeout=90)
     if r.returncode != 0:
+        warnings.warn(f"leftover test queues not swept: deploy/rabbitmq.sh queues failed: {r.stderr.strip()[-500:]}",
+                      stacklevel=2)
         return None
     return {name: int(consumers) for name, consumers in (line.split("\t") for line in r.stdout.splitlines() if line)}
 
