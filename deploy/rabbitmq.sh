@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Local RabbitMQ (Debian's rabbitmq-server), the Celery broker, on 127.0.0.1 only.
-# usage: deploy/rabbitmq.sh up|down|status|env
+# usage: deploy/rabbitmq.sh up|down|status|env|queues
 #
 # Its own node ($INGEST_RABBITMQ_NODE, default ingest@localhost) with its configuration, Erlang cookie, data
 # and logs under $INGEST_VAR/rabbitmq, so no system-wide instance is needed and none is touched. `up` does
@@ -82,5 +82,7 @@ case "${1:-}" in
   status) status ;;
   # The broker URL of this instance.
   env) echo "INGEST_BROKER_URL=amqp://guest:guest@127.0.0.1:$RMQ_PORT//" ;;
-  *) echo "usage: $0 up|down|status|env" >&2; exit 2 ;;
+  # The node's queues, one a line: name<TAB>consumers (AMQP cannot list queues; rabbitmqctl needs no plugin).
+  queues) rmq_env timeout 60 "$RMQ_BIN/rabbitmqctl" -q -n "$RMQ_NODE" list_queues --no-table-headers name consumers ;;
+  *) echo "usage: $0 up|down|status|env|queues" >&2; exit 2 ;;
 esac

@@ -16,8 +16,10 @@ from ingest.errors import ConfigError, InputError, ServiceError
 if TYPE_CHECKING:
     from ingest.config import Settings
 
+# Plain help and usage errors (rich_markup_mode=None, which sub-apps inherit): typer's rich formatting imports
+# rich's markdown, panels and tracebacks, which doubled the time of `ingest --help`.
 app = typer.Typer(help="Ingest Chinese newspaper editions into Elasticsearch, and search them.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None)
 
 
 class _Console:
@@ -42,6 +44,13 @@ class _Console:
 
 out = _Console(stderr=False)
 err = _Console(stderr=True)
+
+
+def escape(text: str) -> str:
+    """`text` with its rich markup escaped, for `out.print` (rich imported on first use, as the consoles are)."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
 
 EXIT_INPUT, EXIT_CONFIG, EXIT_SERVICE = 1, 2, 3
 

@@ -6,28 +6,33 @@ import html
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import redis
 import typer
-from celery import signature
-from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from ingest import deadletter, ledger, live_reindex, reindex_mirror
-from ingest.cli.app import EXIT_INPUT, EXIT_SERVICE, command, err, operator_errors, out, parse_date, print_json
-from ingest.config import Settings, mask_url, settings
+from ingest.cli.app import (
+    EXIT_INPUT,
+    EXIT_SERVICE,
+    command,
+    err,
+    escape,
+    operator_errors,
+    out,
+    parse_date,
+    print_json,
+    settings,
+)
 from ingest.errors import InputError, ServiceError
-from ingest.index import client, count, index_meta, last_editions, service_errors
-from ingest.papers import get_paper
-from ingest.parse import ParseHints, parse_file, read_input
-from ingest.pipeline import make_hints, redis_client, require_articles
-from ingest.queue import archive_flow, broker_connection, enqueue, file_flow, make_celery, producer
-from ingest.search import HIGHLIGHT_TAGS, SearchRequest, printed_page
-from ingest.search import search as run_search
-from ingest.sources.mail.mailbox import mail_status
-from ingest.workers import BrokerReport, broker_report
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from ingest.config import Settings
+    from ingest.parse import ParseHints
+    from ingest.workers import BrokerReport
+
+# Each command imports the library modules it uses (Elasticsearch, Celery, Redis, the parsers, rich's widgets):
+# importing them all here cost every command, `ingest --help` too, most of its start-up.
 
 PaperOpt = Annotated[str | None, typer.Option("--paper", help="Paper id (see `ingest papers`).")]
 DateOpt = Annotated[str | None, typer.Option("--date", help="Edition date YYYY-MM-DD, when the input lacks it.")]
@@ -35,6 +40,8 @@ PageOpt = Annotated[int | None, typer.Option("--page", help="Page number, when t
 
 
 def _progress() -> Progress:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                     console=err.console, transient=True)
 
@@ -56,6 +63,11 @@ def add(paths: Annotated[list[Path], typer.Argument(help="Edition files or folde
         wait: Annotated[bool, typer.Option("--wait", help="Block until every article is searchable.")] = False,
         timeout: Annotated[float, typer.Option(help="Seconds --wait waits for each file.")] = 600) -> None:
     """Queue edition files for ingestion. Every file is checked first; if any is unusable nothing is queued."""
+    from ingest.papers import get_paper
+    from ingest.parse import ParseHints, parse_file
+    from ingest.pipeline import make_hints, require_articles
+    from ingest.queue import enqueue, file_flow, producer
+
     with operator_errors():
         the_paper = get_paper(paper)
         day = parse_date(date)
@@ -116,6 +128,9 @@ def parse(path: Path, paper: PaperOpt = None, date: DateOpt = None, page: PageOp
           explain: Annotated[bool, typer.Option("--explain", help="Show every block, its class and why.")] = False
           ) -> None:
     """Parse one input offline (no services) and print the edition."""
+    from ingest.papers import get_paper
+    from ingest.parse import ParseHints, parse_file
+
     with operator_errors():
         # A saved page's relative links resolve against where it is saved.
         hints = ParseHints(name=str(path), paper=get_paper(paper) if paper else None, date=parse_date(date),
@@ -139,7 +154,9 @@ def parse(path: Path, paper: PaperOpt = None, date: DateOpt = None, page: PageOp
 
 
 def _explain(path: Path, hints: ParseHints) -> None:
-    from ingest.parse import page_text
+    from rich.table import Table
+
+    from ingest.parse import page_text, read_input
 
     explain_fn = getattr(page_text, "explain", None)
     if explain_fn is None:
@@ -169,6 +186,10 @@ def search(query: str, paper: PaperOpt = None,
                "--json", help="Print {total, groups, offset, hits} as JSON, the hits as the HTTP API gives them."
            )] = False) -> None:
     """Search the indexed articles. Each term must occur as written; titles count more than bodies."""
+    from ingest.index import client
+    from ingest.search import SearchRequest, printed_page
+    from ingest.search import search as run_search
+
     with operator_errors():
         s = settings()
         req = SearchRequest(query=query, paper=paper, since=parse_date(since), until=parse_date(until),
@@ -203,6 +224,8 @@ def search(query: str, paper: PaperOpt = None,
 
 def _mark(marked: str) -> str:
     """A search highlight (<em>…</em> around HTML-escaped text) as terminal text with emphasis."""
+    from ingest.search import HIGHLIGHT_TAGS
+
     o, c = HIGHLIGHT_TAGS
     parts = []
     for i, piece in enumerate(marked.replace(c, o).split(o)):
@@ -214,6 +237,8 @@ def _mark(marked: str) -> str:
 def _searchable() -> None:
     """Make what the workers wrote searchable now: they never force a refresh (it cost most of the index
     step), so the one caller that must see its articles at once asks for it, once."""
+    from ingest.index import client, service_errors
+
     s = settings()
     with service_errors(f"refreshing {s.index}"):
         client(s).indices.refresh(index=s.index, ignore_unavailable=True, allow_no_indices=True)
@@ -223,6 +248,13 @@ def _searchable() -> None:
 def status(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Services reachable, the workers consuming the queue, queue depth, documents indexed, last edition of
     each paper, failures. Exits 3 when a service is down or no worker consumes the queue."""
+    from ingest import ledger
+    from ingest.config import mask_url
+    from ingest.index import client, count, index_meta, last_editions, service_errors
+    from ingest.queue import make_celery
+    from ingest.sources.mail.mailbox import mail_status
+    from ingest.workers import broker_report
+
     s = settings()
     report: dict[str, Any] = {"elasticsearch": mask_url(s.es_url), "index": s.index, "queue": s.queue}
     broker = broker_report(make_celery(s), s)
@@ -289,6 +321,11 @@ def _print_status(report: dict[str, Any], broker: BrokerReport, s: Settings) -> 
 
 
 def _reindex_status(s: Settings) -> dict[str, Any] | None:
+    import redis
+
+    from ingest import reindex_mirror
+    from ingest.pipeline import redis_client
+
     try:
         return reindex_mirror.status(reindex_mirror.Board(redis_client(s), s.redis_prefix, s.index))
     except (ServiceError, redis.RedisError) as e:  # status reports outages instead of failing on them
@@ -298,6 +335,8 @@ def _reindex_status(s: Settings) -> dict[str, Any] | None:
 @command
 def config(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Print the effective settings (environment over defaults), secrets masked."""
+    from rich.table import Table
+
     with operator_errors():
         shown = settings().effective()
         if as_json:
@@ -333,6 +372,12 @@ def failures(limit: Annotated[int, typer.Option(help="How many.")] = 50, paper: 
              as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """List failed inputs with the reason: the ledger's failed steps, then the broker's dead letters
     (messages no worker could complete, ids dl-…); `ingest replay ID` re-runs one."""
+    from rich.table import Table
+
+    from ingest import deadletter, ledger
+    from ingest.index import client
+    from ingest.queue import broker_connection, make_celery
+
     with operator_errors():
         s = settings()
         rows = ledger.entries(client(s), s.ledger_index, status="failed", paper=paper, limit=limit)
@@ -358,6 +403,12 @@ def replay(entry_ids: Annotated[list[str] | None, typer.Argument(
            wait: Annotated[bool, typer.Option("--wait")] = False) -> None:
     """Run failed inputs again: from the archived bytes when there are any, else the step that failed; a
     dead letter goes back to the queue as it was."""
+    from celery import signature
+
+    from ingest import deadletter, ledger
+    from ingest.index import client
+    from ingest.queue import archive_flow, broker_connection, enqueue, file_flow, producer
+
     with operator_errors():
         s = settings()
         es = client(s)
@@ -404,6 +455,10 @@ def reindex(delete_old: Annotated[bool, typer.Option("--delete-old", help="Delet
                                        "change) instead of copying it.")] = False) -> None:
     """Build a new index from the current template and analysis while workers keep writing, then switch the
     alias. Resumes an interrupted reindex (run it again after a crash)."""
+    from ingest import live_reindex
+    from ingest.index import client
+    from ingest.pipeline import redis_client
+
     with operator_errors():
         s = settings()
         r = redis_client(s)

@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
 import uuid
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import redis
+from amqp.exceptions import NotFound
 from elasticsearch import Elasticsearch
 from kombu import Connection
 
@@ -28,6 +32,14 @@ ES_URL = os.environ.get("INGEST_ES_URL", "http://127.0.0.1:9200")
 REDIS_BASE = os.environ.get("INGEST_TEST_REDIS", "redis://127.0.0.1:6379")
 BROKER_URL = os.environ.get("INGEST_TEST_BROKER", DEFAULT_BROKER_URL)
 _queues_used: set[str] = set()  # work queues the tests' workers consumed: deleted with their module
+# A test queue's name holds the pid of the test session that made it (queue_name): a later session tells the
+# leftovers of a killed one from the queues of a session still running beside it.
+TEST_QUEUE = re.compile(r"^test-[a-z]+-pid(?P<pid>\d+)-")
+
+
+def queue_name(kind: str, run: str) -> str:
+    """The name of a test work queue (its dead-letter queue and exchanges are named after it)."""
+    return f"test-{kind}-pid{os.getpid()}-{run}"
 
 
 def _check_services() -> None:
@@ -58,9 +70,79 @@ def delete_queues(broker_url: str, names: set[str]) -> None:
                     channel.exchange_delete(ex)
 
 
+def _session_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def listed_queues() -> dict[str, int] | None:
+    """Every queue of the local RabbitMQ node and its consumer count (deploy/rabbitmq.sh queues), or None
+    when the tests' broker is not that node or rabbitmqctl cannot reach it."""
+    url = urlsplit(BROKER_URL)
+    local = (url.hostname in ("127.0.0.1", "localhost")
+             and (url.port or 5672) == int(os.environ.get("INGEST_RABBITMQ_PORT", "5672")))
+    if not (is_amqp(BROKER_URL) and local):
+        return None
+    r = subprocess.run(["bash", str(REPO / "deploy" / "rabbitmq.sh"), "queues"], capture_output=True, text=True,
+                       timeout=90)
+    if r.returncode != 0:
+        warnings.warn(f"leftover test queues not swept: deploy/rabbitmq.sh queues failed: {r.stderr.strip()[-500:]}",
+                      stacklevel=2)
+        return None
+    return {name: int(consumers) for name, consumers in (line.split("\t") for line in r.stdout.splitlines() if line)}
+
+
+def sweep_leftover_queues(broker_url: str, queues: dict[str, int]) -> list[str]:
+    """Delete the test queues (each work queue with its dead-letter queue and exchanges) of test sessions that
+    are gone, from `queues` (name → consumers): a run killed midway leaves its quorum queues behind, and many
+    of them make a RabbitMQ restart slow. A queue a consumer still reads (a worker that outlived its session)
+    stays with its dead-letter queue, as does every queue not named by queue_name. Returns the queues deleted."""
+    sessions = {name.removesuffix(".dead"): int(m["pid"]) for name in queues if (m := TEST_QUEUE.match(name))}
+    deleted = []
+    with Connection(broker_url) as conn:
+        for work, pid in sorted(sessions.items()):
+            mine = [q for q in (work, dead_letter_names(work)[1]) if q in queues]
+            if _session_alive(pid) or any(queues[q] for q in mine) or _consumed(conn, mine):
+                continue
+            with conn.channel() as channel:
+                for q in mine:
+                    channel.queue_delete(q)
+                for exchange in (work, dead_letter_names(work)[0]):
+                    channel.exchange_delete(exchange)
+            deleted += mine
+    return deleted
+
+
+def _consumed(conn: Connection, names: list[str]) -> bool:
+    """Whether any of the queues has a consumer now (counted again just before deleting: quorum queues refuse
+    queue.delete's if-unused flag)."""
+    for name in names:
+        channel = conn.channel()
+        try:
+            if channel.queue_declare(queue=name, passive=True)[2]:
+                return True
+        except NotFound:  # deleted meanwhile
+            pass
+        finally:
+            try:
+                channel.close()
+            except Exception:  # noqa: BLE001 (a channel the broker closed on NOT_FOUND is already gone)
+                pass
+    return False
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _delete_leftover_queues() -> Iterator[None]:
-    """Queues of modules that built their own environment go at the end of the session."""
+    """Test queues of earlier sessions that were killed go at the start; queues of modules that built their
+    own environment go at the end of the session."""
+    queues = listed_queues()
+    if queues is not None:
+        sweep_leftover_queues(BROKER_URL, queues)
     yield
     if _queues_used:
         delete_queues(BROKER_URL, set(_queues_used))
@@ -81,7 +163,7 @@ def service_env(tmp_path_factory) -> Iterator[dict[str, str]]:
         "INGEST_INDEX": f"test-articles-{run}",
         "INGEST_LEDGER_INDEX": f"test-ledger-{run}",
         # A queue of its own: test sessions running side by side never take each other's tasks.
-        "INGEST_QUEUE": f"test-ingest-{run}",
+        "INGEST_QUEUE": queue_name("ingest", run),
         "INGEST_VAR": str(var),
         "INGEST_ARCHIVE_DIR": str(var / "archive"),
         "INGEST_INBOX_DIR": str(var / "inbox"),

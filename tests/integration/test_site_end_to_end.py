@@ -20,7 +20,7 @@ from elasticsearch import Elasticsearch
 
 from tests.conftest import REPO
 from tests.fixture_site import FixtureSite
-from tests.integration.conftest import run_cli, start_worker, stop_worker
+from tests.integration.conftest import queue_name, run_cli, start_worker, stop_worker
 
 pytestmark = pytest.mark.integration
 
@@ -86,7 +86,7 @@ def env(service_env, site, tmp_path_factory):
     # Own queue, index, ledger and Redis key prefix: no other test's worker takes these tasks.
     e = service_env | {
         "INGEST_PAPERS_DIR": str(papers),
-        "INGEST_QUEUE": f"test-site-{run}",
+        "INGEST_QUEUE": queue_name("site", run),
         "INGEST_REDIS_PREFIX": f"test-site-{run}",
         "INGEST_INDEX": service_env["INGEST_INDEX"] + "-site",
         "INGEST_LEDGER_INDEX": service_env["INGEST_LEDGER_INDEX"] + "-site",
