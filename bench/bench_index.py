@@ -274,6 +274,7 @@ def main() -> None:
     ap.add_argument("--reprints", type=float, default=0.2,
                     help="share of editions reprinting an earlier one (near-duplicates); 1 makes every edition a "
                          "near-duplicate of the first, the grouping's worst case")
+    ap.add_argument("--refresh-interval", help="the indices' refresh_interval instead of the template's (both runs)")
     args = ap.parse_args()
     run = f"bench-{uuid.uuid4().hex[:8]}"
     s = settings().model_copy(update={"index": run, "ledger_index": f"{run}-ledger", "queue": f"{run}-queue"})
@@ -282,6 +283,8 @@ def main() -> None:
     texts = Texts(SAMPLE.read_bytes(), args.reprints)
     try:
         ensure_index(es, run)
+        if args.refresh_interval:
+            es.indices.put_settings(index=run, settings={"refresh_interval": args.refresh_interval})
         split = step_split(s.model_copy(update={"index": f"{run}-steps", "ledger_index": f"{run}-steps-ledger"}),
                            texts, archive, args.steps)
         cpu = CpuSplit()
@@ -294,6 +297,8 @@ def main() -> None:
                 if h["_id"] in kept]
         raw = f"{run}-raw"
         ensure_index(es, raw)
+        if args.refresh_interval:
+            es.indices.put_settings(index=raw, settings={"refresh_interval": args.refresh_interval})
         t0 = time.perf_counter()
         helpers.bulk(es, ({"_index": raw, "_id": i, "_source": d} for i, d in docs), chunk_size=500)
         es.indices.refresh(index=raw)

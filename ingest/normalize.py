@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from ingest.model import Article, Author, Edition
@@ -55,6 +55,7 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text) if text else text
 
 
+@lru_cache(maxsize=256)  # an article's title and body are keyed for its content hash twice and folded once
 def comparison_key(text: str) -> str:
     """The text reduced to what makes two copies the same article: NFKC, simplified, lower case,
     no punctuation, symbols or white space. Used for content hashes, never displayed."""

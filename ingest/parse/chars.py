@@ -26,8 +26,8 @@ _WIDE_TO_NARROW.update({cp: cp - 0xFEE0 for cp in range(0xFF41, 0xFF5B)})  # ａ
 _WIDE_TO_NARROW.update({ord("％"): "%", ord("＠"): "@", ord("\u3000"): " ", ord("\u00a0"): " "})
 
 # The passes of a page-text parse ask the same forms of the same lines and blocks again and again (3 to 6
-# times each on a real page): the pure string forms below are memoized, per process, within a bound.
-_memo = lru_cache(maxsize=4096)
+# times each on a real page): the pure string forms below are memoized per process, a few pages' worth.
+_memo = lru_cache(maxsize=1024)
 
 _SPACE_NEAR_CJK = re.compile(f"(?<=[{CJK}{CJK_PUNCT}])[ \t]+|[ \t]+(?=[{CJK}{CJK_PUNCT}])")
 _WIDE_DOT_IN_NUMBER = re.compile(r"(?<=\d)．(?=\d)")
