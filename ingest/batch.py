@@ -1,9 +1,9 @@
 """Writing one batch of documents (an edition's articles) with every check of the index step, in a fixed
 number of round trips whatever the batch holds:
 
-1. one msearch: the near-duplicate candidates of all its articles in one search (a second msearch, one
-   search per article, only when a widely reprinted story overflows it), each article's older versions,
-   and the documents the source contributed before (to retire those its new parse no longer has);
+1. one msearch of three searches: the near-duplicate candidates of all its articles, all their older
+   versions, and the documents the source contributed before (to retire those its new parse no longer has);
+   a second msearch, one search per article, only when the first overflows (a story reprinted everywhere);
 2. the recent writes of the same keys (ingest.recent: what those searches cannot see yet), one Redis round
    trip for the ids and one for their near-duplicate facts; an mget only for the rare recent document that
    a version or stale-source check must delete;
@@ -115,26 +115,30 @@ def _recent_candidates(doc: dict[str, Any], ranked: list[str], facts: dict[str, 
     return out
 
 
+def _split(es: Elasticsearch, alias: str, docs: list[Doc], hits: list[dict[str, Any]],
+           split: Callable[[list[Doc], list[dict[str, Any]]], dict[str, list[dict[str, Any]]] | None],
+           single: Callable[[str, dict[str, Any]], dict[str, Any]], what: str) -> dict[str, list[dict[str, Any]]]:
+    """The hits of a batch's one search, by document; a search that overflowed (a story reprinted
+    everywhere, a key with many versions) is run again, one search per document."""
+    mine = split(docs, hits)
+    if mine is None:
+        mine = dict(zip((i for i, _ in docs), msearch(es, alias, [single(i, d) for i, d in docs], what), strict=True))
+    return mine
+
+
 def _lookup(es: Elasticsearch, recent: RecentWrites, alias: str, docs: list[Doc], source: Source, paper: str) \
         -> _Lookups:
     banded = [(i, d) for i, d in docs if d.get("dup_bands")]
     keyed = [(i, d) for i, d in docs if d.get("source_key")]
-    # One search each for all candidates and all older versions, split by document here; a search that
-    # overflows (a story reprinted everywhere, a key with many versions) is run again per document.
-    searches = [(banded, batch_candidate_search, split_candidates, candidate_search, "near-duplicate candidates"),
-                (keyed, batch_versions_search, split_versions, older_versions_search, "older versions")]
-    wanted = [x for x in searches if x[0]]
-    found = msearch(es, alias, [batch(group) for group, batch, *_ in wanted] + [source_documents_search(source, paper)],
+    # One search each for all candidates and all older versions, split by document here.
+    bodies = ([batch_candidate_search(banded)] if banded else []) + ([batch_versions_search(keyed)] if keyed else [])
+    found = msearch(es, alias, [*bodies, source_documents_search(source, paper)],
                     "near-duplicates, older versions and earlier documents of the source")
-    by_doc: list[dict[str, list[dict[str, Any]]]] = []
-    for (group, _, split, single, what), got in zip(wanted, found, strict=False):
-        mine = split(group, got)
-        if mine is None:
-            mine = dict(zip((i for i, _ in group), msearch(es, alias, [single(i, d) for i, d in group], what),
-                            strict=True))
-        by_doc.append(mine)
-    hits = by_doc[0] if banded else {}
-    versions = by_doc[-1] if keyed else {}
+    got = iter(found)
+    hits = _split(es, alias, banded, next(got), split_candidates, candidate_search,
+                  "near-duplicate candidates") if banded else {}
+    versions = _split(es, alias, keyed, next(got), split_versions, older_versions_search,
+                      "older versions") if keyed else {}
     stale = found[-1]
 
     groups = ([_band_group(i, d) for i, d in banded]

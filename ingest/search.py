@@ -98,7 +98,6 @@ def _term_clause(term: str) -> dict[str, Any]:
     return {"bool": {"should": should, "minimum_should_match": 1}}
 
 
-
 def default_ranking(index_word_fields: Sequence[str]) -> frozenset[str]:
     """The ranking signals of a request that names none, on an index with these word sub-fields: the words
     where there are any, else the character bigrams (on an index with both, bigrams added nothing to the
