@@ -2,6 +2,7 @@
 same template, in one run.
 
     .venv/bin/python bench/bench_index.py [--editions 720] [--concurrency 2] [--steps 40] [--reprints 0.2]
+                                          [--warmup 150] [--refresh-interval 1s]
 
 Each edition is the sample page under another date with its text replaced (Texts: the layout and the
 parser's cue words kept, the other characters permuted), so every edition is new bytes and new documents,
@@ -10,9 +11,16 @@ paper's archive, without every article matching every other (--reprints 1 is tha
 pipeline figure is end to end: the edition's bytes archived, its flow queued (parse → index: normalize,
 exact dedup, near-duplicate groups, exact-duplicate merge, versions and the ledger on) and every result waited
 for, through worker processes started here on a queue of their own. The raw figure bulk-indexes the very
-documents the pipeline stored into a fresh index of the same template (chunks of 500, one client). The
-per-step split runs the worker's step functions in-process on `--steps` editions; the RSS of each worker
-process is read at the end (run with --editions 2000 for the memory figure).
+documents the pipeline stored into a fresh index of the same template (chunks of 500, one client), and once
+more an edition's worth per request, the size the pipeline writes in. Before the timed run --warmup editions
+go through the workers: a freshly started Elasticsearch spends tens of CPU seconds in its JIT compiler, which
+would otherwise be counted against the pipeline (the CPU split prints what the compiler still took).
+
+The CPU split prints each party's CPU per document, and the ceiling the machine sets: all processes share
+its cores, so the pipeline cannot exceed the cores divided by the least CPU a document needs (its
+edition-sized write in Elasticsearch plus the workers' parse and fingerprint). The per-step split runs the
+worker's step functions in-process on `--steps` editions; the RSS of each worker process is read at the end
+(run with --editions 2000 for the memory figure).
 """
 
 from __future__ import annotations
@@ -171,9 +179,26 @@ SERVICES = {"elasticsearch": "org.elasticsearch.bootstrap.Elasticsearch", "rabbi
 def cpu_s(pid: int) -> float:
     """User + system CPU seconds of process `pid` so far (0 when it is gone)."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return cpu_s_of(Path(f"/proc/{pid}/stat"))
     except OSError:
         return 0.0
+
+
+def jit_cpu_s(pid: int) -> float:
+    """CPU seconds of the JVM's JIT compiler threads in process `pid` (a fresh Elasticsearch spends tens of
+    seconds compiling its hot paths: a run before that is over measures the compiler, not the indexing)."""
+    total = 0.0
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            if "CompilerThre" in (task / "comm").read_text():
+                total += cpu_s_of(task / "stat")
+        except OSError:
+            continue
+    return total
+
+
+def cpu_s_of(stat: Path) -> float:
+    fields = stat.read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
@@ -192,6 +217,9 @@ def service_pids() -> dict[str, list[int]]:
     return out
 
 
+JIT = "of which Elasticsearch's JIT compiler"
+
+
 class CpuSplit:
     """CPU seconds each party spent between start() and stop(): the services, the worker processes, this
     process (publishing and waiting for results) and the machine as a whole, so that a figure can be told
@@ -205,7 +233,8 @@ class CpuSplit:
     def _read(self) -> dict[str, float]:
         out = {name: sum(cpu_s(p) for p in pids) for name, pids in self._pids.items()}
         busy, idle = machine_cpu_s()
-        return out | {"bench client": cpu_s(os.getpid()), "machine busy": busy, "machine idle": idle}
+        return out | {"bench client": cpu_s(os.getpid()), "machine busy": busy, "machine idle": idle,
+                      JIT: sum(jit_cpu_s(p) for p in self._pids.get("elasticsearch", []))}
 
     def start(self, workers: list[int]) -> None:
         self._pids = service_pids() | {"workers": workers}
@@ -214,7 +243,7 @@ class CpuSplit:
     def stop(self) -> None:
         t1 = self._read()
         self.spent = {k: t1[k] - self._t0[k] for k in t1}
-        known = sum(v for k, v in self.spent.items() if not k.startswith("machine"))
+        known = sum(v for k, v in self.spent.items() if not k.startswith("machine") and k != JIT)
         self.spent["other"] = max(0.0, self.spent["machine busy"] - known)
 
 
@@ -231,8 +260,8 @@ def index_work(es: Any, index: str) -> dict[str, float]:
             "index s": round(p["indexing"]["index_time_in_millis"] / 1000, 1)}
 
 
-def through_celery(s: Settings, texts: Texts, archive: Archive, editions: int, concurrency: int, cpu: CpuSplit) \
-        -> tuple[list[str], float, list[float]]:
+def through_celery(s: Settings, texts: Texts, archive: Archive, editions: int, concurrency: int, cpu: CpuSplit,
+                   warmup: int) -> tuple[list[str], float, list[float]]:
     """(ids written, seconds from the first queued edition to the last result, RSS MB of each worker process)."""
     env = os.environ | {"INGEST_INDEX": s.index, "INGEST_LEDGER_INDEX": s.ledger_index, "INGEST_QUEUE": s.queue,
                         "INGEST_ARCHIVE_DIR": str(archive.root), "PYTHONPATH": str(REPO)}
@@ -249,8 +278,9 @@ def through_celery(s: Settings, texts: Texts, archive: Archive, editions: int, c
         return [r.get(timeout=600) for r in results]
 
     try:
-        # Workers are long-lived: start-up, imports and first connections are paid before the timed run.
-        run([SAMPLE_DAY - timedelta(days=800 + k) for k in range(2 * concurrency)], "warm")
+        # Workers and Elasticsearch are long-lived: start-up, imports, first connections and the server's JIT
+        # compilation are paid before the timed run.
+        run([SAMPLE_DAY - timedelta(days=4000 + k) for k in range(max(warmup, 2 * concurrency))], "warm")
         cpu.start([proc.pid, *children(proc.pid)])
         t0 = time.perf_counter()
         out = run([SAMPLE_DAY + timedelta(days=k) for k in range(editions)], "")
@@ -266,6 +296,20 @@ def through_celery(s: Settings, texts: Texts, archive: Archive, editions: int, c
     return [i for r in out for i in r["ids"]], elapsed, rss
 
 
+def raw_bulk(es: Any, index: str, docs: list[tuple[str, dict[str, Any]]], chunk: int,
+             refresh_interval: str | None) -> tuple[float, float, dict[str, float]]:
+    """Bulk-index `docs` into a fresh index of the template, `chunk` per request, one client: (seconds,
+    Elasticsearch CPU seconds, index work)."""
+    ensure_index(es, index)
+    if refresh_interval:
+        es.indices.put_settings(index=index, settings={"refresh_interval": refresh_interval})
+    pids = service_pids()["elasticsearch"]
+    c0, t0 = sum(cpu_s(p) for p in pids), time.perf_counter()
+    helpers.bulk(es, ({"_index": index, "_id": i, "_source": d} for i, d in docs), chunk_size=chunk)
+    es.indices.refresh(index=index)
+    return time.perf_counter() - t0, sum(cpu_s(p) for p in pids) - c0, index_work(es, index)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--editions", type=int, default=720, help="editions through Celery (7 articles each)")
@@ -274,6 +318,8 @@ def main() -> None:
     ap.add_argument("--reprints", type=float, default=0.2,
                     help="share of editions reprinting an earlier one (near-duplicates); 1 makes every edition a "
                          "near-duplicate of the first, the grouping's worst case")
+    ap.add_argument("--warmup", type=int, default=150,
+                    help="editions through the workers before the timed run (warms Elasticsearch's JIT as well)")
     ap.add_argument("--refresh-interval", help="the indices' refresh_interval instead of the template's (both runs)")
     args = ap.parse_args()
     run = f"bench-{uuid.uuid4().hex[:8]}"
@@ -288,22 +334,17 @@ def main() -> None:
         split = step_split(s.model_copy(update={"index": f"{run}-steps", "ledger_index": f"{run}-steps-ledger"}),
                            texts, archive, args.steps)
         cpu = CpuSplit()
-        written, pipeline_s, rss = through_celery(s, texts, archive, args.editions, args.concurrency, cpu)
+        written, pipeline_s, rss = through_celery(s, texts, archive, args.editions, args.concurrency, cpu,
+                                                  args.warmup)
 
         work = index_work(es, run)
         es.indices.refresh(index=run)
         kept = set(written)
         docs = [(h["_id"], h["_source"]) for h in helpers.scan(es, index=run, query={"query": {"match_all": {}}})
                 if h["_id"] in kept]
-        raw = f"{run}-raw"
-        ensure_index(es, raw)
-        if args.refresh_interval:
-            es.indices.put_settings(index=raw, settings={"refresh_interval": args.refresh_interval})
-        t0 = time.perf_counter()
-        helpers.bulk(es, ({"_index": raw, "_id": i, "_source": d} for i, d in docs), chunk_size=500)
-        es.indices.refresh(index=raw)
-        raw_s = time.perf_counter() - t0
-        raw_work = index_work(es, raw)
+        per_edition = max(1, round(len(written) / args.editions))
+        raw_s, raw_cpu, raw_work = raw_bulk(es, f"{run}-raw", docs, 500, args.refresh_interval)
+        small_s, small_cpu, _ = raw_bulk(es, f"{run}-raw-small", docs, per_edition, args.refresh_interval)
     finally:
         es.indices.delete(index=f"{run}*", allow_no_indices=True)
     n = len(written)
@@ -312,7 +353,20 @@ def main() -> None:
     print(f"raw _bulk:      {len(docs) / raw_s:8.1f} docs/s ({raw_s:.2f} s)")
     print(f"pipeline:       {n / pipeline_s:8.1f} docs/s ({pipeline_s:.2f} s, {args.concurrency} Celery worker "
           "processes, end to end)")
+    print(f"raw _bulk, {per_edition} per request (an edition's size): {len(docs) / small_s:8.1f} docs/s "
+          f"({small_s:.2f} s)")
     print(f"pipeline / raw: {(n / pipeline_s) / (len(docs) / raw_s):.3f}")
+    # What bounds the ratio on this machine: every process shares its cores, so the pipeline can go no
+    # faster than the cores divided by the CPU a document needs at the least — its own edition-sized write
+    # in Elasticsearch plus the workers' parse and fingerprint.
+    floor_ms = small_cpu / len(docs) * 1000 + (split["parse"] + split["fingerprint"]) / per_edition
+    ceiling = (os.cpu_count() or 1) / floor_ms * 1000
+    print("CPU ms per document: pipeline " + ", ".join(
+        f"{k} {v / n * 1000:.2f}" for k, v in cpu.spent.items() if not k.startswith("machine") and v)
+        + f"; raw _bulk Elasticsearch {raw_cpu / len(docs) * 1000:.2f} (500 per request), "
+        f"{small_cpu / len(docs) * 1000:.2f} ({per_edition} per request)")
+    print(f"ceiling on {os.cpu_count()} shared cores (edition-sized write + parse + fingerprint, "
+          f"{floor_ms:.2f} ms CPU per document): {ceiling:.0f} docs/s, {ceiling / (len(docs) / raw_s):.2f} of raw")
     print("per edition in-process (ms): " + ", ".join(f"{k} {v:.1f}" for k, v in split.items())
           + f"; total {sum(split.values()):.1f}")
     print(f"CPU seconds during the pipeline run ({pipeline_s:.1f} s wall, {os.cpu_count()} cores): "

@@ -16,7 +16,7 @@ import redis
 from elasticsearch import ApiError, Elasticsearch
 
 from ingest.errors import ServiceError
-from ingest.index import service_errors, write_documents
+from ingest.index import msearch, service_errors, write_documents
 from ingest.stories import PART_ROLE, STORY_ROLE, Part, assemble, story_document, story_field
 
 Doc = tuple[str, dict[str, Any]]
@@ -64,10 +64,12 @@ def link_stories(es: Elasticsearch, r: redis.Redis, prefix: str, alias: str, doc
         key = f"{prefix}:story-parts:{paper}:{day}"
         try:
             with r.lock(f"{key}:lock", timeout=_LOCK_TIMEOUT_S, blocking_timeout=_LOCK_TIMEOUT_S):
-                r.sadd(key, *ids)
-                r.expire(key, _PARTS_TTL_S)
-                known = {m.decode() if isinstance(m, bytes) else str(m) for m in r.smembers(key)}
-                written += _link_edition(es, alias, paper, day, known | _stored_parts(es, alias, paper, day))
+                # One round trip: the lock already orders the edition's writers.
+                members = r.pipeline(transaction=False).sadd(key, *ids).expire(key, _PARTS_TTL_S).smembers(key) \
+                    .execute()[-1]
+                known = {m.decode() if isinstance(m, bytes) else str(m) for m in members}
+                stored, stories = _edition_lookups(es, alias, paper, day)
+                written += _link_edition(es, alias, paper, day, known | stored, stories)
         except redis.RedisError as e:
             raise ServiceError(f"Redis unreachable while linking the stories of {paper} {day}: {e}") from e
     return written
@@ -77,14 +79,18 @@ def _edition_query(paper: str, day: str, *more: dict[str, Any]) -> dict[str, Any
     return {"bool": {"filter": [{"term": {"paper": paper}}, {"term": {"date": day}}, *more]}}
 
 
-def _stored_parts(es: Elasticsearch, alias: str, paper: str, day: str) -> set[str]:
+def _edition_lookups(es: Elasticsearch, alias: str, paper: str, day: str) -> tuple[set[str], set[str]]:
+    """The ids of the edition's stored parts (those indexed before the Redis set expired) and of its stored
+    story documents (to drop those its parts no longer make), in one round trip."""
     jumps = {"bool": {"should": [{"exists": {"field": "continues_on"}}, {"exists": {"field": "continued_from"}}]}}
-    with service_errors(f"looking up the jumping articles of {paper} {day}"):
-        hits = es.search(index=alias, query=_edition_query(paper, day, jumps), size=_MAX_PARTS, source=False)
-    return {h["_id"] for h in hits["hits"]["hits"]}
+    bodies = [{"query": _edition_query(paper, day, q), "size": _MAX_PARTS, "_source": False}
+              for q in (jumps, {"term": {"story.role": STORY_ROLE}})]
+    parts, stories = msearch(es, alias, bodies, f"the jumping articles and stories of {paper} {day}")
+    return {h["_id"] for h in parts}, {h["_id"] for h in stories}
 
 
-def _link_edition(es: Elasticsearch, alias: str, paper: str, day: str, ids: set[str]) -> list[str]:
+def _link_edition(es: Elasticsearch, alias: str, paper: str, day: str, ids: set[str], stored_stories: set[str]) \
+        -> list[str]:
     with service_errors(f"linking the stories of {paper} {day}"):
         found = {d["_id"]: d["_source"] for d in es.mget(index=alias, ids=sorted(ids))["docs"] if d.get("found")}
         chains = assemble([Part.from_document(i, d) for i, d in found.items() if is_part(d)])
@@ -102,19 +108,16 @@ def _link_edition(es: Elasticsearch, alias: str, paper: str, day: str, ids: set[
         if stories:
             result = write_documents(es, alias, stories, refresh=False)
             written += result.created + result.updated
-        written += _drop_stale_stories(es, alias, paper, day, {sid for sid, _ in stories})
+        written += _drop_stale_stories(es, alias, stored_stories - {sid for sid, _ in stories})
     return written
 
 
-def _drop_stale_stories(es: Elasticsearch, alias: str, paper: str, day: str, current: set[str]) -> list[str]:
-    """Story documents of the edition its parts no longer make (a part re-parsed into another text)."""
-    hits = es.search(index=alias, query=_edition_query(paper, day, {"term": {"story.role": STORY_ROLE}}),
-                     size=_MAX_PARTS, source=False)["hits"]["hits"]
-    stale = [h["_id"] for h in hits if h["_id"] not in current]
-    for doc_id in stale:
+def _drop_stale_stories(es: Elasticsearch, alias: str, stale: set[str]) -> list[str]:
+    """Delete story documents of the edition its parts no longer make (a part re-parsed into another text)."""
+    for doc_id in sorted(stale):
         try:
             es.delete(index=alias, id=doc_id)
         except ApiError as e:
             if e.meta.status != 404:
                 raise
-    return stale
+    return sorted(stale)

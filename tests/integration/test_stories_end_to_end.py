@@ -62,3 +62,18 @@ def test_ingesting_both_pages_again_leaves_every_document_as_it_was(ingested, es
         r = run_cli("add", str(page), "--paper", "zjgrrb", "--wait")
         assert r.returncode == 0, r.stderr
     assert _documents(es, service_env["INGEST_INDEX"]) == before
+
+
+def test_a_story_document_its_parts_no_longer_make_is_deleted_when_the_edition_is_linked_again(ingested, es,
+                                                                                            service_env):
+    index = service_env["INGEST_INDEX"]
+    docs = _documents(es, index)
+    (sid, story), = ((i, d) for i, d in docs.items() if (d.get("story") or {}).get("role") == "story")
+    # A story an earlier parse made of parts that no longer chain that way: same edition, another id.
+    es.index(index=index, id="stale-story", document=story | {"story": story["story"] | {"id": "stale-story"}},
+             refresh=True)
+    r = run_cli("add", str(SAMPLE_PAGE), "--paper", "zjgrrb", "--wait")
+    assert r.returncode == 0, r.stderr
+    after = _documents(es, index)
+    assert "stale-story" not in after
+    assert after == docs
