@@ -65,8 +65,11 @@ def link_stories(es: Elasticsearch, r: redis.Redis, prefix: str, alias: str, doc
         try:
             with r.lock(f"{key}:lock", timeout=_LOCK_TIMEOUT_S, blocking_timeout=_LOCK_TIMEOUT_S):
                 # One round trip: the lock already orders the edition's writers.
-                members = r.pipeline(transaction=False).sadd(key, *ids).expire(key, _PARTS_TTL_S).smembers(key) \
-                    .execute()[-1]
+                pipe = r.pipeline(transaction=False)
+                pipe.sadd(key, *ids)
+                pipe.expire(key, _PARTS_TTL_S)
+                pipe.smembers(key)
+                members = pipe.execute()[-1]
                 known = {m.decode() if isinstance(m, bytes) else str(m) for m in members}
                 stored, stories = _edition_lookups(es, alias, paper, day)
                 written += _link_edition(es, alias, paper, day, known | stored, stories)
