@@ -117,10 +117,11 @@ def _link_edition(es: Elasticsearch, alias: str, paper: str, day: str, ids: set[
 
 def _drop_stale_stories(es: Elasticsearch, alias: str, stale: set[str]) -> list[str]:
     """Delete story documents of the edition its parts no longer make (a part re-parsed into another text)."""
-    for doc_id in sorted(stale):
+    doomed = sorted(stale)
+    for doc_id in doomed:
         try:
             es.delete(index=alias, id=doc_id)
         except ApiError as e:
             if e.meta.status != 404:
                 raise
-    return sorted(stale)
+    return doomed

@@ -68,7 +68,7 @@ def test_a_story_document_its_parts_no_longer_make_is_deleted_when_the_edition_i
                                                                                             service_env):
     index = service_env["INGEST_INDEX"]
     docs = _documents(es, index)
-    (sid, story), = ((i, d) for i, d in docs.items() if (d.get("story") or {}).get("role") == "story")
+    (story,) = (d for d in docs.values() if (d.get("story") or {}).get("role") == "story")
     # A story an earlier parse made of parts that no longer chain that way: same edition, another id.
     es.index(index=index, id="stale-story", document=story | {"story": story["story"] | {"id": "stale-story"}},
              refresh=True)
