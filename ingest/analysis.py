@@ -1,6 +1,6 @@
 """Analyzer profiles: the best Chinese analysis the cluster offers, chosen when an index version is created.
 
-The template (ingest/mappings/articles-v1.json) is the bare profile: per-character fields (the phrase-exact
+The template (mappings/articles-v1.json) is the bare profile: per-character fields (the phrase-exact
 fields every profile keeps) and character bigrams. A profile adds a `words` sub-field, segmented inside
 Elasticsearch, to the text fields (searches rank by it: ingest.search), and uses the best width folding and
 bigram filter at hand. Index and search analysis are the same analyzer everywhere except IK's words field, which

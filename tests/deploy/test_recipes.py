@@ -74,6 +74,17 @@ def test_the_compose_file_follows_the_compose_spec(tmp_path):
     assert _compose_check(broken).returncode != 0
 
 
+def test_the_image_copies_every_directory_the_package_links_to():
+    # ingest/mappings links to the top-level mappings/: an image that copied ingest/ alone would hold a
+    # dangling link and no index template.
+    copied = {line.split()[1] for line in (DEPLOY / "compose" / "Dockerfile").read_text().splitlines()
+              if line.startswith("COPY ")}
+    links = [p for top in ("ingest", "tasks") for p in (REPO / top).rglob("*") if p.is_symlink()]
+    assert links, "no links found: the test looks in the wrong place"
+    targets = {p.resolve().relative_to(REPO).parts[0] for p in links}
+    assert targets - copied == set()
+
+
 def _k8s_check(*paths: Path) -> subprocess.CompletedProcess[str]:
     return _run(BIN / "kubernetes-validate", "--strict", "-k", K8S_VERSION, *paths)
 

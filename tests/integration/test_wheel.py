@@ -42,6 +42,7 @@ def test_every_data_file_of_the_packages_is_in_the_wheel(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     data = [str(p.relative_to(REPO)) for top in ("ingest", "tasks") for p in (REPO / top).rglob("*")
             if p.is_file() and p.suffix not in (".py", ".pyc", ".md") and "__pycache__" not in p.parts]
+    data += [f"ingest/mappings/{p.name}" for p in (REPO / "mappings").glob("*.json")]  # through the link
     assert data, "no data files found: the test looks in the wrong place"
     assert [d for d in data if d not in names] == []
     assert "ingest/mappings/articles-v1.json" in names and "ingest/papers/zjgrrb.toml" in names
