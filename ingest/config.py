@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     es_ca_file: Path | None = Field(None, description="CA certificate(s) an `https://` cluster's certificate is checked against")
     es_verify_certs: bool = Field(True, description="verify the cluster's TLS certificate (`false` only for a test cluster)")
     index: str = Field("articles", description="the alias searched and written")
+    es_shards: int = Field(1, ge=1, le=64, description="primary shards of a new article index (one search runs on "
+                           "its shards in parallel: more than one for a large index on several cores, see "
+                           "`mappings/README.md`; an existing index keeps its own until `ingest reindex`)")
     ledger_index: str = Field("ingest-ledger", description="the ledger index")
     broker_url: str = Field(DEFAULT_BROKER_URL,
                             description="Celery broker: RabbitMQ, or `redis://…` (see its caveats in *Broker, dead letters and supervision*)")

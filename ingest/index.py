@@ -25,7 +25,9 @@ from ingest.documents import Source
 from ingest.errors import ServiceError
 from ingest.es_client import client  # noqa: F401 (the library's callers build their client through ingest.index)
 
-MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"  # package data: the installed wheel has it
+# The templates live in the checkout's top-level mappings/; ingest/mappings links to it, so the wheel carries
+# them as package data and an installed package finds them beside its modules.
+MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
 CURRENT_TEMPLATE = "articles-v1"
 _MAX_CONFLICT_ROUNDS = 8
 
@@ -53,8 +55,10 @@ def load_template(name: str = CURRENT_TEMPLATE) -> dict[str, Any]:
 
 
 def index_body(template: str = CURRENT_TEMPLATE, es: Elasticsearch | None = None) -> dict[str, Any]:
-    """Settings and mappings for a new index of `template`, adapted to the analysis the cluster offers."""
+    """Settings and mappings for a new index of `template`, adapted to the analysis the cluster offers, with
+    the configured number of shards."""
     body = load_template(template)
+    body["settings"]["number_of_shards"] = settings().es_shards
     try:
         from ingest import analysis  # optional: analyzer profiles beyond the bare server
     except ImportError:

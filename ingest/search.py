@@ -1,6 +1,6 @@
 """Search: the query builder every front-end reuses, and result shaping.
 
-How Chinese queries behave (see ingest/mappings/README.md):
+How Chinese queries behave (see mappings/README.md):
 - each whitespace-separated term must occur contiguously: a phrase on the per-character fields, so 疗休养
   finds 疗休养 and not a text that merely has 疗, 休 and 养 apart;
 - ranking (among the documents that match) by the index's in-Elasticsearch word sub-fields where its
@@ -101,7 +101,7 @@ def _term_clause(term: str) -> dict[str, Any]:
 def default_ranking(index_word_fields: Sequence[str]) -> frozenset[str]:
     """The ranking signals of a request that names none, on an index with these word sub-fields: the words
     where there are any, else the character bigrams (on an index with both, bigrams added nothing to the
-    words: bench/search_quality.py, ingest/mappings/README.md)."""
+    words: bench/search_quality.py, mappings/README.md)."""
     return frozenset({"index_words"} if _boosted(index_word_fields) else {"bigrams"})
 
 
@@ -204,8 +204,13 @@ def members_query(body: dict[str, Any], groups: Sequence[str]) -> dict[str, Any]
                            "must_not": q["must_not"]}},
         "size": 0,
         "track_total_hits": False,
-        "aggs": {"groups": {"terms": {"field": "dup_group", "size": len(groups)}, "aggs": {"members": {
-            "top_hits": {"size": DUPLICATES_SHOWN + 1, "sort": MEMBER_ORDER, "_source": MEMBER_SOURCE}}}}},
+        # map: bucket the few matching members by their values. The default (global ordinals) rebuilds an
+        # ordinal for every group in the index after each refresh that wrote to it — every search while the
+        # workers ingest: 9 ms p50 at 100,000 articles against 2 (bench/search_latency.py, "after a write").
+        "aggs": {"groups": {"terms": {"field": "dup_group", "size": len(groups), "execution_hint": "map"},
+                            "aggs": {"members": {
+                                "top_hits": {"size": DUPLICATES_SHOWN + 1, "sort": MEMBER_ORDER,
+                                             "_source": MEMBER_SOURCE}}}}},
     }
 
 

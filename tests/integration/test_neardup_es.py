@@ -134,6 +134,26 @@ def test_search_collapses_near_duplicates_and_no_collapse_shows_every_copy(index
     assert "+1 near-duplicate(s)" in text
 
 
+def test_an_index_of_two_shards_groups_a_reprint_and_collapses_it_into_one_hit(index, monkeypatch):
+    from ingest.config import settings
+    from ingest.search import SearchRequest, search
+
+    monkeypatch.setenv("INGEST_ES_SHARDS", "2")
+    run_index_step(index, payload("zjgrrb", "2020-06-25", [article("hongchuan"), article("dangyizhou")], "file",
+                                  "file:///a.txt", "a" * 64))
+    run_index_step(index, payload("jxrb", "2020-06-26", [traditional_reprint("hongchuan", "紅船精神進企業")], "file",
+                                  "file:///b.txt", "b" * 64))
+    es = Elasticsearch(ES_URL)
+    (name,) = es.indices.get_alias(name=index)
+    assert es.indices.get_settings(index=name)[name]["settings"]["index"]["number_of_shards"] == "2"
+    assert settings().es_shards == 2
+    es.indices.refresh(index=index)
+    result = search(es, index, SearchRequest("红船精神"))
+    assert (result["total"], result["groups"], len(result["hits"])) == (2, 1, 1)
+    group = result["hits"][0]["group"]
+    assert group is not None and group["size"] == 2 and [o["paper"] for o in group["others"]] == ["jxrb"]
+
+
 # ---------------------------------------------------------------- versions
 
 def test_a_corrected_text_with_the_same_source_key_replaces_the_older_document_and_the_ledger_says_so(index):
