@@ -10,6 +10,7 @@ cost alone is printed too (`python -c "import ingest.cli"`), so a slow run can b
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import statistics
 import subprocess
 import sys
@@ -40,6 +41,11 @@ def main() -> None:
         "ingest --help": [str(BIN / "ingest"), "--help"],
         f"ingest search {args.query} --json": [str(BIN / "ingest"), "search", args.query, "--json"],
     }
+    # Where Python writes no bytecode on import, a module without an up-to-date .pyc compiles at every start.
+    sources = sorted((Path(__file__).resolve().parent.parent / "ingest").rglob("*.py"))
+    compiled = sum(Path(importlib.util.cache_from_source(str(p))).is_file() for p in sources)
+    print(f"bytecode written on import: {'no' if sys.flags.dont_write_bytecode else 'yes'}; "
+          f"ingest modules with bytecode: {compiled} of {len(sources)}")
     for name, cmd in cases.items():
         t = timed(cmd, args.runs)
         print(f"{name:<36} median {statistics.median(t):.3f} s  best {min(t):.3f} s  ({args.runs} runs)")

@@ -20,3 +20,8 @@ if [[ ! -f "$stamp" ]]; then
   "$VENV/bin/pip" install -q -e "$REPO_ROOT[test]" >>"$LOG_DIR/pip.log" 2>&1 || die "pip install failed (see $LOG_DIR/pip.log)"
   rm -f "$VENV"/.installed-* && touch "$stamp"
 fi
+# The checkout's own modules as bytecode: an editable install leaves them as sources, and where Python does
+# not write bytecode on import (PYTHONDONTWRITEBYTECODE, a read-only checkout) every command would compile
+# them again. Up-to-date files are skipped, so this is cheap on every run.
+"$VENV/bin/python" -m compileall -q "$REPO_ROOT/ingest" "$REPO_ROOT/tasks" \
+  || die "compiling the project's modules failed"
