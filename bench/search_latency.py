@@ -1,7 +1,7 @@
 """Search latency at 100,000 articles (and more): ES `took` and in-process wall time per query class, with and
 without the collapse, on an index built the worker's way, from realistic text.
 
-    .venv/bin/python bench/search_latency.py [--sizes 100000[,300000]] [--variants default,index_phrases]
+    .venv/bin/python bench/search_latency.py [--sizes 100000[,300000]] [--variants default,index_phrases,offsets,shards2]
                                              [--runs 5] [--keep]
 
 The corpus: every real text the project holds (the sample page, the fixture sites' article pages, the page
@@ -12,11 +12,12 @@ as in print. About one article in four carries one or two real paragraphs, and o
 of an earlier one in another paper (same near-duplicate group), so the collapse has groups to fold.
 
 Each size is one index named bench-latency-…, created from the worker's template and analysis profile
-(ingest.index.index_body) and deleted at the end (--keep leaves it for a second look). A variant changes
-the mapping: `index_phrases` indexes two-character shingles beside the per-character fields, which core
-Elasticsearch uses for phrase queries (its highlights come back empty, elastic/elasticsearch#40227, so its
-figures lack most of the highlighting cost). Variants other than `default` are built at the first size only:
-they are compared side by side there, and only the default is projected.
+(ingest.index.index_body) and deleted at the end (--keep leaves it for a second look, --reuse measures it
+again). A variant (VARIANTS) changes the index: `index_phrases` indexes two-character shingles beside the
+per-character fields, which core Elasticsearch uses for phrase queries (its highlights come back empty,
+elastic/elasticsearch#40227, so its figures lack most of the highlighting cost); `offsets` stores offsets
+in the postings of the highlighted fields; `shards2` is the template on two primary shards. Each variant
+is built and measured at every size, one after the other.
 
 The query classes: a common two-character word, a rarer word of three or four characters, two terms, a
 phrase cut from a real paragraph, a common word filtered by paper and a date range, and the judged seed
@@ -24,7 +25,9 @@ queries of bench/search_quality.py. Each query runs `--runs` times after a warm-
 interleaved so that load on the machine falls on all of them alike: through ingest.search.search as the
 front-ends run it (wall), and its bodies once more for the ES `took` (the search plus, when it lists group
 members, the members query). `inner_hits` is the collapse searches ran before: members as the collapse's
-inner_hits (which re-run the query once per hit) and the group count, one request.
+inner_hits (which re-run the query once per hit) and the group count, one request. `front-ends, after a
+write` is the front-ends' search right after a refresh that made a new document visible, as every search
+meets one while workers ingest (per-reader caches such as global ordinals start again).
 
 With two sizes or more, p95 is projected to 1,000,000 articles by a least-squares fit of p95 on size, both
 linear and log-log (a power of the size); the larger of the two is the one to plan by.
@@ -61,6 +64,7 @@ from ingest.normalize import normalize_edition  # noqa: E402
 from ingest.parse import ParseHints, parse_file  # noqa: E402
 from ingest.search import (  # noqa: E402
     DUPLICATES_SHOWN,
+    HIGHLIGHT_FIELDS,
     MEMBER_ORDER,
     MEMBER_SOURCE,
     SearchRequest,
@@ -75,10 +79,14 @@ PAPERS = [f"paper{n:02d}" for n in range(24)]
 FIRST_DAY = date(2018, 1, 1)
 DAYS = 3 * 365
 TEXT_FIELDS = ("title", "pretitle", "subtitle", "body", "column", "dateline")
+# The front-ends' search right after a refresh that made a new document visible, as while workers ingest:
+# whatever Elasticsearch caches per index reader (global ordinals) is built again for it.
+AFTER_A_WRITE = "front-ends, after a write"
 # What a search asks for, from what the front-ends ask (members and group count) to the bare collapse.
 MODES: dict[str, dict[str, bool]] = {
     "inner_hits (before)": {"collapse": True},
     "collapse (front-ends)": {"collapse": True, "group_members": True, "count_groups": True},
+    AFTER_A_WRITE: {"collapse": True, "group_members": True, "count_groups": True},
     "collapse, members": {"collapse": True, "group_members": True, "count_groups": False},
     "collapse alone": {"collapse": True, "group_members": False, "count_groups": False},
     "no collapse": {"collapse": False},
@@ -161,22 +169,36 @@ def real_documents() -> list[tuple[str, dict[str, Any]]]:
 
 # ---------------------------------------------------------------- the index
 
-def with_index_phrases(body: dict[str, Any]) -> dict[str, Any]:
-    """Two-character shingles beside every per-character text field: match_phrase uses them in core ES."""
-    def walk(props: dict[str, Any]) -> None:
-        for spec in props.values():
-            if spec.get("type") == "text" and spec.get("analyzer") == "zh_chars":
-                spec["index_phrases"] = True
-            walk(spec.get("properties", {}))
-    walk(body["mappings"]["properties"])
-    body["mappings"]["_meta"] = body["mappings"].get("_meta", {}) | {"bench_variant": "index_phrases"}
+def with_field_option(body: dict[str, Any], variant: str, option: dict[str, Any],
+                      fields: frozenset[str] | None = None) -> dict[str, Any]:
+    """`option` set on every per-character text field (or on those of `fields`, dotted paths)."""
+    def walk(props: dict[str, Any], prefix: str) -> None:
+        for name, spec in props.items():
+            path = prefix + name
+            if spec.get("type") == "text" and spec.get("analyzer") == "zh_chars" and (fields is None or path in fields):
+                spec.update(option)
+            walk(spec.get("properties", {}), path + ".")
+    walk(body["mappings"]["properties"], "")
+    body["mappings"]["_meta"] = body["mappings"].get("_meta", {}) | {"bench_variant": variant}
     return body
 
 
+# What each variant changes in the worker's template (see the module docstring).
+VARIANTS = {
+    "default": lambda body: body,
+    # Two-character shingles beside the per-character fields: match_phrase uses them in core ES.
+    "index_phrases": lambda body: with_field_option(body, "index_phrases", {"index_phrases": True}),
+    # Offsets in the postings of the highlighted fields: the unified highlighter reads them instead of
+    # analysing each hit's text again.
+    "offsets": lambda body: with_field_option(body, "offsets", {"index_options": "offsets"}, HIGHLIGHTED),
+    # The template as it is, on two primary shards (INGEST_ES_SHARDS=2): one search runs on both at once.
+    "shards2": lambda body: body | {"settings": body["settings"] | {"number_of_shards": 2}},
+}
+HIGHLIGHTED = frozenset(HIGHLIGHT_FIELDS)
+
+
 def build(es: Elasticsearch, name: str, variant: str, size: int, real: list[str], seed: int) -> float:
-    body = index_body(es=es)
-    if variant == "index_phrases":
-        body = with_index_phrases(body)
+    body = VARIANTS[variant](index_body(es=es))
     es.indices.create(index=name, settings=body["settings"] | {"refresh_interval": "-1"}, mappings=body["mappings"])
     rng = random.Random(seed)
     words = Words(rng)
@@ -184,7 +206,12 @@ def build(es: Elasticsearch, name: str, variant: str, size: int, real: list[str]
     docs = itertools.chain(fixed, articles(size - len(fixed), rng, words, real))
     t0 = time.perf_counter()
     slow = es.options(request_timeout=600)
-    helpers.bulk(slow, ({"_index": name, "_id": i, "_source": d} for i, d in docs), chunk_size=1000)
+    # One request at a time keeps one indexing thread busy; two in flight use both cores of a small machine.
+    # The ids are fixed by the generator, so the index holds the same documents in whatever order they land.
+    for ok, item in helpers.parallel_bulk(slow, ({"_index": name, "_id": i, "_source": d} for i, d in docs),
+                                          chunk_size=1000, thread_count=2, queue_size=2):
+        if not ok:
+            raise RuntimeError(f"bulk into {name} failed: {item}")
     es.indices.put_settings(index=name, settings={"refresh_interval": "1s"})
     slow.indices.refresh(index=name)
     slow.indices.forcemerge(index=name, max_num_segments=8)
@@ -228,14 +255,30 @@ def run_mode(es: Elasticsearch, name: str, req: SearchRequest, fields: list[str]
         t0 = time.perf_counter()
         took = float(es.search(index=name, **inner_hits_body(body))["took"])
         return took, (time.perf_counter() - t0) * 1000
+    if mode == AFTER_A_WRITE:
+        write_probe(es, name)
     t0 = time.perf_counter()
     search(es, name, req)
     wall = (time.perf_counter() - t0) * 1000
     resp = es.search(index=name, **body)
     took = float(resp["took"])
+    if mode == AFTER_A_WRITE:  # the first search after the write paid for the rebuild: so must this one
+        write_probe(es, name)
+        resp = es.search(index=name, **body)
+        took = float(resp["took"])
     if req.collapse and req.group_members and (groups := sorted({group_of(h) for h in resp["hits"]["hits"]})):
         took += es.search(index=name, **members_query(body, groups))["took"]
     return took, wall
+
+
+PROBES: list[str] = []
+
+
+def write_probe(es: Elasticsearch, name: str) -> None:
+    """A document no query matches, written and made visible (a new segment, as a worker's write makes)."""
+    PROBES.append(f"probe-{len(PROBES):05d}")
+    es.index(index=name, id=PROBES[-1], refresh=True, document={
+        "paper": "probe", "kind": "article", "date": "2000-01-01", "body": ["（探针）"], "dup_group": PROBES[-1]})
 
 
 def measure(es: Elasticsearch, name: str, classes: dict[str, list[SearchRequest]], runs: int) \
@@ -254,6 +297,9 @@ def measure(es: Elasticsearch, name: str, classes: dict[str, list[SearchRequest]
                     took, wall = run_mode(es, name, r, fields, mode)
                     out[(cls, mode)][0].append(took)
                     out[(cls, mode)][1].append(wall)
+    if PROBES:  # leave the index as built, for --keep and --reuse
+        helpers.bulk(es, ({"_op_type": "delete", "_index": name, "_id": p} for p in PROBES), refresh=True)
+        PROBES.clear()
     return out
 
 
@@ -271,7 +317,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="100000", help="comma-separated index sizes (articles)")
     ap.add_argument("--variants", default="default",
-                    help="comma-separated: default, index_phrases (other than default: at the first size only)")
+                    help=f"comma-separated, each built at every size: {', '.join(VARIANTS)}")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--seed", type=int, default=12)
     ap.add_argument("--keep", action="store_true", help="leave the indices (named in the output) for a second look")
@@ -287,7 +333,7 @@ def main() -> None:
     p95s: dict[tuple[str, str], list[tuple[int, float, float]]] = {}
     sizes = [int(s) for s in args.sizes.split(",")]
     for size in sizes:
-        for variant in args.variants.split(",") if size == sizes[0] else ["default"]:
+        for variant in args.variants.split(","):
             prefix = f"bench-latency-{variant.replace('_', '-')}-{size}-"
             kept = sorted(es.indices.get(index=prefix + "*", allow_no_indices=True)) if args.reuse else []
             name = kept[0] if kept else prefix + uuid.uuid4().hex[:6]
