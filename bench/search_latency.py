@@ -183,6 +183,7 @@ def with_field_option(body: dict[str, Any], variant: str, option: dict[str, Any]
     return body
 
 
+HIGHLIGHTED = frozenset(HIGHLIGHT_FIELDS)
 # What each variant changes in the worker's template (see the module docstring).
 VARIANTS = {
     "default": lambda body: body,
@@ -194,7 +195,6 @@ VARIANTS = {
     # The template as it is, on two primary shards (INGEST_ES_SHARDS=2): one search runs on both at once.
     "shards2": lambda body: body | {"settings": body["settings"] | {"number_of_shards": 2}},
 }
-HIGHLIGHTED = frozenset(HIGHLIGHT_FIELDS)
 
 
 def build(es: Elasticsearch, name: str, variant: str, size: int, real: list[str], seed: int) -> float:
