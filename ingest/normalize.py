@@ -12,6 +12,7 @@ from functools import cache, lru_cache
 from typing import Any
 
 from ingest.model import Article, Author, Edition
+from ingest.nfkc import nfkc
 
 _FULLWIDTH_ALNUM = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F) if chr(c - 0xFEE0).isalnum()}
 _FULLWIDTH_ALNUM[0x3000] = 0x20  # ideographic space
@@ -59,7 +60,7 @@ def to_simplified(text: str) -> str:
 def comparison_key(text: str) -> str:
     """The text reduced to what makes two copies the same article: NFKC, simplified, lower case,
     no punctuation, symbols or white space. Used for content hashes, never displayed."""
-    folded = to_simplified(unicodedata.normalize("NFKC", text)).lower()
+    folded = to_simplified(nfkc(text)).lower()
     return _NOT_LETTER_OR_DIGIT.sub("", folded)
 
 

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from functools import cache, lru_cache
 
+from ingest.nfkc import nfkc
+
 # CJK ideographs (BMP blocks and extension A); enough for newspaper text.
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_RE = re.compile(f"[{CJK}]")
@@ -89,13 +91,13 @@ def simplified(text: str) -> str:
 @_memo
 def key(text: str) -> str:
     """The matching form: NFKC (half-width), simplified, without any white space."""
-    return re.sub(r"\s+", "", simplified(unicodedata.normalize("NFKC", text)))
+    return re.sub(r"\s+", "", simplified(nfkc(text)))
 
 
 @_memo
 def key_spaced(text: str) -> str:
     """Like `key` but keeps single spaces between tokens (bylines are delimited by them)."""
-    text = simplified(unicodedata.normalize("NFKC", text))
+    text = simplified(nfkc(text))
     text = re.sub(r"\s+", " ", text).strip()
     return squash_spaces(text) if is_spaced_out(text) else text
 

@@ -154,6 +154,36 @@ def test_an_index_of_two_shards_groups_a_reprint_and_collapses_it_into_one_hit(i
     assert group is not None and group["size"] == 2 and [o["paper"] for o in group["others"]] == ["jxrb"]
 
 
+def test_after_a_fingerprint_version_change_reindex_lets_a_new_reprint_join_an_older_articles_group(index):
+    """An article stored by an older fingerprint version keeps its old keys, which no new key matches;
+    `ingest reindex` computes them again, and a reprint indexed afterwards joins its group."""
+    import redis
+
+    from ingest import live_reindex, neardup
+    from ingest.documents import Source, edition_documents
+    from ingest.index import ensure_index
+    from ingest.model import Edition
+
+    es = Elasticsearch(ES_URL)
+    ensure_index(es, index)
+    p = payload("zjgrrb", "2020-06-25", [article("hongchuan")], "file", "file:///a/p1.txt", "a" * 64)
+    ((doc_id, doc),) = edition_documents(Edition.from_dict(p["edition"]), Source(**p["source"]))
+    old = neardup.VERSION - 1
+    current_bands = doc["dup_bands"]
+    doc |= {"dup_bands": [f"m{old}" + k.removeprefix(f"m{neardup.VERSION}") for k in current_bands],
+            "dup_signature": f"{old}:" + doc["dup_signature"].split(":", 1)[1]}
+    es.index(index=index, id=doc_id, document=doc, refresh=True)  # written directly: no recent-writes record
+
+    s = settings_for(index)
+    live_reindex.run(es, redis.Redis.from_url(s.redis_url), s, delete_old=True, grace_s=0)
+    stored = docs(index)[doc_id]
+    assert stored["dup_bands"] == current_bands and stored["dup_signature"].startswith(f"{neardup.VERSION}:")
+
+    run_index_step(index, payload("jxrb", "2020-06-26", [traditional_reprint("hongchuan", "嘉興百名勞模工匠進百企宣講")],
+                                  "file", "file:///b/p3.txt", "b" * 64))
+    assert {d["dup_group"] for d in docs(index).values()} == {doc_id}
+
+
 # ---------------------------------------------------------------- versions
 
 def test_a_corrected_text_with_the_same_source_key_replaces_the_older_document_and_the_ledger_says_so(index):

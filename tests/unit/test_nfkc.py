@@ -1,0 +1,53 @@
+"""ingest.nfkc gives exactly unicodedata's NFKC: on every real page of the fixtures, and on random strings
+built from the characters where normalizing runs apart could go wrong (combining marks, Hangul jamo,
+compositions, compatibility forms)."""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from ingest.nfkc import nfkc
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+# Characters around which NFKC composes, reorders or expands, and the inert ones between them.
+_TRICKY = (
+    [chr(c) for c in range(0x0300, 0x0370)]  # combining diacritics (reordered, composed with a letter)
+    + list("aeiouAEIOUnNcCsSzZ") + ["\u022a", "\u00d6", "\u01a0", "\u1e9b", "\u0385"] + ["\u0627", "\u0653", "\u0654", "\u0655"]  # starters that compose; Arabic
+    + [chr(c) for c in range(0x1100, 0x1113)] + [chr(c) for c in range(0x1161, 0x1176)]  # Hangul L and V jamo
+    + [chr(c) for c in range(0x11A8, 0x11C3)] + ["가", "각", "한"]  # T jamo, syllables
+    + [chr(c) for c in range(0xFF01, 0xFF5F)] + ["\u3000", "\u00a0", "\u2460", "\u3220", "\ufb01", "\u00bd"]
+    + ["\uf900", "\uf9dc", "\ufa10", "\u2f00", "\u3099", "\u309a", "か", "ハ", "ｶ", "ﾞ", "ﾟ"]  # kana voicing marks
+    + list("浙江工人日报。、“”《》 \n0123") + ["\u0915", "\u093c", "\u09c7", "\u09be", "\u0b47", "\u0b3e"]
+)
+
+
+def _fixture_texts() -> list[Path]:
+    return sorted(p for p in FIXTURES.rglob("*") if p.is_file() and p.suffix in {".txt", ".html", ".htm", ".eml"})
+
+
+def test_real_pages_normalize_exactly_as_unicodedata_does() -> None:
+    pages = _fixture_texts()
+    assert len(pages) > 20
+    for page in pages:
+        text = page.read_bytes().decode("utf-8", errors="replace")
+        assert nfkc(text) == unicodedata.normalize("NFKC", text), page.relative_to(FIXTURES)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_random_strings_of_composing_characters_normalize_exactly_as_unicodedata_does(seed: int) -> None:
+    rng = random.Random(seed)
+    for _ in range(5000):
+        s = "".join(rng.choice(_TRICKY) if rng.random() < 0.9 else chr(rng.randrange(0x20, 0x10000))
+                    for _ in range(rng.randrange(1, 14)))
+        s = "".join(c for c in s if not 0xD800 <= ord(c) <= 0xDFFF)
+        assert nfkc(s) == unicodedata.normalize("NFKC", s), [hex(ord(c)) for c in s]
+
+
+def test_text_that_needs_no_change_comes_back_equal() -> None:
+    assert nfkc("浙江工人日报，２０２０年６月２５日。") == "浙江工人日报,2020年6月25日。"
+    assert nfkc("") == ""
