@@ -16,6 +16,7 @@ from ingest.nfkc import nfkc
 # CJK ideographs (BMP blocks and extension A); enough for newspaper text.
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_RE = re.compile(f"[{CJK}]")
+_NOT_CJK = re.compile(f"[^{CJK}]+")
 # Chinese punctuation: a space next to one of these is never meaningful in running text.
 CJK_PUNCT = "，。、；：？！…—“”‘’《》〈〉（）【】「」『』·〔〕"
 # What ends a sentence, and the closers that may follow such an end (。” or ！）).
@@ -37,7 +38,8 @@ _WIDE_DOT_IN_NUMBER = re.compile(r"(?<=\d)．(?=\d)")
 
 @_memo
 def count_cjk(text: str) -> int:
-    return len(CJK_RE.findall(text))
+    # What is left once the rest is cut out: a few runs to drop instead of a list of every character.
+    return len(_NOT_CJK.sub("", text))
 
 
 @_memo
