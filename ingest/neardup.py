@@ -7,10 +7,10 @@ shingles; Chinese has no spaces, so characters, not words, are the stable unit a
 
 The fingerprint is a one-permutation MinHash (one hash per shingle, the hash range split into bins, the
 minimum kept per bin, empty bins filled by optimal densification), which costs one hash per shingle
-instead of one per shingle and permutation, so pure Python stays fast without numpy; the hash is xxh3 (a
-few times faster than blake2b on 12-byte shingles, where hashing was most of the fingerprint's cost). Its bins are cut
-into bands; a band's key is the hash of its rows, stored as a keyword so that Elasticsearch finds
-candidates with a terms query. Candidates are verified on the estimated containment (the share of the
+instead of one per shingle and permutation, so pure Python stays fast without numpy; the hash is xxh3
+(a few times faster than blake2b on 12-byte shingles, where hashing was most of the fingerprint's cost).
+Its bins are cut into bands; a band's key is the hash of its rows, stored as a keyword so that
+Elasticsearch finds candidates with a terms query. Candidates are verified on the estimated containment (the share of the
 smaller text's shingles that the larger holds), so a cut lead or a reprint trimmed for space still
 matches, while a different article on the same topic shares only a few phrases.
 

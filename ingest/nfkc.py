@@ -17,27 +17,32 @@ from functools import cache
 # Hangul composes by algorithm (leading + vowel + trailing jamo → syllable), not by decomposition data:
 # its jamo and syllables are never treated as inert.
 _HANGUL = ((0x1100, 0x11FF), (0x3130, 0x318F), (0xA960, 0xA97F), (0xAC00, 0xD7A3), (0xD7B0, 0xD7FF))
+# No canonical pair decomposes beyond plane 1 (the planes above hold ideographs and singletons): scanning
+# planes 0 and 1 for the parts of compositions costs a tenth of the whole range (a test checks they agree).
+COMPOSITES_END = 0x20000
 
 
-def _inert(cp: int, composed_parts: set[int]) -> bool:
-    c = chr(cp)
-    return (not any(a <= cp <= b for a, b in _HANGUL) and not 0xD800 <= cp <= 0xDFFF
-            and unicodedata.combining(c) == 0 and not unicodedata.decomposition(c) and cp not in composed_parts
-            and unicodedata.is_normalized("NFKC", c))
+def composition_parts(end: int = COMPOSITES_END) -> set[int]:
+    """The code points below `end` that are one of the two parts of a canonical decomposition."""
+    parts: set[int] = set()
+    for cp in range(end):
+        d = unicodedata.decomposition(chr(cp))
+        if d and not d.startswith("<") and len(pair := d.split()) == 2:
+            parts.update(int(p, 16) for p in pair)
+    return parts
 
 
 @cache
 def _other_runs() -> re.Pattern[str]:
-    """Runs of the characters that are not inert: those NFKC changes, combining marks, every character with
-    a decomposition (Ȫ followed by a combining horn reorders its marks with the horn's) and every character
-    that is part of a canonical composition. Computed once per process from this Python's Unicode data
-    (about 0.2 s), so it always agrees with unicodedata."""
-    composed_parts: set[int] = set()
-    for cp in range(0x110000):
-        d = unicodedata.decomposition(chr(cp))
-        if d and not d.startswith("<") and len(parts := d.split()) == 2:
-            composed_parts.update(int(p, 16) for p in parts)
-    inert = [cp for cp in range(0x10000) if _inert(cp, composed_parts)]
+    """Runs of the characters that are not inert. Inert: no decomposition (so NFKC keeps it; Ȫ, which has
+    one, reorders its marks with a combining horn after it), not a combining mark, no part of a canonical
+    composition, not Hangul. Computed once per process from this Python's Unicode data (about 0.1 s), so it
+    always agrees with unicodedata."""
+    parts = composition_parts()
+    hangul = {cp for a, b in _HANGUL for cp in range(a, b + 1)}
+    inert = [cp for cp in range(0x10000)
+             if not unicodedata.decomposition(c := chr(cp)) and unicodedata.combining(c) == 0
+             and cp not in parts and cp not in hangul and not 0xD800 <= cp <= 0xDFFF]
     ranges, start = [], inert[0]
     for prev, cp in zip(inert, inert[1:] + [-1], strict=True):
         if cp != prev + 1:

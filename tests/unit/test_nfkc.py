@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.nfkc import nfkc
+from ingest.nfkc import composition_parts, nfkc
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -51,3 +51,7 @@ def test_random_strings_of_composing_characters_normalize_exactly_as_unicodedata
 def test_text_that_needs_no_change_comes_back_equal() -> None:
     assert nfkc("浙江工人日报，２０２０年６月２５日。") == "浙江工人日报,2020年6月25日。"
     assert nfkc("") == ""
+
+
+def test_no_canonical_pair_decomposes_beyond_the_planes_scanned_for_them() -> None:
+    assert composition_parts(0x110000) == composition_parts()
