@@ -2,7 +2,7 @@
 same template, in one run.
 
     .venv/bin/python bench/bench_index.py [--editions 720] [--concurrency 2] [--steps 40] [--reprints 0.2]
-                                          [--warmup 150] [--refresh-interval 1s]
+                                          [--warmup 150] [--refresh-s 10]
 
 Each edition is the sample page under another date with its text replaced (Texts: the layout and the
 parser's cue words kept, the other characters permuted), so every edition is new bytes and new documents,
@@ -296,13 +296,11 @@ def through_celery(s: Settings, texts: Texts, archive: Archive, editions: int, c
     return [i for r in out for i in r["ids"]], elapsed, rss
 
 
-def raw_bulk(es: Any, index: str, docs: list[tuple[str, dict[str, Any]]], chunk: int,
-             refresh_interval: str | None) -> tuple[float, float, dict[str, float]]:
+def raw_bulk(es: Any, index: str, docs: list[tuple[str, dict[str, Any]]], chunk: int) \
+        -> tuple[float, float, dict[str, float]]:
     """Bulk-index `docs` into a fresh index of the template, `chunk` per request, one client: (seconds,
     Elasticsearch CPU seconds, index work)."""
     ensure_index(es, index)
-    if refresh_interval:
-        es.indices.put_settings(index=index, settings={"refresh_interval": refresh_interval})
     pids = service_pids()["elasticsearch"]
     c0, t0 = sum(cpu_s(p) for p in pids), time.perf_counter()
     helpers.bulk(es, ({"_index": index, "_id": i, "_source": d} for i, d in docs), chunk_size=chunk)
@@ -320,8 +318,11 @@ def main() -> None:
                          "near-duplicate of the first, the grouping's worst case")
     ap.add_argument("--warmup", type=int, default=150,
                     help="editions through the workers before the timed run (warms Elasticsearch's JIT as well)")
-    ap.add_argument("--refresh-interval", help="the indices' refresh_interval instead of the template's (both runs)")
+    ap.add_argument("--refresh-s", type=int,
+                    help="INGEST_ES_REFRESH_S of this run (the indices of both runs, and the workers)")
     args = ap.parse_args()
+    if args.refresh_s:
+        os.environ["INGEST_ES_REFRESH_S"] = str(args.refresh_s)  # the workers inherit it
     run = f"bench-{uuid.uuid4().hex[:8]}"
     s = settings().model_copy(update={"index": run, "ledger_index": f"{run}-ledger", "queue": f"{run}-queue"})
     es = client(s)
@@ -329,8 +330,6 @@ def main() -> None:
     texts = Texts(SAMPLE.read_bytes(), args.reprints)
     try:
         ensure_index(es, run)
-        if args.refresh_interval:
-            es.indices.put_settings(index=run, settings={"refresh_interval": args.refresh_interval})
         split = step_split(s.model_copy(update={"index": f"{run}-steps", "ledger_index": f"{run}-steps-ledger"}),
                            texts, archive, args.steps)
         cpu = CpuSplit()
@@ -343,11 +342,12 @@ def main() -> None:
         docs = [(h["_id"], h["_source"]) for h in helpers.scan(es, index=run, query={"query": {"match_all": {}}})
                 if h["_id"] in kept]
         per_edition = max(1, round(len(written) / args.editions))
-        raw_s, raw_cpu, raw_work = raw_bulk(es, f"{run}-raw", docs, 500, args.refresh_interval)
-        small_s, small_cpu, _ = raw_bulk(es, f"{run}-raw-small", docs, per_edition, args.refresh_interval)
+        raw_s, raw_cpu, raw_work = raw_bulk(es, f"{run}-raw", docs, 500)
+        small_s, small_cpu, _ = raw_bulk(es, f"{run}-raw-small", docs, per_edition)
     finally:
         es.indices.delete(index=f"{run}*", allow_no_indices=True)
     n = len(written)
+    print(f"refresh interval: {settings().es_refresh_s} s (INGEST_ES_REFRESH_S)")
     print(f"documents: {n} ({args.editions} editions of {n // max(1, args.editions)} articles); "
           f"{len(docs)} distinct stored")
     print(f"raw _bulk:      {len(docs) / raw_s:8.1f} docs/s ({raw_s:.2f} s)")

@@ -50,7 +50,7 @@ from ingest.index import (
     write_documents,
 )
 from ingest.neardup import Candidate, Signature, is_near_duplicate
-from ingest.recent import Facts, Group, RecentWrites, band_key, source_key, source_uri
+from ingest.recent import Facts, Group, RecentWrites, band_key, source_key, source_uri, ttl_for
 from ingest.versions import (
     VERSION_FIELDS,
     Replacement,
@@ -195,7 +195,7 @@ def write_batch(es: Elasticsearch, s: Settings, docs: list[Doc], source: Source,
     """Write `docs` of `source` with near-duplicate groups, exact-duplicate merge, versions, stale-document
     retirement and the ledger. `index_entry(result)` builds the step's own ledger entry from the outcome."""
     alias = s.index
-    recent = RecentWrites(s.redis_url, s.redis_prefix, alias)
+    recent = RecentWrites(s.redis_url, s.redis_prefix, alias, ttl_for(s.es_refresh_s))
     ensure_index(es, alias)
     ledger.ensure_ledger(es, s.ledger_index)
     found = _lookup(es, recent, alias, docs, source, paper)

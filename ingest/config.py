@@ -47,6 +47,11 @@ class Settings(BaseSettings):
     es_shards: int = Field(1, ge=1, le=64, description="primary shards of a new article index (one search runs on "
                            "its shards in parallel: more than one for a large index on several cores, see "
                            "`mappings/README.md`; an existing index keeps its own until `ingest reindex`)")
+    es_refresh_s: int = Field(10, ge=1, le=3600, description="seconds between refreshes of the article index: "
+                              "how soon a write is searchable (workers never force one; `ingest add --wait` "
+                              "refreshes once). Each refresh makes a segment to merge later, so a longer "
+                              "interval indexes faster (`bench/bench_index.py`). Applied to the existing index too, "
+                              "at the workers' next look (within a minute)")
     ledger_index: str = Field("ingest-ledger", description="the ledger index")
     broker_url: str = Field(DEFAULT_BROKER_URL,
                             description="Celery broker: RabbitMQ, or `redis://…` (see its caveats in *Broker, dead letters and supervision*)")

@@ -56,14 +56,19 @@ def load_template(name: str = CURRENT_TEMPLATE) -> dict[str, Any]:
 
 def index_body(template: str = CURRENT_TEMPLATE, es: Elasticsearch | None = None) -> dict[str, Any]:
     """Settings and mappings for a new index of `template`, adapted to the analysis the cluster offers, with
-    the configured number of shards."""
+    the configured number of shards and refresh interval."""
     body = load_template(template)
     body["settings"]["number_of_shards"] = settings().es_shards
+    body["settings"]["refresh_interval"] = refresh_interval()
     try:
         from ingest import analysis  # optional: analyzer profiles beyond the bare server
     except ImportError:
         return body
     return analysis.apply_best_profile(body, es) if es is not None else body
+
+
+def refresh_interval() -> str:
+    return f"{settings().es_refresh_s}s"
 
 
 def concrete_indices(es: Elasticsearch, alias: str) -> list[str]:
@@ -107,6 +112,9 @@ def _ensure_index(es: Elasticsearch, alias: str) -> str:
         current = concrete_indices(es, alias)
         if current:
             _add_new_fields(es, current[-1])
+            # A dynamic setting: an installation that changes it expects its index to follow, not to wait
+            # for a reindex (unchanged, the master publishes nothing).
+            es.indices.put_settings(index=current[-1], settings={"index.refresh_interval": refresh_interval()})
             return current[-1]
         if es.indices.exists(index=alias):  # a concrete index (a reindex filling its new index)
             return alias

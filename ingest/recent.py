@@ -1,6 +1,6 @@
 """Recent writes: the ids written under a lookup key in the last seconds, readable by every worker at once.
 
-An Elasticsearch search sees a write only after the next refresh (every second). Forcing a refresh after
+An Elasticsearch search sees a write only after the next refresh (INGEST_ES_REFRESH_S). Forcing a refresh after
 every edition made each lookup of the next edition correct, but it cost most of the index step and filled
 the index with tiny segments. Instead each index step records, once its documents are written, the keys
 later steps look them up by (near-duplicate band keys, source keys, source URIs) in Redis with a short
@@ -24,9 +24,11 @@ import redis
 from ingest.errors import ServiceError
 from ingest.shared_redis import redis_at
 
-# Far above the refresh interval (1 s), so a write is searchable long before it leaves the registry, even
-# when a loaded server refreshes late.
-TTL_S = 30
+
+def ttl_for(refresh_s: int) -> int:
+    """Seconds a write stays in the registry: far above the refresh interval, so it is searchable long before
+    it leaves, even when a loaded server refreshes late."""
+    return 30 + 3 * refresh_s
 
 
 class RecentWrites:
@@ -35,9 +37,10 @@ class RecentWrites:
     Two kinds of record: a lookup key's set of ids, and per id what near-duplicate verification needs of
     it (date, group, signature), so candidates are verified without reading the documents back."""
 
-    def __init__(self, redis_url: str, prefix: str, alias: str) -> None:
+    def __init__(self, redis_url: str, prefix: str, alias: str, ttl_s: int) -> None:
         self._url = redis_url
         self._prefix = f"{prefix}:recent:{alias}:"
+        self._ttl_s = ttl_s
 
     def ranked(self, groups: Sequence[Group]) -> list[list[str]]:
         """For each group: the ids written recently under its keys, those under most keys first (as the
@@ -51,7 +54,7 @@ class RecentWrites:
         holds (64 band keys an article, read as separate commands, cost more than the Elasticsearch trips)."""
         pairs = [(self._prefix + k, i) for k, ids in ids_by_key.items() for i in ids]
         keys = [k for k, _ in pairs] + [self._prefix + "doc:" + i for i in facts]
-        args: list[Any] = [TTL_S, len(pairs), len(facts), len(groups), *(i for _, i in pairs),
+        args: list[Any] = [self._ttl_s, len(pairs), len(facts), len(groups), *(i for _, i in pairs),
                            *(f.encode() for f in facts.values())]
         for g in groups:
             keys += [self._prefix + k for k in g.keys]

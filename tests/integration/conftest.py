@@ -168,6 +168,9 @@ def service_env(tmp_path_factory) -> Iterator[dict[str, str]]:
         "INGEST_ARCHIVE_DIR": str(var / "archive"),
         "INGEST_INBOX_DIR": str(var / "inbox"),
         "INGEST_METRICS_DIR": str(var / "metrics"),
+        # Tests poll the index for what the workers wrote: a refresh every second keeps each wait short (the
+        # default, longer interval is tested on its own in test_neardup_es).
+        "INGEST_ES_REFRESH_S": "1",
     }
     old = {k: os.environ.get(k) for k in env}
     os.environ.update(env)

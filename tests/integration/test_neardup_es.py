@@ -215,6 +215,63 @@ def test_reingesting_the_same_text_replaces_nothing(index):
     assert len(docs(index)) == 1
 
 
+def test_with_a_refresh_interval_longer_than_the_test_writes_are_found_before_any_search_sees_them(index, monkeypatch):
+    """Nothing the index step wrote is searchable yet (INGEST_ES_REFRESH_S=3600 and no forced refresh), and
+    still a re-ingest changes nothing, a reprint joins the group and a corrected text replaces its older
+    version: the recent writes in Redis stand in for the searches, and outlive the interval."""
+    import redis
+
+    from ingest.recent import ttl_for
+
+    monkeypatch.setenv("INGEST_ES_REFRESH_S", "3600")
+    s = settings_for(index).model_copy(update={"es_refresh_s": 3600})
+
+    def step(p: dict[str, Any]) -> dict[str, Any]:
+        from ingest.pipeline import index_step
+
+        return index_step(p, s)
+
+    original = payload("zjgrrb", "2020-06-25", [article("hongchuan"), article("dangyizhou", source_key="c1")],
+                       "site", "http://epaper/p1.htm", "a" * 64)
+    first = step(original)["ids"]
+    es = Elasticsearch(ES_URL)
+    (name,) = es.indices.get_alias(name=index)
+    assert es.indices.get_settings(index=name)[name]["settings"]["index"]["refresh_interval"] == "3600s"
+    assert es.count(index=index)["count"] == 0  # not searchable: only the registry knows them
+    again = step(original)["counts"]
+    assert (again["created"], again["updated"], again["unchanged"], again["replaced"]) == (0, 0, 2, 0)
+    reprint = step(payload("jxrb", "2020-06-26", [traditional_reprint("hongchuan", "嘉興百名勞模工匠進百企宣講")],
+                           "file", "file:///b/p3.txt", "b" * 64))["ids"]
+    corrected = article("dangyizhou", source_key="c1")
+    corrected["body"] = corrected["body"].replace("走进企业才更了解", "走进企业才能更了解", 1)
+    out = step(payload("zjgrrb", "2020-06-25", [article("hongchuan"), corrected], "site", "http://epaper/p1.htm",
+                       "c" * 64))
+    assert es.count(index=index)["count"] == 0
+    r = redis.Redis.from_url(s.redis_url)
+    key = next(r.scan_iter(f"{s.redis_prefix}:recent:{index}:*"))
+    assert 3600 < r.ttl(key) <= ttl_for(3600)
+    stored = docs(index)  # refreshes
+    (new_version,) = set(out["ids"]) - set(first)
+    assert out["counts"]["replaced"] == 1 and sorted(stored) == sorted([first[0], reprint[0], new_version])
+    assert stored[reprint[0]]["dup_group"] == stored[first[0]]["dup_group"] == first[0]
+    assert stored[new_version]["dup_group"] == first[1], "the new version stays in the group of the old one"
+
+
+def test_an_existing_index_takes_a_changed_refresh_interval_at_the_next_look(index, monkeypatch):
+    from ingest import index as index_module
+
+    es = Elasticsearch(ES_URL)
+    monkeypatch.setenv("INGEST_ES_REFRESH_S", "5")
+    name = index_module.ensure_index(es, index)
+    assert es.indices.get_settings(index=name)[name]["settings"]["index"]["refresh_interval"] == "5s"
+    monkeypatch.setenv("INGEST_ES_REFRESH_S", "20")
+    assert index_module.ensure_index(es, index) == name  # within the minute: the looked-up index, no request
+    assert es.indices.get_settings(index=name)[name]["settings"]["index"]["refresh_interval"] == "5s"
+    index_module._known.clear()  # the minute is over
+    assert index_module.ensure_index(es, index) == name
+    assert es.indices.get_settings(index=name)[name]["settings"]["index"]["refresh_interval"] == "20s"
+
+
 # ---------------------------------------------------------------- two worker processes at the same moment
 
 def _worker(barrier: Any, index: str, p: dict[str, Any], results: Any) -> None:
@@ -324,7 +381,7 @@ def test_an_edition_whose_candidates_overflow_one_search_still_finds_each_articl
     # 45 stored reprints of one story fill the edition's single candidate search (20 a article, here two),
     # and the other article's one reprint, stored last, is not among the hits returned: the index step must
     # look again per article for it to join its group. The recent writes (which would also name it) are
-    # cleared, as they are 30 s after a write.
+    # cleared, as they are once they expire (ingest.recent.ttl_for).
     import redis
 
     from ingest.dup_groups import MAX_CANDIDATES
