@@ -1,7 +1,7 @@
 """Raw `_bulk` throughput of article documents vs the full pipeline's through real Celery workers, into the
 same template, in one run.
 
-    .venv/bin/python bench/bench_index.py [--editions 720] [--concurrency 2] [--steps 40] [--reprints 0.2]
+    .venv/bin/python bench/bench_index.py [--editions 720] [--concurrency N] [--steps 40] [--reprints 0.2]
                                           [--warmup 150] [--refresh-s 10]
 
 Each edition is the sample page under another date with its text replaced (Texts: the layout and the
@@ -311,7 +311,8 @@ def raw_bulk(es: Any, index: str, docs: list[tuple[str, dict[str, Any]]], chunk:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--editions", type=int, default=720, help="editions through Celery (7 articles each)")
-    ap.add_argument("--concurrency", type=int, default=2, help="worker processes")
+    ap.add_argument("--concurrency", type=int, default=settings().worker_concurrency,
+                    help="worker processes (default: INGEST_WORKER_CONCURRENCY, as deploy/celery.sh starts)")
     ap.add_argument("--steps", type=int, default=40, help="editions for the in-process per-step split")
     ap.add_argument("--reprints", type=float, default=0.2,
                     help="share of editions reprinting an earlier one (near-duplicates); 1 makes every edition a "

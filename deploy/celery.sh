@@ -11,7 +11,7 @@ SUP_DIR="$INGEST_VAR/supervisor"
 SUP_CONF="$SUP_DIR/supervisord.conf"
 SUP_PID="$RUN_DIR/supervisord.pid"
 SUP_SOCK="$RUN_DIR/supervisor.sock"
-CONCURRENCY="${INGEST_WORKER_CONCURRENCY:-2}"
+CONCURRENCY="${INGEST_WORKER_CONCURRENCY:-$(( $(nproc) + 1 ))}"  # the default of ingest.config
 FLOWER_PORT="${INGEST_FLOWER_PORT:-5555}"
 # Every process writes its Prometheus samples here; cleared when the stack starts (old pids' files).
 METRICS_DIR="${INGEST_METRICS_DIR:-$INGEST_VAR/metrics}"

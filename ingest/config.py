@@ -75,7 +75,11 @@ class Settings(BaseSettings):
     metrics_port: int = Field(9464, ge=1, le=65535, description="port `ingest metrics --serve` listens on (127.0.0.1)")
 
     # Workers and sources
-    worker_concurrency: int = Field(2, ge=1, description="worker processes started by `deploy/celery.sh`")
+    worker_concurrency: int = Field(default_factory=lambda: (os.cpu_count() or 1) + 1, ge=1,
+                                    description="worker processes started by `deploy/celery.sh` (each waits on "
+                                    "Elasticsearch and Redis for part of every edition, so one more than the cores "
+                                    "keeps them busy: `bench/bench_index.py`)",
+                                    json_schema_extra=_derived("the cores + 1"))
     worker_name: str = Field("ingest", description="name of the worker `deploy/celery.sh` starts (`NAME@host`)")
     analysis_profile: str | None = Field(None, description="force an analyzer profile for new indices",
                                          json_schema_extra=_derived("the best offered"))
