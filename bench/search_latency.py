@@ -212,7 +212,8 @@ def build(es: Elasticsearch, name: str, variant: str, size: int, real: list[str]
                                           chunk_size=1000, thread_count=2, queue_size=2):
         if not ok:
             raise RuntimeError(f"bulk into {name} failed: {item}")
-    es.indices.put_settings(index=name, settings={"refresh_interval": "1s"})
+    # Then the interval the workers' index has (index_body set it; the build turned it off).
+    es.indices.put_settings(index=name, settings={"refresh_interval": body["settings"]["refresh_interval"]})
     slow.indices.refresh(index=name)
     slow.indices.forcemerge(index=name, max_num_segments=8)
     return time.perf_counter() - t0
