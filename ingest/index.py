@@ -24,6 +24,7 @@ from ingest.dedup import merge_sources
 from ingest.documents import Source
 from ingest.errors import ServiceError
 from ingest.es_client import client  # noqa: F401 (the library's callers build their client through ingest.index)
+from ingest.stories import is_part
 
 # The templates live in the checkout's top-level mappings/; ingest/mappings links to it, so the wheel carries
 # them as package data and an installed package finds them beside its modules.
@@ -188,6 +189,10 @@ def write_documents(es: Elasticsearch, alias: str, docs: list[tuple[str, dict[st
                     actions.append({"_op_type": "create", "_index": alias, "_id": doc_id, "_source": doc})
                     continue
                 merged = dict(doc, sources=merge_sources(old["_source"].get("sources", []), doc["sources"]))
+                if "story" not in merged and is_part(merged) and old["_source"].get("story"):
+                    # The parse knows nothing of stories: a part written again keeps the link link_stories
+                    # gave it, so a re-ingest changes nothing instead of unlinking it until the next link.
+                    merged["story"] = old["_source"]["story"]
                 if _same_content(old["_source"], merged) and merged["sources"] == old["_source"].get("sources"):
                     result.unchanged.append(doc_id)
                     continue

@@ -27,7 +27,7 @@ from ingest.papers import get_paper
 from ingest.parse import ParseHints, parse_bytes, read_input
 from ingest.reindex_mirror import Board, mirror
 from ingest.shared_redis import redis_at
-from ingest.story_links import keep_links, link_stories
+from ingest.story_links import link_stories
 
 Payload = dict[str, Any]
 
@@ -92,7 +92,6 @@ def index_step(payload: Payload, s: Settings) -> dict[str, Any]:
     day = edition.date.isoformat() if edition.date else None
     docs = edition_documents(edition, source)
     es = client(s)
-    keep_links(es, s.index, docs)
 
     def entry(r: BatchResult) -> ledger.Entry:
         return ledger.Entry(step="index", status="ok", subject=input_subject(payload), paper=edition.paper, date=day,

@@ -27,6 +27,12 @@ _SENTENCE_END = "。！？!?…”」』)）\"'"
 _MIN_SHORT_HEADLINE = 4
 
 
+def is_part(doc: dict[str, Any]) -> bool:
+    """An article with a jump line (a part of a story that may continue on another page)."""
+    return doc.get("kind") == "article" and (doc.get("story") or {}).get("role") != STORY_ROLE and (
+        doc.get("continues_on") is not None or doc.get("continued_from") is not None)
+
+
 @dataclass(frozen=True)
 class Part:
     """What the linker needs of one stored article with a jump line."""

@@ -5,7 +5,8 @@ part with a jump line is added to its edition's set, and an edition's parts are 
 edition's lock, reading them from Elasticsearch by id (a real-time read: no refresh needed). Whichever
 part comes last finds the other. The index is searched as well, for parts indexed before the Redis set
 expired or before Redis was emptied. Linking is idempotent: the story's id comes from its parts' ids, and
-re-ingesting a part keeps the `story` field it was given (keep_links), so nothing changes the second time.
+re-ingesting a part keeps the `story` field it was given (ingest.index.write_documents), so nothing changes
+the second time.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from elasticsearch import ApiError, Elasticsearch
 
 from ingest.errors import ServiceError
 from ingest.index import msearch, service_errors, write_documents
-from ingest.stories import PART_ROLE, STORY_ROLE, Part, assemble, story_document, story_field
+from ingest.stories import PART_ROLE, STORY_ROLE, Part, assemble, is_part, story_document, story_field
 
 Doc = tuple[str, dict[str, Any]]
 # How long an edition's parts wait in Redis for the rest: pages come within days; later ones are found
@@ -25,31 +26,6 @@ Doc = tuple[str, dict[str, Any]]
 _PARTS_TTL_S = 30 * 24 * 3600
 _LOCK_TIMEOUT_S = 60
 _MAX_PARTS = 1000  # jumping articles of one edition an index search returns (a paper prints a few dozen)
-
-
-def is_part(doc: dict[str, Any]) -> bool:
-    """An article with a jump line (a part of a story that may continue on another page)."""
-    return doc.get("kind") == "article" and (doc.get("story") or {}).get("role") != STORY_ROLE and (
-        doc.get("continues_on") is not None or doc.get("continued_from") is not None)
-
-
-def keep_links(es: Elasticsearch, alias: str, docs: list[Doc]) -> None:
-    """Before parts are written again, give them the `story` field they already have, so a re-ingest leaves
-    them unchanged instead of unlinking them until link_stories runs."""
-    ids = [i for i, d in docs if is_part(d)]
-    if not ids:
-        return
-    with service_errors(f"reading the story links of {len(ids)} documents"):
-        try:
-            found = es.mget(index=alias, ids=ids, source_includes=["story"])["docs"]
-        except ApiError as e:
-            if e.meta.status == 404:  # no index yet
-                return
-            raise
-    links = {d["_id"]: d["_source"]["story"] for d in found if d.get("found") and d["_source"].get("story")}
-    for doc_id, doc in docs:
-        if doc_id in links:
-            doc["story"] = links[doc_id]
 
 
 def link_stories(es: Elasticsearch, r: redis.Redis, prefix: str, alias: str, docs: list[Doc]) -> list[str]:
