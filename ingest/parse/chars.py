@@ -34,12 +34,19 @@ _memo = lru_cache(maxsize=1024)
 
 _SPACE_NEAR_CJK = re.compile(f"(?<=[{CJK}{CJK_PUNCT}])[ \t]+|[ \t]+(?=[{CJK}{CJK_PUNCT}])")
 _WIDE_DOT_IN_NUMBER = re.compile(r"(?<=\d)．(?=\d)")
+_SPACE_RUN = re.compile(r"\s+")
 
 
 @_memo
 def count_cjk(text: str) -> int:
     # What is left once the rest is cut out: a few runs to drop instead of a list of every character.
     return len(_NOT_CJK.sub("", text))
+
+
+@_memo
+def no_space(text: str) -> str:
+    """The text without any white space (the form the parser's patterns match lines and blocks in)."""
+    return _SPACE_RUN.sub("", text)
 
 
 @_memo
@@ -93,7 +100,7 @@ def simplified(text: str) -> str:
 @_memo
 def key(text: str) -> str:
     """The matching form: NFKC (half-width), simplified, without any white space."""
-    return re.sub(r"\s+", "", simplified(nfkc(text)))
+    return no_space(simplified(nfkc(text)))
 
 
 @_memo

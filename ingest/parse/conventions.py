@@ -11,7 +11,7 @@ import re
 from datetime import date
 
 from ingest.model import Author, page_label_of
-from ingest.parse.chars import match_form, spaced_form
+from ingest.parse.chars import match_form, no_space, spaced_form
 
 HAN = "\u4e00-\u9fff"
 
@@ -106,7 +106,7 @@ def jump_labels(body: str) -> dict[str, tuple[int, str]]:
     own or the end or the start of one."""
     jumps: dict[str, tuple[int, str]] = {}
     for line in body.splitlines():
-        if m := JUMP_RE.match(re.sub(r"\s+", "", match_form(line))):
+        if m := JUMP_RE.match(no_space(match_form(line))):
             jumps.setdefault(jump_of(m)[0], (jump_of(m)[1], jump_label_of(m)))
             continue
         if (on := jump_at_end_labelled(line))[1] is not None:

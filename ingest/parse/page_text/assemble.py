@@ -4,11 +4,10 @@ article without headline)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ingest.model import Article
-from ingest.parse.chars import count_cjk, narrow, squash_spaces, tidy_heading
+from ingest.parse.chars import count_cjk, narrow, no_space, squash_spaces, tidy_heading
 from ingest.parse.page_text.classify import PHONE_RE
 from ingest.parse.page_text.headlines import quoted_names, split_stack, stack_lines
 from ingest.parse.page_text.threads import Thread, Weave, is_caption_like
@@ -123,7 +122,7 @@ def notice_item(t: Thread, page: int | None) -> Article:
     lines = [tidy_heading(ln) for p in t.paras for ln in p.text.splitlines() if ln.strip()]
     title = ""
     for ln in lines:
-        words = PHONE_RE.sub("", re.sub(r"\s+", "", narrow(ln))).strip(" :：,，")
+        words = PHONE_RE.sub("", no_space(narrow(ln))).strip(" :：,，")
         if count_cjk(words) >= 2:
             title = words if len(words) <= 40 else ""
             break

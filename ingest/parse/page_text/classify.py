@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ingest.parse.chars import count_cjk, key, match_form
+from ingest.parse.chars import count_cjk, key, match_form, no_space
 from ingest.parse.conventions import JUMP_RE, jump_label_of, jump_of, parse_credit
 from ingest.parse.page_text.blocks import NOTICE_HEAD_RE, Block
 from ingest.parse.page_text.bylines import Byline, parse_byline, split_trailing_credit
@@ -121,7 +121,7 @@ def classify_block(b: Block, body_size: float | None = None) -> Classified:
     """The class of one block outside the masthead, with the rule that decided it."""
     text = b.text.strip()
     m = match_form(text)
-    flat = re.sub(r"\s+", "", m)
+    flat = no_space(m)
     if count_cjk(text) < 2 and not PHONE_RE.search(flat):
         return Classified(b, "noise", "fewer than two Chinese characters and no phone number (page number, bullet)")
     if j := JUMP_RE.match(flat):
@@ -164,7 +164,7 @@ def _whole(byline: Byline, b: Block) -> Byline:
 
 def is_prose(text: str) -> bool:
     """Running text: sentence punctuation, or commas in a line too long for a headline."""
-    flat = re.sub(r"\s+", "", text)
+    flat = no_space(text)
     return bool(_PROSE_MARKS.search(flat)) or ("，" in flat and count_cjk(flat) > MAX_HEADING_CHARS)
 
 
@@ -180,7 +180,7 @@ def heading_reason(b: Block, body_size: float | None = None) -> str | None:
         if b.font_size <= body_size * 1.02:
             return None
     for ln in lines:
-        flat = re.sub(r"\s+", "", ln)
+        flat = no_space(ln)
         if count_cjk(flat) < 2 or len(flat) > MAX_HEADING_CHARS:
             return None
         if _PROSE_MARKS.search(flat) or flat[-1] in "，、," or not _comma_is_parallel(flat):
@@ -212,13 +212,13 @@ PARAGRAPH_OPENING_RE = re.compile(
 
 def starts_like_paragraph(text: str) -> bool:
     """Opens like a new paragraph (a time phrase or 据统计 and a comma): 昨日，… / 6月24日上午，…"""
-    return bool(PARAGRAPH_OPENING_RE.match(re.sub(r"\s+", "", text)))
+    return bool(PARAGRAPH_OPENING_RE.match(no_space(text)))
 
 
 def looks_like_notice(text: str) -> bool:
     """A hotline, ad or subscription box (a phone number, no running prose), or a short text under a
     notice heading (遗失声明, 公告, 启事)."""
-    flat = re.sub(r"\s+", "", match_form(text))
+    flat = no_space(match_form(text))
     if NOTICE_HEAD_RE.match(flat):
         return len(flat) <= MAX_NOTICE_CHARS and (len(text.strip().splitlines()) > 1 or count_cjk(flat) <= 6)
     if len(flat) > 120 or is_prose(text):
