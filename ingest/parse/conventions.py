@@ -144,8 +144,10 @@ def dateline(text: str) -> str:
 # an undelimited run is never guessed apart.
 
 # Who: an optional organisation, then the role. 摄影 and 图 make photo credits.
+# A paper or site signs with its own name as often as with 本报: 湖北日报全媒记者 左晨, □ 湖北日报评论员, 人民网记者.
+OWN_NAME = rf"[{HAN}]{{1,6}}(?:报|网)"
 ROLE_RE = re.compile(
-    r"(?P<org>本报|本刊|新华社|中新社|人民日报|央视|中国日报|《[^》]{1,12}》)?"
+    rf"(?P<org>{OWN_NAME}|本刊|新华社|中新社|央视|《[^》]{{1,12}}》)?"
     r"(?:(?P<role>首席记者|特约记者|见习记者|摄影记者|全媒体记者|全媒记者|融媒体记者|融媒记者|记者|特约通讯员|通讯员|实习生|见习生"
     r"|评论员|摄影|作者|执笔|撰稿|整理|编辑)(?:\s*[:/]\s*)?"
     # 文 and 图 are roles only with their slash or colon (文/张三, 图：李四): 图一 is not a photographer.
@@ -253,8 +255,8 @@ def byline_authors(text: str) -> list[Author]:
     return list(unique.values())
 
 
-# A commentary signed by the paper itself: □ 本报评论员, 本报特约评论员 (no person's name follows).
-_HOUSE_BYLINE = re.compile(r"^[□■●◆▲★\s]*(?P<who>(?:本报|本刊)(?:特约)?评论员)\s*$")
+# A commentary signed by the paper itself: □ 本报评论员, 本报特约评论员, □ 湖北日报评论员 (no person's name follows).
+_HOUSE_BYLINE = re.compile(rf"^[□■●◆▲★\s]*(?P<who>(?:{OWN_NAME}|本刊)(?:特约)?评论员)\s*$")
 _BYLINE_MARKS = re.compile(r"^[□■●◆▲★]\s*")
 
 
@@ -280,12 +282,26 @@ _DATELINE_BYLINE = re.compile(DATELINE_RE.pattern + r"\s*\([^)]{2,40}\)")
 
 
 def body_byline(paragraphs: list[str], within: int = 1) -> tuple[list[Author], list[str]]:
-    """Authors the body prints in its first `within` paragraphs: a paragraph that is a byline alone
-    (本报全媒记者 王强 通讯员 赵敏, □ 本报评论员) is moved out of the body; the parentheses after a dateline
-    (本报讯 （记者张明、通讯员李华）) name them inside a paragraph of text, which stays as printed."""
+    """Authors the body prints: in its first `within` paragraphs, a paragraph that is a byline alone
+    (本报全媒记者 王强 通讯员 赵敏, □ 本报评论员) is moved out of the body, and the parentheses after a dateline
+    (本报讯 （记者张明、通讯员李华）) name them inside a paragraph of text, which stays as printed; a last
+    paragraph that is only a photo credit (（本报记者 薛婷 摄）, a picture story's) adds its photographers and
+    is moved out."""
+    authors: list[Author] = []
     for i, para in enumerate(paragraphs[:within]):
-        if (authors := byline_paragraph(para)) is not None:
-            return authors, paragraphs[:i] + paragraphs[i + 1:]
+        if (found := byline_paragraph(para)) is not None:
+            authors, paragraphs = found, paragraphs[:i] + paragraphs[i + 1:]
+            break
         if m := _DATELINE_BYLINE.match(match_form(para)):
-            return byline_authors(para[: m.end()]), paragraphs
-    return [], paragraphs
+            authors = byline_authors(para[: m.end()])
+            break
+    if paragraphs and (credit := _closing_credit(paragraphs[-1])):
+        authors = authors + [a for a in credit if a not in authors]
+        paragraphs = paragraphs[:-1]
+    return authors, paragraphs
+
+
+def _closing_credit(para: str) -> list[Author] | None:
+    """The photographers of a paragraph that is only a bracketed photo credit (（新华社记者 徐昱 摄）)."""
+    m = re.fullmatch(r"\s*\((.+)\)\s*", match_form(para))
+    return parse_credit(para.strip()[1:-1]) if m else None

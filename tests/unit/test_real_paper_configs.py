@@ -27,6 +27,8 @@ REAL_PAGE_LISTS = [
     ("zglyb", date(2017, 10, 13), 1, "http://news.ctnews.com.cn/zglyb/html/2017-10/13/node_1.htm"),
     # 中国纪检监察报: the saved page 1 in the corpus, tests/fixtures/real_pages/jjjcb/node_2.htm.
     ("jjjcb", date(2017, 7, 22), 1, "http://csr.mos.gov.cn/content/2017-07/22/node_2.htm"),
+    # 科技日报: the saved page 1 in the corpus, tests/fixtures/real_pages/kjrb/node_2.htm.
+    ("kjrb", date(2023, 2, 10), 1, "http://digitalpaper.stdaily.com/http_www.kjrb.com/kjrb/html/2023-02/10/node_2.htm"),
     # 新华日报: page 1 as ixuuux/ChinaNews_parse (cn_spider.py) fetches it.
     ("xhrb", date(2018, 7, 25), 1, "http://xh.xhby.net/mp3/pc/layout/201807/25/l1.html"),
 ]

@@ -117,7 +117,12 @@ def test_pc_content_article_saved_without_url_takes_its_date_from_the_author_ele
     ("本报讯 （记者张明、通讯员李华）近日，全市春耕工作会议召开。", [("张明", "记者"), ("李华", "通讯员")], True),
     ("□ 本报评论员", [("本报评论员", "评论员")], False),
     ("本报全媒记者 王强 通讯员 赵敏", [("王强", "记者"), ("赵敏", "通讯员")], False),
+    # Signed with the paper's own name instead of 本报 (湖北日报 of 2023-02-11, tests/fixtures/real_pages/hbrb).
+    ("□ 湖北日报评论员", [("湖北日报评论员", "评论员")], False),
+    ("湖北日报全媒记者 戴文辉 通讯员 刘涛", [("戴文辉", "记者"), ("刘涛", "通讯员")], False),
+    ("人民网记者 王强", [("王强", "记者")], False),
     ("近日，全市春耕工作会议召开。", [], True),
+    ("湖北日报记者节前夕，全省表彰优秀新闻工作者。", [], True),
 ])
 def test_bylines_the_body_prints_become_authors(first, authors, kept):
     html = f"<html><body><div id=ozoom><p>{first}</p><p>会议指出，要抓好春耕。</p></div>" \
@@ -125,6 +130,21 @@ def test_bylines_the_body_prints_become_authors(first, authors, kept):
     page = parse_article(html, "http://e/html/2023-02/10/content_1.htm", get_family("founder"))
     assert [(a.name, a.role) for a in page.authors] == authors
     assert (page.paragraphs[0] == first) is kept
+
+
+@pytest.mark.parametrize(("last", "authors", "kept"), [
+    ("（湖北日报全媒记者 薛婷 通讯员 肖江涛 张成 摄）", [("薛婷", "摄影"), ("肖江涛", "摄影"), ("张成", "摄影")], False),
+    ("(新华社记者 徐昱 摄)", [("徐昱", "摄影")], False),
+    # A closing source line is not a credit: it stays, and names no one.
+    ("（新华社北京2月10日电 载2月11日《人民日报》）", [], True),
+    ("会议要求，各地要在春耕前完成农资储备（见下图）。", [], True),
+])
+def test_a_last_paragraph_that_is_only_a_photo_credit_gives_the_photographers(last, authors, kept):
+    html = f"<html><body><div id=ozoom><p>大冶湖高新区，员工加紧赶制订单。</p><p>{last}</p></div>" \
+           "<table><tr><td class=font01>东贝电机产销两旺</td></tr></table></body></html>"
+    page = parse_article(html, "http://e/html/2023-02/10/content_1.htm", get_family("founder"))
+    assert [(a.name, a.role) for a in page.authors] == authors
+    assert (page.paragraphs[-1] == last) is kept
 
 
 def test_a_list_whose_items_link_each_article_twice_is_one_list():
