@@ -17,6 +17,8 @@ REAL_PAGE_LISTS = [
     # 人民日报 pc/layout: the URL the cited crawler builds for page 01 (caspiankexin/people-daily-crawler-date).
     ("rmrb", date(2026, 3, 10), 1, "http://paper.people.com.cn/rmrb/pc/layout/202603/10/node_01.html"),
     ("rmrb", date(2026, 3, 10), 12, "http://paper.people.com.cn/rmrb/pc/layout/202603/10/node_12.html"),
+    # 人民日报: the saved page 01 in the corpus, tests/fixtures/real_pages/rmrb/node_01.html.
+    ("rmrb", date(2024, 12, 25), 1, "http://paper.people.com.cn/rmrb/pc/layout/202412/25/node_01.html"),
     # 光明日报, 经济日报, 北京日报: the start pages of hudie8655/baozhi (gmrb/spiders/{gmw,jjrb,bjrb}.py).
     ("gmrb", date(2016, 10, 29), 1, "http://epaper.gmw.cn/gmrb/html/2016-10/29/nbs.D110000gmrb_01.htm"),
     ("jjrb", date(2016, 10, 28), 1, "http://paper.ce.cn/jjrb/html/2016-10/28/node_2.htm"),
