@@ -303,5 +303,6 @@ def body_byline(paragraphs: list[str], within: int = 1) -> tuple[list[Author], l
 
 def _closing_credit(para: str) -> list[Author] | None:
     """The photographers of a paragraph that is only a bracketed photo credit (（新华社记者 徐昱 摄）)."""
-    m = re.fullmatch(r"\s*\((.+)\)\s*", match_form(para))
-    return parse_credit(para.strip()[1:-1]) if m else None
+    para = para.strip()
+    # Bracketed in the match form (（ and ( alike); the names are read from the text as printed.
+    return parse_credit(para[1:-1]) if re.fullmatch(r"\(.+\)", match_form(para)) else None
