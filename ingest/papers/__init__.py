@@ -37,11 +37,11 @@ class _Strict(BaseModel):
 class SiteConfig(_Strict):
     """`[site]`: the paper's e-paper site. Fetch numbers left out take the fetcher's defaults."""
 
-    family: str  # founder | rmrb | pclayout (ingest/sources/epaper/)
+    family: str  # founder | rmrb | pclayout | newslist | xhby (ingest/sources/epaper/)
     base_url: str
     allowed_hosts: list[str] = []
     # Family parameters: the first page list, the rmrb code, the index page, the folder of the dated page
-    # lists (founder: html/ unless the site keeps them elsewhere).
+    # lists (founder: html/, newslist: pc/layout/, unless the site keeps them elsewhere).
     first_page: str | None = None
     code: str | None = None
     index: str | None = None

@@ -140,3 +140,26 @@ def test_rmrb_edition_with_pages_not_on_the_site(site, client, tmp_path):
         "《习近平关于社会主义文化建设论述摘编》出版发行", "中共中央召开党外人士座谈会", "党的十九大代表陆续抵京",
         "砥砺奋进 铸就辉煌", "党的十八大以来大事记"]
     assert fetched.editions[1].articles[0].subtitle == "征求对中共十九大报告的意见"
+
+
+def test_a_newslist_edition_is_found_from_its_sectioned_first_page_and_fetched_page_by_page(site, client, tmp_path):
+    # The real saved page A01 of 辽沈晚报 (tests/fixtures/real_pages/lswb/), served where its site keeps it; its
+    # other pages and articles are not saved anywhere, so they answer 404 here and must end as "missing".
+    real = Path(__file__).resolve().parents[1] / "fixtures" / "real_pages" / "lswb" / "node_A01.html"
+    site.serve("lswb/pc/layout/202408/19/node_A01.html", real.read_bytes(),
+               headers={"Content-Type": "text/html; charset=utf-8"})
+    p = paper(site, "lswb/", "newslist", use_index=False)
+    s = Site.of(p)
+    get = getter(client, p, Archive(tmp_path))
+    found = edition_of(s, get, date(2024, 8, 19))
+    assert found.url == site.url("lswb/pc/layout/202408/19/node_A01.html")
+    assert [(r.label, r.name) for r in found.pages] == [
+        ("A01", "头版"), ("A02", "要闻"), ("A03", "城事"), ("A04", "专题"), ("A06", "县区"), ("A07", "县区"), ("A08", "社会")]
+    assert found.pages[1].url == site.url("lswb/pc/layout/202408/19/node_A02.html")
+    assert found.pages[1].pdf_url == site.url("lswb/pc/att/202408/19/b025a1f4-3be4-46a3-9913-57bb2b79e853.pdf")
+    fetched = fetch_edition(s, get, found)
+    assert [o.url for o in fetched.by_status("ok")] == [found.url]
+    missing = fetched.by_status("missing")
+    assert {o.url for o in missing if o.kind == "page_list"} == {r.url for r in found.pages[1:]}
+    assert {o.url for o in missing if o.kind == "article"} == {
+        site.url(f"lswb/pc/con/202408/19/content_{n}.html") for n in range(250414, 250421)}

@@ -31,6 +31,13 @@ REAL_PAGE_LISTS = [
     ("jjjcb", date(2017, 7, 22), 1, "http://csr.mos.gov.cn/content/2017-07/22/node_2.htm"),
     # 科技日报: the saved page 1 in the corpus, tests/fixtures/real_pages/kjrb/node_2.htm.
     ("kjrb", date(2023, 2, 10), 1, "http://digitalpaper.stdaily.com/http_www.kjrb.com/kjrb/html/2023-02/10/node_2.htm"),
+    # Founder's div.newslist template: the saved pages in the corpus (lswb/, yicai/, ahncb/) and, for 深圳晚报, the
+    # page-list URL the crawler beside its saved article builds (szwb/SOURCE.md). Later pages come from the
+    # first page's directory (their file names carry section letters).
+    ("lswb", date(2024, 8, 19), 1, "https://epaper.lnd.com.cn/lswbepaper/pc/layout/202408/19/node_A01.html"),
+    ("yicai", date(2024, 8, 22), 1, "https://www.yicai.com/epaper/pc/202408/22/node_A01.html"),
+    ("ahncb", date(2024, 9, 20), 1, "https://szb.ahnews.com.cn/ncb/pc/layout/202409/20/node_1.html"),
+    ("szwb", date(2024, 8, 30), 1, "https://wb.sznews.com/PC/layout/202408/30/node_A01.html"),
     # 新华日报: page 1 as ixuuux/ChinaNews_parse (cn_spider.py) fetches it.
     ("xhrb", date(2018, 7, 25), 1, "http://xh.xhby.net/mp3/pc/layout/201807/25/l1.html"),
 ]

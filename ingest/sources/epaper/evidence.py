@@ -37,7 +37,7 @@ PAGE_ELEMENTS = ("#nowLayout",)
 _PDF = re.compile(r"\.pdf(?:$|[?#])", re.IGNORECASE)
 # Article and page-list URLs of the known platforms, beside each family's own patterns.
 ARTICLE_URL = re.compile(r"(?:content_\d+\.s?html?|nw\.D\d+[A-Za-z]+_\d{8}_\d+-\d+\.htm)(?:$|[?#])", re.IGNORECASE)
-PAGE_LIST_URL = re.compile(r"(?:node_\d+\.s?html?|nbs\.D\d+[A-Za-z]+_\d+\.htm)(?:$|[?#])", re.IGNORECASE)
+PAGE_LIST_URL = re.compile(r"(?:node_[A-Za-z]?\d+\.s?html?|nbs\.D\d+[A-Za-z]+_\d+\.htm)(?:$|[?#])", re.IGNORECASE)
 
 
 def canonical_url(url: str) -> str:

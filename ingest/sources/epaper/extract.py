@@ -158,12 +158,16 @@ def _directory(soup: BeautifulSoup, url: str, family: Family) -> list[PageRef]:
 
 
 def _pdf_beside(anchor: Tag, url: str) -> str | None:
-    """The PDF link in the same row of the directory as a page link (its parent's parent)."""
-    row = anchor.parent.parent if anchor.parent is not None else None
-    if row is None or sum(1 for a in row.find_all("a") if (h := href_of(a, url)) and PAGE_LIST_URL.search(h)) > 1:
-        return None
-    pdfs = pdf_links(row, url)
-    return pdfs[0][1] if pdfs else None
+    """The PDF link in the same row of the directory as a page link: its parent (`<p>` of link and PDF) or
+    its parent's parent (a table row), whichever is the nearest to hold a PDF and no other page's link."""
+    row = anchor.parent
+    for _ in range(2):
+        if row is None or sum(1 for a in row.find_all("a") if (h := href_of(a, url)) and PAGE_LIST_URL.search(h)) > 1:
+            return None
+        if pdfs := pdf_links(row, url):
+            return pdfs[0][1]
+        row = row.parent
+    return None
 
 
 def _current_page(soup: BeautifulSoup, url: str, family: Family, directory: list[PageRef],
@@ -239,8 +243,12 @@ def parse_article(html: str, url: str, family: Family, soup: BeautifulSoup | Non
         byline = ""
     paragraphs = _paragraphs(soup, html, sel.body, sel.drop)
     authors = byline_authors(byline)
+    printed, rest = body_byline(paragraphs)
     if not authors:
-        authors, paragraphs = body_byline(paragraphs)
+        authors, paragraphs = printed, rest
+    elif {a.name for a in authors} == {a.name for a in printed}:
+        # An author field of bare names (赵伟君) beside the dateline's （记者 赵伟君）: the body says the roles.
+        authors, paragraphs = printed, rest
     pictures = _pictures(soup, url, family)
     if not paragraphs and not pictures:
         warnings.append(f"{url}: the article has no body text")
@@ -256,7 +264,7 @@ def parse_article(html: str, url: str, family: Family, soup: BeautifulSoup | Non
                         lambda: _date_from(soup, sel.date), lambda: visible_date(soup),
                         lambda: parse_date(meta.get("publishdate", ""))),
         page=_article_page(soup, url, family, enp),
-        paper_name=enp.get("founder-papername") or _paper_name(soup, sel.paper_name),
+        paper_name=enp.get("founder-papername") or _paper_name(soup, sel.paper_name, title),
         pretitle=pretitle if pretitle != title else "",
         title=title,
         subtitle=subtitle if subtitle != title else "",
@@ -395,13 +403,19 @@ def _issue_number(soup: BeautifulSoup, selectors: tuple[str, ...]) -> int | None
     return None
 
 
-def _paper_name(soup: BeautifulSoup, selectors: tuple[str, ...]) -> str:
+# What a site appends to the paper's name in its <title>: 深圳晚报数字报, 洛阳晚报电子版.
+_EDITION_SUFFIX = re.compile(r"(?<=报)(?:数字报刊?|电子报|电子版|数字版)$")
+
+
+def _paper_name(soup: BeautifulSoup, selectors: tuple[str, ...], title: str = "") -> str:
+    """The paper's name from its element (a <title>, a select's value): "人民日报-人民网", "浙江工人日报 - 小康路上…"
+    give their first part; an article page's "“金鹏之夜”盛典昨晚举行_深圳晚报数字报" the part after its title."""
     for selector in selectors:
         found = soup.select_one(selector)
         if found is None:
             continue
         text = clean(attr(found, "value") or found.get_text(" "))
-        if text:
-            # "人民日报-人民网", "浙江工人日报 - 小康路上…": the paper comes first.
-            return re.split(r"\s*[-—|｜_]\s*", text, maxsplit=1)[0]
+        parts = [p for p in re.split(r"\s*[-—|｜_]+\s*", text) if p and clean(p) != clean(title)]
+        if parts:
+            return _EDITION_SUFFIX.sub("", parts[0])
     return ""

@@ -1,9 +1,9 @@
 """What a site family is: URL templates and selectors, as data.
 
 A family is one e-paper platform (Founder's classic template, 人民日报's classic template, the newer
-pc/layout template, 新华报业's template). Every paper on a platform differs only in its base URL and a few parameters
+pc/layout template and its `div.newslist` sibling, 新华报业's template). Every paper on a platform differs only in its base URL and a few parameters
 (`[site]` keys of its config), so a new paper is a config file, not code. The family modules
-(`founder.py`, `rmrb.py`, `pclayout.py`, `xhby.py`) hold nothing but one `Family` each.
+(`founder.py`, `rmrb.py`, `pclayout.py`, `newslist.py`, `xhby.py`) hold nothing but one `Family` each.
 """
 
 from __future__ import annotations
@@ -101,9 +101,9 @@ class Family:
 
 
 def _all() -> dict[str, Family]:
-    from ingest.sources.epaper import founder, pclayout, rmrb, xhby
+    from ingest.sources.epaper import founder, newslist, pclayout, rmrb, xhby
 
-    return {f.name: f for f in (founder.FAMILY, rmrb.FAMILY, pclayout.FAMILY, xhby.FAMILY)}
+    return {f.name: f for f in (founder.FAMILY, rmrb.FAMILY, pclayout.FAMILY, newslist.FAMILY, xhby.FAMILY)}
 
 
 def families() -> dict[str, Family]:
@@ -119,10 +119,11 @@ def get_family(name: str) -> Family:
 
 
 def family_of(url: str, html: str = "") -> Family | None:
-    """The family whose URL patterns match `url`, else whose markers appear in `html`."""
-    for family in _all().values():
-        if family.is_page_list(url) or family.is_article(url):
-            return family
-    scores = {name: sum(marker in html for marker in f.markers) for name, f in _all().items()}
-    name, score = max(scores.items(), key=lambda kv: kv[1])
-    return _all()[name] if score else None
+    """The family whose URL patterns match `url`, else whose markers appear in `html`. Where several families
+    share a URL shape (`pclayout` and `newslist` both name `node_01.html`, `content_N.html`), the markers
+    choose among them; the first wins a tie."""
+    by_url = [f for f in _all().values() if f.is_page_list(url) or f.is_article(url)]
+    candidates = by_url or list(_all().values())
+    # max() keeps the first of equal scores.
+    best = max(candidates, key=lambda f: sum(marker in html for marker in f.markers))
+    return best if by_url or any(marker in html for marker in best.markers) else None

@@ -24,6 +24,9 @@ def test_bylines_give_names_with_roles(byline, expected):
     ("01版:要闻", ("", 1, "要闻")),
     ("第08版：广告", ("", 8, "广告")),
     ("（ 2017年10月16日   01 版）", ("", 1, "")),
+    ("版次：A02", ("A", 2, "")),
+    ("版次: 12 来源：深圳晚报", ("", 12, "")),
+    ("版次：", None),
 ])
 def test_page_labels(label, expected):
     assert page_label(label) == expected

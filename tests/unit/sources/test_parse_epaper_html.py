@@ -79,6 +79,16 @@ def test_family_is_recognised_from_url_or_markup():
     assert family_of("saved.htm", "<p>nothing</p>") is None
 
 
+def test_a_url_two_families_share_is_told_apart_by_the_markup():
+    # node_01.html and content_N.html are pclayout's and newslist's shapes alike.
+    url = "http://e/pc/layout/202408/19/node_01.html"
+    assert family_of(url).name == "pclayout"
+    assert family_of(url, '<ul class="news-list"><div class="swiper-slide">').name == "pclayout"
+    assert family_of(url, '<div class="Chunkiconlist"><div class="newslisttit">').name == "newslist"
+    assert family_of("http://e/PC/content/202408/30/content_1.html", '<div class="newsdetatit">').name == "newslist"
+    assert family_of("http://e/pc/layout/202408/19/node_A01.html").name == "newslist"
+
+
 def test_family_templates_address_the_first_page_of_a_date():
     from datetime import date
 
