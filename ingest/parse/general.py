@@ -28,7 +28,8 @@ _CHROME = re.compile(
     r"^(?:[(（【\[]?\s*(?:责编|责任编辑|编辑)\s*[:：]|点击进入|返回\S{0,8}首页|分享到|分享[:：]|扫一扫|推荐阅读|相关新闻"
     r"|相关阅读|热点排行|热点推荐|精彩推荐|更多精彩|打开\S{0,6}客户端|\S{0,8}客户端下载|声明[:：]|版权声明|未经授权"
     r"|登录|注册|评论|收藏|举报|版权所有|本文来源|字号|关键词\s*>>|【?打印本页|【?关闭窗口|\S{0,10}(?:APP|公众号)$"
-    r"|(?:您?(?:所在|当前)的?位置|现在位置)\s*[:：])")
+    r"|(?:您?(?:所在|当前)的?位置|现在位置)\s*[:：])"
+    r"|.{0,60}(?:版权所有|公网安备|ICP备|ICP证)")
 # Boxes that end the article: everything after such a heading is other pages' links.
 _TAIL = re.compile(r"^(?:推荐阅读|相关新闻|相关阅读|热点排行|延伸阅读|猜你喜欢|热门推荐|为你推荐)\s*$")
 # Links glued to the last paragraph: 返回腾讯网首页>>
@@ -45,6 +46,8 @@ _SOURCE = re.compile(r"来源于?\s*[:：]\s*(?P<source>\S{2,16})")
 # The parts of a <title>: 标题_频道_长江网_cjn.cn, 标题--当代商报, 标题-新华网, 标题_澎湃新闻-The Paper
 _TITLE_PARTS = re.compile(r"\s*(?:--|_|\||｜|\s[-—–]\s|(?<!\d)[-—–](?!\d))\s*")
 _HEADINGS = ("h1", "h2", "h3", "h4")
+# A line shorter than this is navigation or a label, not a sentence of an article.
+_SENTENCE = 20
 _CAPTION_TAGS = ("span", "font", "em", "small", "center", "strong", "b", "i", "figcaption")
 _CAPTION_CLASS = re.compile(r"desc|caption|pic|note|explain", re.IGNORECASE)
 
@@ -62,6 +65,7 @@ def general_article(html: str, url: str, name: str, soup: BeautifulSoup | None =
                          f"({'no title' if not title else 'no text'} for the general extractor)")
     pretitle, subtitle = _headline_stack(soup, title)
     paragraphs = _body(text, title, {pretitle, subtitle} - {""}, _captions(soup))
+    _refuse_non_article(paragraphs, soup, name)
     authors, paragraphs = body_byline(paragraphs, within=8)
     if not authors:
         authors = _page_byline(soup, title) or _byline_of(doc.author if doc is not None else "")
@@ -78,6 +82,23 @@ def general_article(html: str, url: str, name: str, soup: BeautifulSoup | None =
         paragraphs=paragraphs,
         warnings=[f"{name}: no known e-paper family; read as one article by the general extractor"],
     )
+
+
+def _refuse_non_article(paragraphs: list[str], soup: BeautifulSoup, name: str) -> None:
+    """An InputError for what trafilatura found on a page that holds no article of its own: only short
+    lines (a shell filled by scripts, whose text is its navigation: 返回, 上一版 下一版, 报纸订阅), or the texts
+    of several articles the page links one after another (an e-paper page of a platform no family reads)."""
+    if not paragraphs or max(len(p) for p in paragraphs) < _SENTENCE and sum(map(len, paragraphs)) < 100:
+        shown = " / ".join(paragraphs[:4]) or "nothing"
+        raise InputError(f"{name}: not a page of a known e-paper site family, and no article text in it "
+                         f"(the general extractor found only short lines: {shown})")
+    # Anchors with or without href: some platforms link by script (伊犁垦区报's `<a daoxiang="Articel…htm">`).
+    linked = {clean(" ".join(a.stripped_strings)) for a in soup.find_all("a")}
+    headed = [p for p in paragraphs if len(p) >= 8 and p in linked]
+    if len(set(headed)) >= 3:
+        raise InputError(f"{name}: not a page of a known e-paper site family, and it holds several articles, "
+                         f"not one (linked titles printed in its text: {' / '.join(list(dict.fromkeys(headed))[:3])} …);"
+                         " give the paper a [site] family that fits, or add one (ingest/sources/epaper/)")
 
 
 def _extract(html: str, url: str) -> Document | None:

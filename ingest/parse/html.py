@@ -10,12 +10,16 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from bs4 import BeautifulSoup
+
 from ingest.encoding import Decoded, decode_html
+from ingest.errors import InputError
 from ingest.model import Article, Edition, Page, page_order
 from ingest.papers import Paper, all_papers, paper_by_name
 from ingest.parse import ParseHints, register
 from ingest.parse.general import general_article
 from ingest.parse.markup import check_markup
+from ingest.sources.epaper.evidence import directory_lines
 from ingest.sources.epaper.extract import (
     page_kind,
     parse_article,
@@ -23,6 +27,7 @@ from ingest.sources.epaper.extract import (
     soup_of,
 )
 from ingest.sources.epaper.families import Family, family_of, get_family
+from ingest.sources.epaper.mapped import mapped_family
 from ingest.sources.epaper.pages import ArticlePage, PageListing, PageRef
 
 
@@ -60,6 +65,10 @@ def _read_page(data: bytes, hints: ParseHints, content_type: str | None) -> tupl
     kind = page_kind(family, url, soup, decoded.text) if family is not None else None
     page: PageListing | ArticlePage
     if family is None or kind is None:
+        family = mapped_family(soup, url)
+        kind = "page_list" if family is not None else None
+    if family is None or kind is None:
+        _refuse_unread_page_list(soup, hints.name)
         page = general_article(decoded.text, url, hints.name, soup)
     elif kind == "page_list":
         page = parse_page_list(decoded.text, url, family, soup)
@@ -67,6 +76,17 @@ def _read_page(data: bytes, hints: ParseHints, content_type: str | None) -> tupl
         page = parse_article(decoded.text, url, family, soup)
     page.warnings[:0] = decoded.warnings
     return page, decoded
+
+
+def _refuse_unread_page_list(soup: BeautifulSoup, name: str) -> None:
+    """A page directory (anchors 01版:头版, 第2版 综合 to two or more pages) on a page no family reads: an
+    e-paper page list of an unknown platform. The general extractor would make one "article" of its
+    navigation and titles, so it is refused, naming what it is."""
+    labels = directory_lines(soup)
+    if len(labels) >= 2:
+        raise InputError(f"{name}: an e-paper page list of a platform no site family reads (its page directory: "
+                         f"{', '.join(labels[:3])}{' …' if len(labels) > 3 else ''}); not read as an article: "
+                         "give the paper a [site] family that fits, or add one (ingest/sources/epaper/)")
 
 
 def listing_edition(listing: PageListing, paper: Paper | None) -> Edition:

@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from bs4 import BeautifulSoup, Tag
 
 from ingest.parse.conventions import parse_date
-from ingest.sources.epaper.text import clean
+from ingest.sources.epaper.text import clean, page_label
 
 _TAGS = re.compile(r"<[^>]+>")
 _ENP = re.compile(r"<!--\s*enpproperty(?P<body>.*?)/enpproperty\s*-->", re.DOTALL | re.IGNORECASE)
@@ -32,6 +32,8 @@ _URL_DATES = (
 # A visible date line: 2023年02月10日 星期五 · 2017年7月22日　星期六 (the weekday may sit in its own element).
 _DATE_LINE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*"
                         r"(?:星期|周|礼拜)\s*[一二三四五六日天]")
+# The same date alone, as an element named for dates holds it: 2007年07月08日.
+_DATE_ALONE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 # Elements that hold the page of an article page: Founder's pc/content `<p id="nowLayout">01</p>`.
 PAGE_ELEMENTS = ("#nowLayout",)
 _PDF = re.compile(r"\.pdf(?:$|[?#])", re.IGNORECASE)
@@ -104,6 +106,59 @@ def visible_date(soup: BeautifulSoup) -> date | None:
         except ValueError:
             continue
     return None
+
+
+def date_element(soup: BeautifulSoup) -> date | None:
+    """The date of an element named for it (`<span id="cur_dates">2007年07月08日</span>`, `class="newstime"`) whose
+    text is that date alone: a date line with no weekday, which `visible_date` does not trust in running text."""
+    for tag in soup.select("[id*=date i], [class*=date i], [class*=time i]"):
+        text = clean(tag.get_text(" "))
+        if len(text) <= 16 and (m := _DATE_ALONE.fullmatch(text)):
+            try:
+                return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                continue
+    return None
+
+
+def directory_lines(soup: BeautifulSoup) -> list[str]:
+    """The page lines of a page directory, whatever the platform: the texts of anchors that name a page
+    (01版:头版, 第2版 综合, 第A01版：要闻), one per page, in the page's order."""
+    lines: dict[tuple[str, int], str] = {}
+    for a in soup.find_all("a", href=True):
+        text = clean(" ".join(a.stripped_strings))
+        if len(text) <= 24 and (label := page_label(text)) is not None:
+            lines.setdefault(label[:2], text)
+    return list(lines.values())
+
+
+_PICTURE_KEYS = re.compile(r"(报名|版次|版名|日期)\s*[:：]\s*")
+
+
+def picture_fields(soup: BeautifulSoup) -> dict[str, str]:
+    """The facts some platforms put in the title of the page's picture (the image of the map):
+    `报名：农民日报 版次：第001版：版名：要闻 日期：20240909` → {报名: 农民日报, 版次: 第001版, 版名: 要闻, 日期: 20240909}."""
+    img = soup.select_one("img[usemap]")
+    text = clean(attr(img, "title") or attr(img, "alt")) if img is not None else ""
+    parts = _PICTURE_KEYS.split(text)
+    return {k: v.strip(" ：:") for k, v in zip(parts[1::2], parts[2::2]) if v.strip(" ：:")}
+
+
+def compact_date(text: str) -> date | None:
+    """A date written as eight digits, 20240909."""
+    m = re.fullmatch(r"((?:19|20)\d{2})(\d{2})(\d{2})", text.strip())
+    if not m:
+        return None
+    try:
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def links_date(urls: list[str]) -> date | None:
+    """The date every one of these article URLs spells (../20240909_001/20240909_001_1.htm), when they agree."""
+    dates = {url_date(u) for u in urls}
+    return dates.pop() if len(dates) == 1 else None
 
 
 def first_date(*candidates: Callable[[], date | None]) -> date | None:

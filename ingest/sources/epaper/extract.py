@@ -18,12 +18,16 @@ from ingest.sources.epaper.evidence import (
     Link,
     article_links,
     attr,
+    compact_date,
+    date_element,
     enp_date,
     enpproperty,
     first_date,
     href_of,
+    links_date,
     list_groups,
     pdf_links,
+    picture_fields,
     url_date,
     visible_date,
 )
@@ -57,13 +61,19 @@ def page_kind(family: Family, url: str, soup: BeautifulSoup, html: str = "") -> 
         return "page_list"
     # A page list's enpproperty names its page (founder-pagenum); an article's names the article.
     enp = enpproperty(html)
-    if enp.get("articleid") or enp.get("title") or _first(soup, family.article.title):
+    if enp.get("articleid") or enp.get("title"):
         return "article"
     # A page list links its articles from an image map or beside a page directory; a portal page that
     # merely links a few content_N pages is neither.
     links = article_links(soup, url, family.is_article)
-    if enp.get("founder-pagenum") or any(link.hotspot for link in links) or \
-            len({link.url for link in links}) >= 2 and _directory(soup, url, family):
+    mapped = any(link.hotspot for link in links)
+    listed = len({link.url for link in links}) >= 2 and bool(_directory(soup, url, family))
+    title = _first(soup, family.article.title)
+    # An element shaped like the family's title on a page that maps and lists articles beside a page
+    # directory (岳阳日报's `<h2 id=title>` of a reader poll) does not make it an article page.
+    if title is not None and not (mapped and listed):
+        return "article"
+    if enp.get("founder-pagenum") or mapped or listed:
         return "page_list"
     return None
 
@@ -78,7 +88,8 @@ def parse_page_list(html: str, url: str, family: Family, soup: BeautifulSoup | N
     enp = enpproperty(html)
     warnings: list[str] = []
     directory = _directory(soup, url, family)
-    current = _current_page(soup, url, family, directory, enp)
+    picture = picture_fields(soup)
+    current = _current_page(soup, url, family, directory, enp, picture)
     if current.number is None:
         warnings.append(f"{url}: the page list names no page number")
     links = article_links(soup, url, family.is_article)
@@ -93,8 +104,10 @@ def parse_page_list(html: str, url: str, family: Family, soup: BeautifulSoup | N
         family=family.name,
         page=current,
         date=first_date(lambda: url_date(url), lambda: enp_date(enp), lambda: visible_date(soup),
-                        lambda: _date_from(soup, family.page_list.date)),
-        paper_name=enp.get("founder-papername") or _paper_name(soup, family.page_list.paper_name),
+                        lambda: _date_from(soup, family.page_list.date), lambda: date_element(soup),
+                        lambda: compact_date(picture.get("日期", "")),
+                        lambda: links_date([a.url for a in articles])),
+        paper_name=enp.get("founder-papername") or picture.get("报名") or _paper_name(soup, family.page_list.paper_name),
         issue_number=_issue_number(soup, family.page_list.date),
         articles=articles,
         hotspots=hotspots,
@@ -171,13 +184,15 @@ def _pdf_beside(anchor: Tag, url: str) -> str | None:
 
 
 def _current_page(soup: BeautifulSoup, url: str, family: Family, directory: list[PageRef],
-                  enp: dict[str, str]) -> PageRef:
+                  enp: dict[str, str], picture: dict[str, str]) -> PageRef:
     own = url.split("#")[0]
     ref = next((r for r in directory if r.url == own), None)
     heading = _first(soup, family.page_list.heading)
     label = page_label(" ".join(heading.stripped_strings)) if heading else None
     if label is None and enp.get("founder-pagenum", "").isdigit():
         label = ("", int(enp["founder-pagenum"]), page_name(enp.get("nodename", "")))
+    if label is None and (found := page_label(picture.get("版次", ""))):
+        label = (found[0], found[1], found[2] or page_name(picture.get("版名", "")))
     m = family.page_list_re.search(url)
     url_number = int(m.group("page")) if m and m.groupdict().get("page") else None
     pdf_url = (ref.pdf_url if ref else None) or _hinted_pdf(soup, url, family, directory)
