@@ -7,7 +7,9 @@ pages, side by side.
 
 A field is one fact of a page's `.expected.json` (the corpus contract): the date with and without the URL,
 this page's label, name and PDF, the page directory, the article set with titles, and for article pages
-the headline stack, authors, page label, body start and every string the body must not hold. The same
+the headline stack, authors, page label, body start and every string the body must not hold; a page no
+article can be read from (an unknown platform's page list, a shell its scripts fill) must be refused with
+an error naming the file and saying what it is. The same
 checks are what tests/unit/sources/test_real_pages.py asserts. trafilatura is scored on what it can give
 (title, date, body start, body excludes) for the pages that are one article.
 """
@@ -27,6 +29,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from ingest.errors import InputError  # noqa: E402
 from ingest.model import Edition  # noqa: E402
 from ingest.parse import ParseHints, parse_bytes  # noqa: E402
 
@@ -55,7 +58,7 @@ class CorpusPage:
 
     @property
     def family(self) -> str:
-        return self.expected.get("family") or "general"
+        return "refused" if self.expected["kind"] == "refused" else self.expected.get("family") or "general"
 
     def parse(self, with_url: bool = True) -> Edition:
         url = self.expected.get("url") if with_url else None
@@ -89,6 +92,27 @@ def _this_page(edition: Edition, kind: str) -> dict[str, Any]:
     label = edition.articles[0].page_label if edition.articles else None
     found = found or [p for p in pages if p.label == label]
     return {"label": found[0].label, "name": found[0].name, "pdf_url": found[0].pdf_url} if found else {}
+
+
+def page_checks(page: CorpusPage) -> list[Check]:
+    """Every check of one page: a page the parser must refuse is refused; any other is parsed, with its
+    URL and without it."""
+    if page.expected["kind"] == "refused":
+        return [refusal_check(page, with_url) for with_url in (True, False)]
+    return list(checks(page, page.parse(), lambda: page.parse(with_url=False)))
+
+
+def refusal_check(page: CorpusPage, with_url: bool) -> Check:
+    """A page that holds no article the parser can read (an unknown platform's page list, a shell filled by
+    scripts) must end in an InputError that names the file and says what it is."""
+    field = "refused" if with_url else "refused_without_url"
+    want = page.expected["error"]
+    try:
+        edition = page.parse(with_url)
+    except InputError as e:
+        message = str(e)
+        return Check(field, want, want if want in message and str(page.path) in message else message)
+    return Check(field, want, f"parsed: {len(edition.articles)} article(s), family {edition.masthead.get('family')}")
 
 
 def checks(page: CorpusPage, edition: Edition, without_url: Callable[[], Edition]) -> Iterator[Check]:
@@ -191,8 +215,7 @@ def main() -> None:
     unparsed: set[str] = set()  # timed only on the pages it parses
     for page in pages:
         try:
-            edition = page.parse()
-            found = list(checks(page, edition, lambda p=page: p.parse(with_url=False)))  # type: ignore[misc]
+            found = page_checks(page)
         except Exception as e:  # noqa: BLE001 — a page we cannot parse counts every field wrong
             found = [Check("parse", "ok", f"{type(e).__name__}: {e}")]
             unparsed.add(page.name)
@@ -214,7 +237,7 @@ def main() -> None:
         for name, c in wrong:
             print(f"  {name} {c.field}: expected {c.expected!r}, got {c.got!r}")
 
-    datas = [(p, p.path.read_bytes()) for p in pages if p.name not in unparsed]
+    datas = [(p, p.path.read_bytes()) for p in pages if p.name not in unparsed and p.family != "refused"]
     ours = _rate(lambda: [parse_bytes(d, ParseHints(name=str(p.path), url=p.expected.get("url") or
                                                     p.path.resolve().as_uri())) for p, d in datas], len(datas))
     theirs = _rate(lambda: [trafilatura.extract(d) for _, d in datas], len(datas))

@@ -14,7 +14,7 @@ import pytest
 
 CORPUS = Path(__file__).resolve().parents[1] / "fixtures" / "real_pages"
 PAGES = sorted(p for p in CORPUS.glob("*/*") if p.suffix not in (".md", ".json"))
-KINDS = {"page_list", "article", "general"}
+KINDS = {"page_list", "article", "general", "refused"}
 LABEL = re.compile(r"^[A-Z]?\d{2,}$")
 
 
@@ -38,7 +38,8 @@ def test_every_page_names_its_source_and_has_expected_facts(page):
     assert f"`{page.name}`" in source, f"{page.parent.name}/SOURCE.md does not list {page.name}"
     facts = _expected(page)
     assert facts["kind"] in KINDS
-    assert (facts["family"] is None) == (facts["kind"] == "general")
+    assert (facts["family"] is None) == (facts["kind"] in ("general", "refused"))
+    assert ("error" in facts) == (facts["kind"] == "refused")
     assert facts["url"] is None or _canonical_absolute(facts["url"])
 
 
@@ -61,7 +62,7 @@ def test_page_list_facts_are_in_canonical_form(page):
     assert pdf is None or _canonical_absolute(pdf)
 
 
-@pytest.mark.parametrize("page", [p for p in PAGES if _expected(p)["kind"] != "page_list"],
+@pytest.mark.parametrize("page", [p for p in PAGES if _expected(p)["kind"] in ("article", "general")],
                          ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_article_facts_name_a_title_and_a_body_start(page):
     article = _expected(page)["article"]

@@ -4,13 +4,14 @@ The expected facts were written by reading each page (see the corpus's SOURCE.md
 this parser; a key a page cannot say is absent, and every key given is checked (bench/extract_quality.py
 defines the checks and counts them). Each page is parsed with its original URL as the hint and again as a
 file saved to disk (its own path as URL), where only what the page itself says is left (`date_without_url`).
+A page that holds no readable article (kind "refused") must be refused both ways, by an error naming it.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from bench.extract_quality import CorpusPage, checks, corpus
+from bench.extract_quality import CorpusPage, corpus, page_checks
 
 PAGES = corpus()
 
@@ -21,7 +22,7 @@ def test_the_corpus_has_pages_of_several_papers():
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
 def test_real_page_gives_every_expected_fact(page: CorpusPage):
-    found = list(checks(page, page.parse(), lambda: page.parse(with_url=False)))
+    found = page_checks(page)
     assert found, "the expected JSON gives no fact"
     wrong = [f"{c.field}: expected {c.expected!r}, got {c.got!r}" for c in found if not c.ok]
     assert not wrong, f"{page.name}: {len(wrong)} of {len(found)} facts wrong:\n" + "\n".join(wrong)
