@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import re
+from dataclasses import replace
 from datetime import date
 
 from bs4 import BeautifulSoup, Comment, Tag
@@ -61,7 +62,7 @@ def page_kind(family: Family, url: str, soup: BeautifulSoup, html: str = "") -> 
         return "page_list"
     # A page list's enpproperty names its page (founder-pagenum); an article's names the article.
     enp = enpproperty(html)
-    if enp.get("articleid") or enp.get("title"):
+    if enp.get("articleid") or enp.get("title") or enp.get("founder-title"):
         return "article"
     # A page list links its articles from an image map or beside a page directory; a portal page that
     # merely links a few content_N pages is neither.
@@ -70,8 +71,9 @@ def page_kind(family: Family, url: str, soup: BeautifulSoup, html: str = "") -> 
     listed = len({link.url for link in links}) >= 2 and bool(_directory(soup, url, family))
     title = _first(soup, family.article.title)
     # An element shaped like the family's title on a page that maps and lists articles beside a page
-    # directory (岳阳日报's `<h2 id=title>` of a reader poll) does not make it an article page.
-    if title is not None and not (mapped and listed):
+    # directory (岳阳日报's `<h2 id=title>` of a reader poll) makes it an article page only with a body
+    # (Founder's article pages carry their page's map, list and directory too).
+    if title is not None and (not (mapped and listed) or _first(soup, family.article.body) is not None):
         return "article"
     if enp.get("founder-pagenum") or mapped or listed:
         return "page_list"
@@ -245,6 +247,8 @@ def parse_article(html: str, url: str, family: Family, soup: BeautifulSoup | Non
     meta = {attr(m, "name").lower(): clean(attr(m, "content")) for m in soup.find_all("meta") if attr(m, "name")}
     warnings: list[str] = []
 
+    # Some Founder sites prefix every field: founder-title, founder-introtitle, founder-pagenum.
+    enp = {**{k.removeprefix("founder-"): v for k, v in enp.items() if k.startswith("founder-")}, **enp}
     title = enp.get("title") or _text_of(soup, sel.title) or meta.get("title", "")
     if not title:
         raise InputError(f"{url}: no article title found (neither the enpproperty comment nor "
@@ -358,10 +362,34 @@ def _article_page(soup: BeautifulSoup, url: str, family: Family, enp: dict[str, 
         elif re.fullmatch(r"[A-Za-z]?\d{1,3}", text):
             number = int(re.sub(r"\D", "", text))
             found.append(PageRef(number, page_label_of(text[0] if text[0].isalpha() else "", number)))
+    if not any(p.name for p in found) and (line := _page_line(soup)):
+        found.append(PageRef(url_page or line[1], page_label_of(line[0], line[1]), line[2]))
     named = [p for p in found if p.name]
-    if named or found:
-        return (named or found)[0]
-    return PageRef(url_page, page_label_of("", url_page)) if url_page is not None else None
+    if url_page is None and enp.get("pagenum", "").isdigit():  # the comment's founder-pagenum
+        url_page = int(enp["pagenum"])
+    page = (named or found)[0] if found else \
+        PageRef(url_page, page_label_of("", url_page)) if url_page is not None else None
+    if page is None:
+        return None
+    # Founder's classic article pages link their page's PDF beside the page line, and every page's in
+    # their page directory: the directory's entry for this page, else the one PDF the page links.
+    entry = next((r for r in _directory(soup, url, family) if r.label == page.label and r.pdf_url), None)
+    pdfs = {target for _, target in pdf_links(soup, url)}
+    pdf = entry.pdf_url if entry else pdfs.pop() if len(pdfs) == 1 else None
+    return replace(page, pdf_url=pdf) if pdf else page
+
+
+def _page_line(soup: BeautifulSoup) -> tuple[str, int, str] | None:
+    """The page line an article page prints on its own, outside any link (`<td>第01版：<STRONG>要闻</STRONG></td>`
+    of Founder's classic article pages): the page's name, where no element of the family gives it. The
+    page directory's lines are links, and are not this page's."""
+    for tag in soup.find_all(["td", "span", "p", "div", "li"]):
+        text = clean(" ".join(tag.stripped_strings))
+        if len(text) > 24 or tag.find("a") is not None or tag.find_parent("a") is not None:
+            continue
+        if (label := page_label(text)) and label[2] and text.startswith("第"):
+            return label
+    return None
 
 
 # ---- shared ---------------------------------------------------------------------------------------
