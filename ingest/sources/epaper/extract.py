@@ -191,8 +191,9 @@ def _current_page(soup: BeautifulSoup, url: str, family: Family, directory: list
     ref = next((r for r in directory if r.url == own), None)
     heading = _first(soup, family.page_list.heading)
     label = page_label(" ".join(heading.stripped_strings)) if heading else None
-    if label is None and enp.get("founder-pagenum", "").isdigit():
-        label = ("", int(enp["founder-pagenum"]), page_name(enp.get("nodename", "")))
+    # founder-pagenum: 01, A01, or 01B (the page's version letter after it, as in its PDF 2024081201B_pdf.pdf)
+    if label is None and (m := re.fullmatch(r"([A-Za-z]?)(\d{1,3})[A-Za-z]?", enp.get("founder-pagenum", ""))):
+        label = (m.group(1).upper(), int(m.group(2)), page_name(enp.get("nodename", "")))
     if label is None and (found := page_label(picture.get("版次", ""))):
         label = (found[0], found[1], found[2] or page_name(picture.get("版名", "")))
     m = family.page_list_re.search(url)
