@@ -38,8 +38,8 @@ REAL_PAGE_LISTS = [
     ("yicai", date(2024, 8, 22), 1, "https://www.yicai.com/epaper/pc/202408/22/node_A01.html"),
     ("ahncb", date(2024, 9, 20), 1, "https://szb.ahnews.com.cn/ncb/pc/layout/202409/20/node_1.html"),
     ("szwb", date(2024, 8, 30), 1, "https://wb.sznews.com/PC/layout/202408/30/node_A01.html"),
-    # 新华日报: page 1 as ixuuux/ChinaNews_parse (cn_spider.py) fetches it.
-    ("xhrb", date(2018, 7, 25), 1, "http://xh.xhby.net/mp3/pc/layout/201807/25/l1.html"),
+    # 新华日报 since 2021-11-01: page 1 as weblearngit/spider_xhby (app/spiders/xhby.py) starts it.
+    ("xhrb", date(2024, 8, 19), 1, "http://xh.xhby.net/pc/layout/202408/19/node_1.html"),
 ]
 
 # Papers whose URL scheme needs what no family offers yet (tests/fixtures/real_pages/FAMILIES.md).
@@ -60,3 +60,9 @@ def _page_list_url(paper_id: str, day: date, page: int) -> str:
 def test_family_builds_the_real_page_list_url_of_the_paper(paper_id, day, page, real_url):
     assert _page_list_url(paper_id, day, page) == real_url
 
+
+
+def test_the_xhby_family_builds_新华日报s_archive_of_before_2021_11():
+    # The page 1 URL ixuuux/ChinaNews_parse (cn_spider.py, class XinhuaRibao) fetches from the mp3/ archive.
+    assert get_family("xhby").page_list_url("http://xh.xhby.net/mp3/", date(2018, 7, 25), 1) == \
+        "http://xh.xhby.net/mp3/pc/layout/201807/25/l1.html"
