@@ -1,9 +1,10 @@
 """E-paper HTML → `Edition`: a page list gives its pages and article links, an article page the article.
 
 The family is the paper's configured one, else recognised from the URL or file name, else from the
-markup; a page of none is read by the general extractor (ingest.parse.general). The same function
-serves `ingest parse FILE.htm` and the site tasks, which pass the URL and the Content-Type header in the
-hints.
+markup; a page list of none is read by its image map alone (ingest.sources.epaper.mapped), a page
+directory of none is refused, and any other page of none is read by the general extractor
+(ingest.parse.general). The same function serves `ingest parse FILE.htm` and the site tasks, which pass the
+URL and the Content-Type header in the hints.
 """
 
 from __future__ import annotations
@@ -52,7 +53,8 @@ def parse_epaper_html(data: bytes, hints: ParseHints, content_type: str | None =
 
 def read_epaper_page(data: bytes, hints: ParseHints, content_type: str | None = None) -> PageListing | ArticlePage:
     """The page list or article page in `data`; a page of no known family (or of a family's site but neither
-    a page list nor an article page of it) as one article of the general extractor; else an InputError."""
+    a page list nor an article page of it) as a page list read by its image map, or as one article of the
+    general extractor; else an InputError."""
     return _read_page(data, hints, content_type)[0]
 
 
