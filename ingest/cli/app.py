@@ -57,17 +57,18 @@ EXIT_INPUT, EXIT_CONFIG, EXIT_SERVICE = 1, 2, 3
 
 @contextmanager
 def operator_errors() -> Iterator[None]:
-    """Errors become one readable line and an exit code, never a traceback."""
+    """Errors become one readable line and an exit code, never a traceback. The message is printed as it is:
+    one naming a config table (`[site] layout_dir: unknown key`) must not be read as markup."""
     try:
         yield
     except InputError as e:
-        err.print(f"[red]error:[/red] {e}")
+        err.print(f"[red]error:[/red] {escape(str(e))}")
         raise typer.Exit(EXIT_INPUT) from None
     except ConfigError as e:
-        err.print(f"[red]config error:[/red] {e}")
+        err.print(f"[red]config error:[/red] {escape(str(e))}")
         raise typer.Exit(EXIT_CONFIG) from None
     except ServiceError as e:
-        err.print(f"[red]service error:[/red] {e}")
+        err.print(f"[red]service error:[/red] {escape(str(e))}")
         raise typer.Exit(EXIT_SERVICE) from None
 
 
