@@ -313,3 +313,27 @@ def test_the_worker_logs_one_json_event_per_task_outcome_and_no_elasticsearch_re
     assert parse["counts"]["articles"] >= 5
     # The transport's line per request (logger elastic_transport.transport, at INFO) is gone.
     assert not [e for e in lines if e.get("logger", "").startswith("elastic_transport")]
+
+
+def test_a_real_article_page_of_another_paper_is_found_by_a_sentence_of_it(ingested):
+    # The real 深圳晚报 article page (tests/fixtures/real_pages/szwb/): its paper is configured on the newslist family.
+    page = REPO / "tests" / "fixtures" / "real_pages" / "szwb" / "content_3251363.html"
+    r = run_cli("add", str(page), "--paper", "szwb", "--wait")
+    assert r.returncode == 0, r.stderr
+    [hit] = _search("新媒体短片节", "--paper", "szwb")["hits"]
+    assert (hit["paper"], hit["date"], hit["page_label"]) == ("szwb", "2024-08-30", "A02")
+    assert hit["title"] == "“金鹏之夜”盛典昨晚举行" and hit["subtitle"] == "一年一度中国国际新媒体短片节开幕"
+    assert hit["authors"] == [{"name": "赵伟君", "role": "记者"}]
+
+
+def test_a_real_page_list_of_a_platform_no_family_reads_is_refused_and_nothing_is_indexed(ingested, es, service_env,
+                                                                                          worker):
+    # The real 桂林日报 page list (tests/fixtures/real_pages/glrb/): every page's titles, no map, no family.
+    page = REPO / "tests" / "fixtures" / "real_pages" / "glrb" / "Page01BC.htm"
+    index = service_env["INGEST_INDEX"]
+    before = _ids(es, index)
+    r = run_cli("add", str(page), "--paper", "zjgrrb", "--wait")
+    assert r.returncode == 1
+    assert "Page01BC.htm" in r.stderr and "page list of a platform no site family reads" in r.stderr
+    assert "nothing queued" in r.stderr and "Traceback" not in r.stderr
+    assert _ids(es, index) == before
