@@ -43,7 +43,10 @@ FAMILY = Family(
         date=(".newsdetatit p span",),
         paper_name=("title",),
     ),
-    markers=("Chunkiconlist", "newslisttit", "newsdetatit", "newsdetatext", "class=\"newslist\""),
+    # The scrolling pane (div.newsshow#ScroLeft) holds the list and the article alike; an article page shares
+    # founder-content, enpproperty and content_ with Founder's classic template, so it needs more than its title block.
+    markers=("Chunkiconlist", "newslisttit", "newsdetatit", "newsdetatext", "class=\"newslist\"", "newsshow",
+             "ScroLeft"),
     # html_dir: the folder of the dated page lists (pc/layout; 深圳晚报 PC/layout, 第一财经日报 pc).
     params={"first_page": "node_A01.html", "html_dir": "pc/layout"},
 )

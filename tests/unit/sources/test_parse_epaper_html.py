@@ -89,6 +89,15 @@ def test_a_url_two_families_share_is_told_apart_by_the_markup():
     assert family_of("http://e/pc/layout/202408/19/node_A01.html").name == "newslist"
 
 
+def test_a_saved_newslist_article_page_is_told_from_founders_classic_by_its_markup():
+    # The real 深圳晚报 article page (real_pages/szwb/) saved under another name: it carries founder-content and
+    # enpproperty like a classic Founder article, and the newslist template's title block and scrolling pane.
+    from pathlib import Path
+
+    page = Path(__file__).resolve().parents[2] / "fixtures" / "real_pages" / "szwb" / "content_3251363.html"
+    assert family_of("/saved/article.html", page.read_text(encoding="utf-8-sig")).name == "newslist"
+
+
 def test_family_templates_address_the_first_page_of_a_date():
     from datetime import date
 
