@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup, Tag
@@ -113,11 +113,8 @@ def date_element(soup: BeautifulSoup) -> date | None:
     text is that date alone: a date line with no weekday, which `visible_date` does not trust in running text."""
     for tag in soup.select("[id*=date i], [class*=date i], [class*=time i]"):
         text = clean(tag.get_text(" "))
-        if len(text) <= 16 and (m := _DATE_ALONE.fullmatch(text)):
-            try:
-                return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            except ValueError:
-                continue
+        if len(text) <= 16 and _DATE_ALONE.fullmatch(text) and (found := parse_date(text)):
+            return found
     return None
 
 
@@ -146,11 +143,10 @@ def picture_fields(soup: BeautifulSoup) -> dict[str, str]:
 
 def compact_date(text: str) -> date | None:
     """A date written as eight digits, 20240909."""
-    m = re.fullmatch(r"((?:19|20)\d{2})(\d{2})(\d{2})", text.strip())
-    if not m:
+    if not re.fullmatch(r"(?:19|20)\d{6}", text.strip()):
         return None
     try:
-        return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        return datetime.strptime(text.strip(), "%Y%m%d").date()
     except ValueError:
         return None
 

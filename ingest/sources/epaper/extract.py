@@ -191,9 +191,8 @@ def _current_page(soup: BeautifulSoup, url: str, family: Family, directory: list
     ref = next((r for r in directory if r.url == own), None)
     heading = _first(soup, family.page_list.heading)
     label = page_label(" ".join(heading.stripped_strings)) if heading else None
-    # founder-pagenum: 01, A01, or 01B (the page's version letter after it, as in its PDF 2024081201B_pdf.pdf)
-    if label is None and (m := re.fullmatch(r"([A-Za-z]?)(\d{1,3})[A-Za-z]?", enp.get("founder-pagenum", ""))):
-        label = (m.group(1).upper(), int(m.group(2)), page_name(enp.get("nodename", "")))
+    if label is None and (number := _pagenum(enp.get("founder-pagenum", ""))):
+        label = (*number, page_name(enp.get("nodename", "")))
     if label is None and (found := page_label(picture.get("版次", ""))):
         label = (found[0], found[1], found[2] or page_name(picture.get("版名", "")))
     m = family.page_list_re.search(url)
@@ -366,18 +365,27 @@ def _article_page(soup: BeautifulSoup, url: str, family: Family, enp: dict[str, 
     if not any(p.name for p in found) and (line := _page_line(soup)):
         found.append(PageRef(url_page or line[1], page_label_of(line[0], line[1]), line[2]))
     named = [p for p in found if p.name]
-    if url_page is None and enp.get("pagenum", "").isdigit():  # the comment's founder-pagenum
-        url_page = int(enp["pagenum"])
+    enp_page = _pagenum(enp.get("pagenum", "")) if url_page is None else None  # the comment's founder-pagenum
     page = (named or found)[0] if found else \
-        PageRef(url_page, page_label_of("", url_page)) if url_page is not None else None
+        PageRef(url_page, page_label_of("", url_page)) if url_page is not None else \
+        PageRef(enp_page[1], page_label_of(*enp_page)) if enp_page else None
     if page is None:
         return None
     # Founder's classic article pages link their page's PDF beside the page line, and every page's in
-    # their page directory: the directory's entry for this page, else the one PDF the page links.
-    entry = next((r for r in _directory(soup, url, family) if r.label == page.label and r.pdf_url), None)
+    # their page directory: the one PDF the page links, else the directory's entry for this page (the
+    # directory is read only then: it costs a pass over every anchor).
     pdfs = {target for _, target in pdf_links(soup, url)}
-    pdf = entry.pdf_url if entry else pdfs.pop() if len(pdfs) == 1 else None
-    return replace(page, pdf_url=pdf) if pdf else page
+    if len(pdfs) > 1:
+        entry = next((r for r in _directory(soup, url, family) if r.label == page.label and r.pdf_url), None)
+        pdfs = {entry.pdf_url} if entry and entry.pdf_url else set()
+    return replace(page, pdf_url=pdfs.pop()) if len(pdfs) == 1 else page
+
+
+def _pagenum(value: str) -> tuple[str, int] | None:
+    """(section letter, number) of Founder's `founder-pagenum`: 01, A01, or 01B (a version letter after the
+    number, as in the page's PDF 2024081201B_pdf.pdf)."""
+    m = re.fullmatch(r"([A-Za-z]?)(\d{1,3})[A-Za-z]?", value)
+    return (m.group(1).upper(), int(m.group(2))) if m else None
 
 
 def _page_line(soup: BeautifulSoup) -> tuple[str, int, str] | None:
