@@ -4,7 +4,8 @@ plus one search of the configured index), each run several times, median and bes
     .venv/bin/python bench/cli_startup.py [--runs N] [--query 红船精神]
 
 Targets (issue: fast CLI start-up): --help ≤ 0.25 s, search ≤ 0.4 s on a warm, quiet machine. The import
-cost alone is printed too (`python -c "import ingest.cli"`), so a slow run can be told from a slow server.
+cost alone is printed too (`python -c "import ingest.cli"`), so a slow run can be told from a slow server, and
+one search from a bare script through the official client and through the SearchClient `ingest search` uses.
 """
 
 from __future__ import annotations
@@ -35,20 +36,31 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--query", default="红船精神")
     args = ap.parse_args()
+    # One search from a bare script through either client: what `ingest search` saves by not importing the
+    # official one, side by side.
+    script = ("from ingest.config import settings; from ingest.search import SearchRequest, search; "
+              "from ingest.es_client import {0}; s = settings(); "
+              f"search({{0}}(s), s.index, SearchRequest(query={args.query!r}))")
     cases = {
         "python -c pass (interpreter)": [sys.executable, "-c", "pass"],
         "import ingest.cli": [sys.executable, "-c", "import ingest.cli"],
         "ingest --help": [str(BIN / "ingest"), "--help"],
         f"ingest search {args.query} --json": [str(BIN / "ingest"), "search", args.query, "--json"],
+        "a search, official client": [sys.executable, "-c", script.format("client")],
+        "a search, SearchClient": [sys.executable, "-c", script.format("search_client")],
     }
     # Where Python writes no bytecode on import, a module without an up-to-date .pyc compiles at every start.
     sources = sorted((Path(__file__).resolve().parent.parent / "ingest").rglob("*.py"))
     compiled = sum(Path(importlib.util.cache_from_source(str(p))).is_file() for p in sources)
     print(f"bytecode written on import: {'no' if sys.flags.dont_write_bytecode else 'yes'}; "
           f"ingest modules with bytecode: {compiled} of {len(sources)}")
+    medians = {}
     for name, cmd in cases.items():
         t = timed(cmd, args.runs)
-        print(f"{name:<36} median {statistics.median(t):.3f} s  best {min(t):.3f} s  ({args.runs} runs)")
+        medians[name] = statistics.median(t)
+        print(f"{name:<36} median {medians[name]:.3f} s  best {min(t):.3f} s  ({args.runs} runs)")
+    official, light = medians["a search, official client"], medians["a search, SearchClient"]
+    print(f"SearchClient / official client, medians: {light / official:.2f} ({official - light:.3f} s less)")
 
 
 if __name__ == "__main__":

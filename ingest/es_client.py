@@ -2,17 +2,34 @@
 
 Credentials go to the client only, never into a message: ConfigErrors name the setting or file that is
 wrong, not its value.
+
+Importing the official client costs about 0.45 s (its package loads the async client and elastic_transport
+loads a node class for each of four HTTP libraries), most of what `ingest search` took from start to answer
+(bench/cli_startup.py). So it is imported where a client is built, its exception classes where an exception
+is matched (`api_error`, `transport_errors`), and a command that starts per call and only searches uses
+`SearchClient`, the two read calls of a search over the standard library.
 """
 
 from __future__ import annotations
 
+import base64
+import http.client
+import json
+import ssl
+import time
 from functools import cache
-from typing import Any
-
-from elasticsearch import Elasticsearch
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, unquote, urlsplit
 
 from ingest.config import Settings, mask_url, settings
 from ingest.errors import ConfigError
+
+if TYPE_CHECKING:
+    from elasticsearch import ApiError, Elasticsearch
+
+# As the official client: two more tries on a failed connection, a timeout, or these answers.
+RETRIES = 2
+RETRY_STATUSES = (429, 502, 503, 504)
 
 
 def _read_secret(path: Any, setting: str) -> str:
@@ -58,4 +75,132 @@ def client(s: Settings | None = None, request_timeout: float = 30) -> Elasticsea
 
 @cache
 def _client(url: str, request_timeout: float, options: tuple[tuple[str, Any], ...]) -> Elasticsearch:
-    return Elasticsearch(url, request_timeout=request_timeout, retry_on_timeout=True, max_retries=2, **dict(options))
+    from elasticsearch import Elasticsearch
+
+    return Elasticsearch(url, request_timeout=request_timeout, retry_on_timeout=True, max_retries=RETRIES,
+                         **dict(options))
+
+
+def api_error() -> type[ApiError]:
+    """The official client's ApiError, for `except api_error() as e:` (evaluated only when something was
+    raised, so a module matching it does not import the client)."""
+    from elasticsearch import ApiError
+
+    return ApiError
+
+
+def transport_errors() -> tuple[type[Exception], ...]:
+    """What an unreachable or timed-out Elasticsearch raises, for `except transport_errors():`."""
+    from elasticsearch import TransportError
+
+    return (TransportError, ConnectionError)
+
+
+def search_client(s: Settings | None = None, request_timeout: float = 30) -> SearchClient:
+    """A SearchClient with the same URL, authentication and TLS as `client` would have."""
+    s = s or settings()
+    return SearchClient(s.es_url, request_timeout, client_options(s))
+
+
+class SearchClient:
+    """`search` and `indices.get_mapping` as the official client has them: the same requests, the same JSON
+    back, and on failure the official client's own exceptions (imported then), so callers and
+    `ingest.index.service_errors` treat both clients alike. Nothing else: writes, bulk helpers and the rest
+    go through `client`. Over the standard library's http.client, one kept-alive connection: httpx with
+    httpcore (which loads anyio, and trio where it is installed) took 0.2 s to import, as long as the search."""
+
+    def __init__(self, url: str, request_timeout: float, options: dict[str, Any]) -> None:
+        parts = urlsplit(url)
+        self._https = parts.scheme == "https"
+        self._host = parts.hostname or "localhost"
+        self._port = parts.port or (443 if self._https else 80)
+        self._prefix = parts.path.rstrip("/")
+        self._timeout = request_timeout
+        self._headers = {"Accept": "application/json", "Content-Type": "application/json"}
+        if "api_key" in options:
+            self._headers["Authorization"] = f"ApiKey {options['api_key']}"
+        elif "basic_auth" in options or parts.username:
+            user, password = options.get("basic_auth") or (unquote(parts.username or ""), unquote(parts.password or ""))
+            token = base64.b64encode(f"{user}:{password}".encode()).decode()
+            self._headers["Authorization"] = f"Basic {token}"
+        self._tls: ssl.SSLContext | None = None
+        if self._https:
+            self._tls = ssl.create_default_context(cafile=options.get("ca_certs"))
+            if not options.get("verify_certs", True):
+                self._tls.check_hostname = False
+                self._tls.verify_mode = ssl.CERT_NONE
+        self._conn: http.client.HTTPConnection | None = None
+        self.indices = _Indices(self)
+
+    def search(self, index: str, **body: Any) -> dict[str, Any]:
+        return self.request("POST", f"/{quote(index, safe=',*')}/_search", body)
+
+    def request(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+        content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode() if body is not None else None
+        for attempt in range(RETRIES + 1):
+            started = time.monotonic()
+            try:
+                conn = self._connection()
+                conn.request(method, self._prefix + path, body=content, headers=self._headers)
+                resp = conn.getresponse()
+                data = resp.read()
+            except (OSError, http.client.HTTPException) as e:
+                # A kept-alive connection the server closed fails here too: the next try opens a new one.
+                self.close()
+                if attempt < RETRIES:
+                    continue
+                raise _transport_error(e) from e
+            if resp.status not in RETRY_STATUSES or attempt == RETRIES:
+                break
+        if not 200 <= resp.status < 300:
+            raise _api_error(resp, data, time.monotonic() - started, self._https, self._host, self._port)
+        result: dict[str, Any] = json.loads(data)
+        return result
+
+    def _connection(self) -> http.client.HTTPConnection:
+        if self._conn is None:
+            self._conn = (http.client.HTTPSConnection(self._host, self._port, timeout=self._timeout,
+                                                      context=self._tls) if self._https
+                          else http.client.HTTPConnection(self._host, self._port, timeout=self._timeout))
+        return self._conn
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
+class _Indices:
+    def __init__(self, es: SearchClient) -> None:
+        self._es = es
+
+    def get_mapping(self, index: str) -> dict[str, Any]:
+        return self._es.request("GET", f"/{quote(index, safe=',*')}/_mapping")
+
+
+def _transport_error(e: Exception) -> Exception:
+    from elastic_transport import ConnectionError, ConnectionTimeout
+
+    kind = ConnectionTimeout if isinstance(e, TimeoutError) else ConnectionError
+    return kind(f"{type(e).__name__}: {e}", errors=(e,))
+
+
+def _api_error(resp: http.client.HTTPResponse, data: bytes, duration: float, https: bool, host: str,
+               port: int) -> Exception:
+    """The exception the official client raises for this answer: its class by status, its message the
+    error type Elasticsearch names."""
+    from elastic_transport import ApiResponseMeta, HttpHeaders, NodeConfig
+    from elasticsearch.exceptions import HTTP_EXCEPTIONS
+
+    body: Any
+    try:
+        body = json.loads(data)
+    except ValueError:
+        body = data.decode("utf-8", "replace")
+    message = str(body)
+    if isinstance(body, dict):
+        error = body.get("error", message)
+        message = error["type"] if isinstance(error, dict) and "type" in error else str(error)
+    meta = ApiResponseMeta(resp.status, "1.1" if resp.version == 11 else "1.0", HttpHeaders(resp.getheaders()),
+                           duration, NodeConfig("https" if https else "http", host, port))
+    return HTTP_EXCEPTIONS.get(resp.status, api_error())(message=message, meta=meta, body=body)

@@ -15,16 +15,23 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-from elasticsearch import ApiError, Elasticsearch, TransportError
+from typing import TYPE_CHECKING, Any
 
 from ingest.config import mask_url, settings
 from ingest.dedup import merge_sources
 from ingest.documents import Source
 from ingest.errors import ServiceError
-from ingest.es_client import client  # noqa: F401 (the library's callers build their client through ingest.index)
+from ingest.es_client import (
+    api_error,
+    client,  # noqa: F401 (the library's callers build their client through ingest.index)
+    transport_errors,
+)
 from ingest.stories import is_part
+
+if TYPE_CHECKING:
+    from elasticsearch import Elasticsearch
+
+    from ingest.es_client import SearchClient
 
 # The templates live in the checkout's top-level mappings/; ingest/mappings links to it, so the wheel carries
 # them as package data and an installed package finds them beside its modules.
@@ -38,9 +45,9 @@ def service_errors(what: str) -> Iterator[None]:
     """Turn transport failures into a ServiceError an operator can act on."""
     try:
         yield
-    except (TransportError, ConnectionError) as e:
+    except transport_errors() as e:
         raise ServiceError(f"Elasticsearch unreachable while {what} ({mask_url(settings().es_url)}): {e}") from e
-    except ApiError as e:
+    except api_error() as e:
         if e.meta.status >= 500 or e.meta.status == 429:
             raise ServiceError(f"Elasticsearch refused {what}: {e}") from e
         if e.meta.status == 403 and "cluster_block_exception" in str(e):
@@ -75,7 +82,7 @@ def refresh_interval() -> str:
 def concrete_indices(es: Elasticsearch, alias: str) -> list[str]:
     try:
         return sorted(es.indices.get_alias(name=alias).keys())
-    except ApiError as e:
+    except api_error() as e:
         if e.meta.status == 404:
             return []
         raise
@@ -129,7 +136,7 @@ def _ensure_index(es: Elasticsearch, alias: str) -> str:
             try:
                 es.indices.create(index=name, settings=body["settings"], mappings=body["mappings"],
                                   aliases={alias: {"is_write_index": True}})
-            except ApiError as e:
+            except api_error() as e:
                 # Another worker created it first: that is the outcome we wanted.
                 if e.meta.status != 400 or "already_exists" not in str(e):
                     raise
@@ -308,7 +315,7 @@ def count(es: Elasticsearch, alias: str, query: dict[str, Any] | None = None) ->
     with service_errors(f"counting {alias}"):
         try:
             return int(es.count(index=alias, query=query or {"match_all": {}})["count"])
-        except ApiError as e:
+        except api_error() as e:
             if e.meta.status == 404:
                 return 0
             raise
@@ -320,7 +327,7 @@ def last_editions(es: Elasticsearch, alias: str) -> dict[str, dict[str, Any]]:
         try:
             resp = es.search(index=alias, size=0, aggs={"papers": {"terms": {"field": "paper", "size": 1000}, "aggs": {
                 "last": {"terms": {"field": "date", "size": 1, "order": {"_key": "desc"}}}}}})
-        except ApiError as e:
+        except api_error() as e:
             if e.meta.status == 404:
                 return {}
             raise
@@ -331,12 +338,12 @@ def last_editions(es: Elasticsearch, alias: str) -> dict[str, dict[str, Any]]:
     return editions
 
 
-def index_meta(es: Elasticsearch, alias: str) -> dict[str, Any]:
+def index_meta(es: Elasticsearch | SearchClient, alias: str) -> dict[str, Any]:
     """The _meta of the index behind `alias` (template, analysis profile), or {} when there is none."""
     with service_errors(f"reading the mapping of {alias}"):
         try:
             mapping = es.indices.get_mapping(index=alias)
-        except ApiError as e:
+        except api_error() as e:
             if e.meta.status == 404:
                 return {}
             raise
@@ -353,7 +360,7 @@ def wait_until_healthy(es: Elasticsearch, timeout_s: float = 30) -> None:
         try:
             es.cluster.health(wait_for_status="yellow", timeout="5s")
             return
-        except (TransportError, ApiError) as e:
+        except (*transport_errors(), api_error()) as e:
             if time.monotonic() > deadline:
                 raise ServiceError(f"Elasticsearch at {mask_url(settings().es_url)} is not healthy: {e}") from e
             time.sleep(1)

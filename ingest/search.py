@@ -17,18 +17,23 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from elasticsearch import ApiError, Elasticsearch
 from typing_extensions import (
     TypedDict,  # pydantic (the HTTP service's schema) needs it before Python 3.12
 )
 
 from ingest.errors import InputError
+from ingest.es_client import api_error
 from ingest.index import index_meta, service_errors
 from ingest.model import page_label_of, parse_page_label
 from ingest.normalize import fold_width, to_simplified
 from ingest.stories import PARTS_HIDDEN, on_page, pages_of
+
+if TYPE_CHECKING:
+    from elasticsearch import Elasticsearch
+
+    from ingest.es_client import SearchClient
 
 # Where a term may match, and how much a match there counts.
 PHRASE_FIELDS = {"title": 4.0, "pretitle": 2.0, "subtitle": 2.0, "column": 1.5, "body": 1.0,
@@ -283,13 +288,13 @@ def _join_marks(fragment: str) -> str:
     return fragment.replace(c + o, "")
 
 
-def index_word_fields(es: Elasticsearch, alias: str) -> list[str]:
+def index_word_fields(es: Elasticsearch | SearchClient, alias: str) -> list[str]:
     """The in-Elasticsearch word sub-fields of the index behind `alias`, as its analysis profile recorded
     them in the index _meta (none for the bare profile, for indices older than the profiles, or no index)."""
     return sorted(index_meta(es, alias).get("analysis", {}).get("word_fields", []))
 
 
-def search(es: Elasticsearch, alias: str, req: SearchRequest) -> SearchResult:
+def search(es: Elasticsearch | SearchClient, alias: str, req: SearchRequest) -> SearchResult:
     """Run `req`: the hits, best first, each shaped by `hit`."""
     fields = index_word_fields(es, alias) if req.ranking is None or "index_words" in req.ranking else ()
     body = build_query(req, fields)
@@ -298,7 +303,7 @@ def search(es: Elasticsearch, alias: str, req: SearchRequest) -> SearchResult:
         try:
             resp = es.search(index=alias, **body)
             buckets = _member_buckets(es, alias, body, resp["hits"]["hits"]) if members else {}
-        except ApiError as e:
+        except api_error() as e:
             if e.meta.status == 404:
                 return {"total": 0, "groups": 0 if req.collapse and req.count_groups else None,
                         "offset": req.offset, "hits": []}
@@ -308,7 +313,7 @@ def search(es: Elasticsearch, alias: str, req: SearchRequest) -> SearchResult:
             "hits": [hit(h, buckets.get(group_of(h), {}) if members else None) for h in resp["hits"]["hits"]]}
 
 
-def _member_buckets(es: Elasticsearch, alias: str, body: dict[str, Any], hits: list[dict[str, Any]]) \
+def _member_buckets(es: Elasticsearch | SearchClient, alias: str, body: dict[str, Any], hits: list[dict[str, Any]]) \
         -> dict[str, dict[str, Any]]:
     """{group: its members_query bucket} for the groups of `hits`."""
     groups = sorted({group_of(h) for h in hits})

@@ -3,11 +3,14 @@ certificate verification for https, and errors that name the setting at fault bu
 
 from __future__ import annotations
 
+import base64
+import ssl
+
 import pytest
 
 from ingest.config import Settings, mask_url
 from ingest.errors import ConfigError
-from ingest.es_client import client, client_options
+from ingest.es_client import client, client_options, search_client
 
 
 def _settings(**env: str) -> Settings:
@@ -54,3 +57,27 @@ def test_secrets_stay_out_of_the_settings_repr_and_urls_are_masked():
     assert "k3y-value" not in repr(s)
     assert mask_url(s.es_url) == "https://ingest:***@es:9200"
     assert mask_url("amqp://guest:guest@127.0.0.1:5672//") == "amqp://guest:***@127.0.0.1:5672//"
+
+
+def test_the_search_client_sends_the_same_credentials_as_the_official_client(tmp_path):
+    secret = tmp_path / "es-password"
+    secret.write_text("s3cret-pw\n")
+    basic = "Basic " + base64.b64encode(b"ingest:s3cret-pw").decode()
+    for env, expected in [
+        ({"INGEST_ES_API_KEY": "a2V5OnNlY3JldA=="}, "ApiKey a2V5OnNlY3JldA=="),
+        ({"INGEST_ES_USER": "ingest", "INGEST_ES_PASSWORD_FILE": str(secret)}, basic),
+        ({"INGEST_ES_URL": "http://ingest:s3cret-pw@es.internal:9200"}, basic),
+    ]:
+        s = _settings(**env)
+        assert search_client(s)._headers["Authorization"] == expected
+        official = client(s)  # a user in the URL goes to its node's headers
+        node_headers = official.transport.node_pool.all()[0].config.headers
+        assert (official._headers.get("authorization") or node_headers.get("authorization")) == expected
+
+
+def test_the_search_client_verifies_https_unless_turned_off():
+    on = search_client(_settings(INGEST_ES_URL="https://es.internal:9200"))._tls
+    off = search_client(_settings(INGEST_ES_URL="https://es.internal:9200", INGEST_ES_VERIFY_CERTS="false"))._tls
+    assert on is not None and on.verify_mode == ssl.CERT_REQUIRED and on.check_hostname
+    assert off is not None and off.verify_mode == ssl.CERT_NONE
+    assert search_client(_settings(INGEST_ES_URL="http://es.internal:9200"))._tls is None
