@@ -2,7 +2,7 @@
 same template, in one run.
 
     .venv/bin/python bench/bench_index.py [--editions 720] [--concurrency N] [--steps 40] [--reprints 0.2]
-                                          [--warmup 150] [--refresh-s 10]
+                                          [--warmup 150] [--refresh-s 10] [--per-article 20]
 
 Each edition is the sample page under another date with its text replaced (Texts: the layout and the
 parser's cue words kept, the other characters permuted), so every edition is new bytes and new documents,
@@ -19,7 +19,8 @@ would otherwise be counted against the pipeline (the CPU split prints what the c
 The CPU split prints each party's CPU per document, and the ceiling the machine sets: all processes share
 its cores, so the pipeline cannot exceed the cores divided by the least CPU a document needs (its
 edition-sized write in Elasticsearch plus the workers' parse and fingerprint). The per-step split runs the
-worker's step functions in-process on `--steps` editions; the RSS of each worker process is read at the end
+worker's step functions in-process on `--steps` editions, and the write step per document of whole editions
+against the same articles written one a batch (as site fetches and `ingest reingest` queue them); the RSS of each worker process is read at the end
 (run with --editions 2000 for the memory figure).
 """
 
@@ -35,6 +36,7 @@ import sys
 import tempfile
 import time
 import uuid
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -149,6 +151,36 @@ def step_split(s: Settings, texts: Texts, archive: Archive, n: int) -> dict[str,
             for k, (a, b) in zip(spent, zip(marks, marks[1:], strict=False), strict=True):
                 spent[k] += (b - a) * 1000
     return {k: v / n for k, v in spent.items()}
+
+
+def write_per_article(s: Settings, texts: Texts, archive: Archive, n: int) -> dict[str, float]:
+    """Milliseconds of the write step per document, in-process, by turns on `n` editions each: an edition's
+    articles written as one batch (a page text, a PDF, a mail), and written one article a batch, as the site
+    flow and `ingest reingest` queue them (each article page is its own source and flow)."""
+    es = client(s)
+
+    def entry(r: BatchResult) -> ledger.Entry:
+        return ledger.Entry(step="index", status="ok", subject="bench", detail=f"{len(r.write.ids)} articles")
+    spent = {"whole edition": [0.0, 0], "one article a batch": [0.0, 0]}
+    for i in range(-2, 2 * n):  # the first two warm connections and the index
+        day = SAMPLE_DAY - timedelta(days=2000 + i)
+        src = pipeline.archive_bytes(texts.edition(day), archive, "file", f"{SAMPLE.as_uri()}#per-article-{i}")
+        payload = pipeline.parse_step(src.to_dict(), pipeline.make_hints(SAMPLE.name, paper="zjgrrb"), archive)
+        edition, _ = pipeline.prepare(Edition.from_dict(payload["edition"]))
+        mode = "whole edition" if i % 2 == 0 else "one article a batch"
+        t0 = time.perf_counter()
+        if mode == "whole edition":
+            source = Source(**payload["source"])
+            write_batch(es, s, edition_documents(edition, source), source, edition.paper, day.isoformat(), entry)
+        else:
+            for k, article in enumerate(edition.articles):
+                source = Source(**(payload["source"] | {"uri": f"{payload['source']['uri']}-article-{k}"}))
+                one = replace(edition, articles=[article])
+                write_batch(es, s, edition_documents(one, source), source, edition.paper, day.isoformat(), entry)
+        if i >= 0:
+            spent[mode][0] += (time.perf_counter() - t0) * 1000
+            spent[mode][1] += len(edition.articles)
+    return {k: ms / max(1, docs) for k, (ms, docs) in spent.items()}
 
 
 def start_workers(env: dict[str, str], concurrency: int, log: Path) -> subprocess.Popen[bytes]:
@@ -314,6 +346,9 @@ def main() -> None:
     ap.add_argument("--concurrency", type=int, default=settings().worker_concurrency,
                     help="worker processes (default: INGEST_WORKER_CONCURRENCY, as deploy/celery.sh starts)")
     ap.add_argument("--steps", type=int, default=40, help="editions for the in-process per-step split")
+    ap.add_argument("--per-article", type=int, default=20,
+                    help="editions of each kind for the in-process write per document, whole edition against one "
+                         "article a batch")
     ap.add_argument("--reprints", type=float, default=0.2,
                     help="share of editions reprinting an earlier one (near-duplicates); 1 makes every edition a "
                          "near-duplicate of the first, the grouping's worst case")
@@ -333,6 +368,9 @@ def main() -> None:
         ensure_index(es, run)
         split = step_split(s.model_copy(update={"index": f"{run}-steps", "ledger_index": f"{run}-steps-ledger"}),
                            texts, archive, args.steps)
+        per_article = write_per_article(s.model_copy(update={"index": f"{run}-articles",
+                                                             "ledger_index": f"{run}-articles-ledger"}),
+                                        texts, archive, args.per_article)
         cpu = CpuSplit()
         written, pipeline_s, rss = through_celery(s, texts, archive, args.editions, args.concurrency, cpu,
                                                   args.warmup)
@@ -370,6 +408,9 @@ def main() -> None:
           f"{floor_ms:.2f} ms CPU per document): {ceiling:.0f} docs/s, {ceiling / (len(docs) / raw_s):.2f} of raw")
     print("per edition in-process (ms): " + ", ".join(f"{k} {v:.1f}" for k, v in split.items())
           + f"; total {sum(split.values()):.1f}")
+    whole, single = per_article["whole edition"], per_article["one article a batch"]
+    print(f"write step per document in-process (ms): whole edition {whole:.2f}, one article a batch (site flow, "
+          f"reingest) {single:.2f}: {single / whole:.1f}x")
     print(f"CPU seconds during the pipeline run ({pipeline_s:.1f} s wall, {os.cpu_count()} cores): "
           + ", ".join(f"{k} {v:.1f}" for k, v in cpu.spent.items()))
     for name, w in (("pipeline", work), ("raw _bulk", raw_work)):
