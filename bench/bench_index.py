@@ -20,8 +20,8 @@ The CPU split prints each party's CPU per document, and the ceiling the machine 
 its cores, so the pipeline cannot exceed the cores divided by the least CPU a document needs (its
 edition-sized write in Elasticsearch plus the workers' parse and fingerprint). The per-step split runs the
 worker's step functions in-process on `--steps` editions, and the write step per document of whole editions
-against the same articles written one a batch (as site fetches and `ingest reingest` queue them); the RSS of each worker process is read at the end
-(run with --editions 2000 for the memory figure).
+against the same articles written one a batch (as site fetches and `ingest reingest` queue them); the RSS
+of each worker process is read at the end (run with --editions 2000 for the memory figure).
 """
 
 from __future__ import annotations
