@@ -124,14 +124,16 @@ class Texts:
         return edition_bytes(text.encode(), day)
 
 
+def entry(r: BatchResult) -> ledger.Entry:
+    """The index step's ledger entry of a batch written in-process."""
+    return ledger.Entry(step="index", status="ok", subject="bench", detail=f"{len(r.write.ids)} articles")
+
+
 def step_split(s: Settings, texts: Texts, archive: Archive, n: int) -> dict[str, float]:
     """Milliseconds per edition of each step, run in-process (the worker's work minus the broker hops):
     archive, parse (the parse task), then the index task's parts: normalize and exact dedup, documents
     with their near-duplicate fingerprints, and the write with every lookup and the ledger."""
     es = client(s)
-
-    def entry(r: BatchResult) -> ledger.Entry:
-        return ledger.Entry(step="index", status="ok", subject="bench", detail=f"{len(r.write.ids)} articles")
     spent = {"archive": 0.0, "parse": 0.0, "normalize+dedup": 0.0, "fingerprint": 0.0, "write": 0.0}
     for i in range(-1, n):  # the first edition warms imports, dictionaries and connections
         day = SAMPLE_DAY - timedelta(days=400 + i)
@@ -158,9 +160,6 @@ def write_per_article(s: Settings, texts: Texts, archive: Archive, n: int) -> di
     articles written as one batch (a page text, a PDF, a mail), and written one article a batch, as the site
     flow and `ingest reingest` queue them (each article page is its own source and flow)."""
     es = client(s)
-
-    def entry(r: BatchResult) -> ledger.Entry:
-        return ledger.Entry(step="index", status="ok", subject="bench", detail=f"{len(r.write.ids)} articles")
     spent = {"whole edition": [0.0, 0], "one article a batch": [0.0, 0]}
     for i in range(-2, 2 * n):  # the first two warm connections and the index
         day = SAMPLE_DAY - timedelta(days=2000 + i)

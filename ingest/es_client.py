@@ -111,9 +111,9 @@ class SearchClient:
 
     def __init__(self, url: str, request_timeout: float, options: dict[str, Any]) -> None:
         parts = urlsplit(url)
-        self._https = parts.scheme == "https"
-        self._host = parts.hostname or "localhost"
-        self._port = parts.port or (443 if self._https else 80)
+        https = parts.scheme == "https"
+        # (scheme, host, port): where the connections go, and the node an error names.
+        self._node = (parts.scheme, parts.hostname or "localhost", parts.port or (443 if https else 80))
         self._prefix = parts.path.rstrip("/")
         self._timeout = request_timeout
         self._headers = {"Accept": "application/json", "Content-Type": "application/json"}
@@ -124,7 +124,7 @@ class SearchClient:
             token = base64.b64encode(f"{user}:{password}".encode()).decode()
             self._headers["Authorization"] = f"Basic {token}"
         self._tls: ssl.SSLContext | None = None
-        if self._https:
+        if https:
             self._tls = ssl.create_default_context(cafile=options.get("ca_certs"))
             if not options.get("verify_certs", True):
                 self._tls.check_hostname = False
@@ -153,15 +153,15 @@ class SearchClient:
             if resp.status not in RETRY_STATUSES or attempt == RETRIES:
                 break
         if not 200 <= resp.status < 300:
-            raise _api_error(resp, data, time.monotonic() - started, self._https, self._host, self._port)
+            raise _api_error(resp, data, time.monotonic() - started, self._node)
         result: dict[str, Any] = json.loads(data)
         return result
 
     def _connection(self) -> http.client.HTTPConnection:
         if self._conn is None:
-            self._conn = (http.client.HTTPSConnection(self._host, self._port, timeout=self._timeout,
-                                                      context=self._tls) if self._https
-                          else http.client.HTTPConnection(self._host, self._port, timeout=self._timeout))
+            _, host, port = self._node
+            self._conn = (http.client.HTTPSConnection(host, port, timeout=self._timeout, context=self._tls)
+                          if self._tls else http.client.HTTPConnection(host, port, timeout=self._timeout))
         return self._conn
 
     def close(self) -> None:
@@ -185,8 +185,8 @@ def _transport_error(e: Exception) -> Exception:
     return kind(f"{type(e).__name__}: {e}", errors=(e,))
 
 
-def _api_error(resp: http.client.HTTPResponse, data: bytes, duration: float, https: bool, host: str,
-               port: int) -> Exception:
+def _api_error(resp: http.client.HTTPResponse, data: bytes, duration: float, node: tuple[str, str, int]) \
+        -> Exception:
     """The exception the official client raises for this answer: its class by status, its message the
     error type Elasticsearch names."""
     from elastic_transport import ApiResponseMeta, HttpHeaders, NodeConfig
@@ -202,5 +202,5 @@ def _api_error(resp: http.client.HTTPResponse, data: bytes, duration: float, htt
         error = body.get("error", message)
         message = error["type"] if isinstance(error, dict) and "type" in error else str(error)
     meta = ApiResponseMeta(resp.status, "1.1" if resp.version == 11 else "1.0", HttpHeaders(resp.getheaders()),
-                           duration, NodeConfig("https" if https else "http", host, port))
+                           duration, NodeConfig(*node))
     return HTTP_EXCEPTIONS.get(resp.status, api_error())(message=message, meta=meta, body=body)

@@ -186,7 +186,7 @@ def search(query: str, paper: PaperOpt = None,
                "--json", help="Print {total, groups, offset, hits} as JSON, the hits as the HTTP API gives them."
            )] = False) -> None:
     """Search the indexed articles. Each term must occur as written; titles count more than bodies."""
-    # The client of one search over httpx: the official client's import alone took longer than the search.
+    # A search-only client over the standard library: the official client's import took longer than the search.
     from ingest.es_client import search_client
     from ingest.search import SearchRequest, printed_page
     from ingest.search import search as run_search
