@@ -19,9 +19,10 @@ would otherwise be counted against the pipeline (the CPU split prints what the c
 The CPU split prints each party's CPU per document, and the ceiling the machine sets: all processes share
 its cores, so the pipeline cannot exceed the cores divided by the least CPU a document needs (its
 edition-sized write in Elasticsearch plus the workers' parse and fingerprint). The per-step split runs the
-worker's step functions in-process on `--steps` editions, and the write step per document of whole editions
-against the same articles written one a batch (as site fetches and `ingest reingest` queue them); the RSS
-of each worker process is read at the end (run with --editions 2000 for the memory figure).
+worker's step functions in-process on `--steps` editions, and the write step per document of whole editions,
+of the same articles one source each in one batch (as site fetches and `ingest reingest` queue a page list's
+articles) and one article a batch (as they queued them before); the RSS of each worker process is read at
+the end (run with --editions 2000 for the memory figure).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from elasticsearch import helpers
 
 from ingest import ledger, pipeline
 from ingest.archive import Archive
-from ingest.batch import BatchResult, write_batch
+from ingest.batch import BatchResult, Part, write_batch
 from ingest.config import Settings, settings
 from ingest.documents import Source, edition_documents
 from ingest.index import client, ensure_index
@@ -147,7 +148,7 @@ def step_split(s: Settings, texts: Texts, archive: Archive, n: int) -> dict[str,
         marks.append(time.perf_counter())
         docs = edition_documents(edition, Source(**payload["source"]))
         marks.append(time.perf_counter())
-        write_batch(es, s, docs, Source(**payload["source"]), edition.paper, day.isoformat(), entry)
+        write_batch(es, s, [Part(Source(**payload["source"]), edition.paper, day.isoformat(), docs, entry)])
         marks.append(time.perf_counter())
         if i >= 0:
             for k, (a, b) in zip(spent, zip(marks, marks[1:], strict=False), strict=True):
@@ -155,27 +156,35 @@ def step_split(s: Settings, texts: Texts, archive: Archive, n: int) -> dict[str,
     return {k: v / n for k, v in spent.items()}
 
 
+WRITE_MODES = ("whole edition", "one source an article, one batch", "one article a batch")
+
+
 def write_per_article(s: Settings, texts: Texts, archive: Archive, n: int) -> dict[str, float]:
     """Milliseconds of the write step per document, in-process, by turns on `n` editions each: an edition's
-    articles written as one batch (a page text, a PDF, a mail), and written one article a batch, as the site
-    flow and `ingest reingest` queue them (each article page is its own source and flow)."""
+    articles written as one batch of one source (a page text, a PDF, a mail); each article its own source
+    (an article page of a site) but a page list's articles in one batch, as the site flow and `ingest
+    reingest` queue them; and one article a batch, as they queued them before."""
     es = client(s)
-    spent = {"whole edition": [0.0, 0], "one article a batch": [0.0, 0]}
-    for i in range(-2, 2 * n):  # the first two warm connections and the index
+    spent = {mode: [0.0, 0] for mode in WRITE_MODES}
+    for i in range(-3, 3 * n):  # the first three warm connections and the index
         day = SAMPLE_DAY - timedelta(days=2000 + i)
         src = pipeline.archive_bytes(texts.edition(day), archive, "file", f"{SAMPLE.as_uri()}#per-article-{i}")
         payload = pipeline.parse_step(src.to_dict(), pipeline.make_hints(SAMPLE.name, paper="zjgrrb"), archive)
         edition, _ = pipeline.prepare(Edition.from_dict(payload["edition"]))
-        mode = "whole edition" if i % 2 == 0 else "one article a batch"
-        t0 = time.perf_counter()
-        if mode == "whole edition":
+        mode = WRITE_MODES[i % 3]
+        if mode == WRITE_MODES[0]:
             source = Source(**payload["source"])
-            write_batch(es, s, edition_documents(edition, source), source, edition.paper, day.isoformat(), entry)
+            parts = [[Part(source, edition.paper, day.isoformat(), edition_documents(edition, source), entry)]]
         else:
+            each = []
             for k, article in enumerate(edition.articles):
                 source = Source(**(payload["source"] | {"uri": f"{payload['source']['uri']}-article-{k}"}))
                 one = replace(edition, articles=[article])
-                write_batch(es, s, edition_documents(one, source), source, edition.paper, day.isoformat(), entry)
+                each.append(Part(source, edition.paper, day.isoformat(), edition_documents(one, source), entry))
+            parts = [each] if mode == WRITE_MODES[1] else [[p] for p in each]
+        t0 = time.perf_counter()
+        for batch in parts:
+            write_batch(es, s, batch)
         if i >= 0:
             spent[mode][0] += (time.perf_counter() - t0) * 1000
             spent[mode][1] += len(edition.articles)
@@ -346,8 +355,8 @@ def main() -> None:
                     help="worker processes (default: INGEST_WORKER_CONCURRENCY, as deploy/celery.sh starts)")
     ap.add_argument("--steps", type=int, default=40, help="editions for the in-process per-step split")
     ap.add_argument("--per-article", type=int, default=20,
-                    help="editions of each kind for the in-process write per document, whole edition against one "
-                         "article a batch")
+                    help="editions of each kind for the in-process write per document: whole edition, one source "
+                         "an article in one batch, one article a batch")
     ap.add_argument("--reprints", type=float, default=0.2,
                     help="share of editions reprinting an earlier one (near-duplicates); 1 makes every edition a "
                          "near-duplicate of the first, the grouping's worst case")
@@ -407,9 +416,9 @@ def main() -> None:
           f"{floor_ms:.2f} ms CPU per document): {ceiling:.0f} docs/s, {ceiling / (len(docs) / raw_s):.2f} of raw")
     print("per edition in-process (ms): " + ", ".join(f"{k} {v:.1f}" for k, v in split.items())
           + f"; total {sum(split.values()):.1f}")
-    whole, single = per_article["whole edition"], per_article["one article a batch"]
-    print(f"write step per document in-process (ms): whole edition {whole:.2f}, one article a batch (site flow, "
-          f"reingest) {single:.2f}: {single / whole:.1f}x")
+    whole = per_article[WRITE_MODES[0]]
+    print("write step per document in-process (ms): " + ", ".join(
+        f"{mode} {ms:.2f} ({ms / whole:.1f}x)" for mode, ms in per_article.items()))
     print(f"CPU seconds during the pipeline run ({pipeline_s:.1f} s wall, {os.cpu_count()} cores): "
           + ", ".join(f"{k} {v:.1f}" for k, v in cpu.spent.items()))
     for name, w in (("pipeline", work), ("raw _bulk", raw_work)):

@@ -1,8 +1,8 @@
-"""Writing one batch of documents (an edition's articles) with every check of the index step, in a fixed
-number of round trips whatever the batch holds:
+"""Writing one batch of documents (an edition's articles, or the articles of a page list, one source each)
+with every check of the index step, in a fixed number of round trips whatever the batch holds:
 
-1. one msearch of three searches: the near-duplicate candidates of all its articles, all their older
-   versions, and the documents the source contributed before (to retire those its new parse no longer has);
+1. one msearch: the near-duplicate candidates of all its articles, all their older versions, and, one search
+   per source, the documents each source contributed before (to retire those its new parse no longer has);
    a second msearch, one search per article, only when the first overflows (a story reprinted everywhere);
 2. the recent writes of the same keys (ingest.recent: what those searches cannot see yet), one Redis round
    trip for the ids and one for their near-duplicate facts; an mget only for the rare recent document that
@@ -25,6 +25,7 @@ from elasticsearch import Elasticsearch
 
 from ingest import ledger
 from ingest.config import Settings
+from ingest.dedup import merge_sources
 from ingest.documents import Source
 from ingest.dup_groups import (
     CANDIDATE_FIELDS,
@@ -73,12 +74,23 @@ class BatchResult:
 
 
 @dataclass
+class Part:
+    """One source's share of a batch: its documents, and its ledger entry built from its own outcome."""
+
+    source: Source
+    paper: str
+    day: str | None
+    docs: list[Doc]
+    entry: Callable[[BatchResult], ledger.Entry]
+
+
+@dataclass
 class _Lookups:
     """What the batch's documents are checked against, by document id."""
 
     candidates: dict[str, list[Candidate]]
     versions: dict[str, list[dict[str, Any]]]  # older versions as hits (seq_no for a guarded delete)
-    stale: list[dict[str, Any]]  # the documents the source contributed before, as hits
+    stale: list[list[dict[str, Any]]]  # per part: the documents its source contributed before, as hits
     hits: dict[str, list[dict[str, Any]]]  # the candidates' search hits (seq_no for a guarded move)
 
 
@@ -126,44 +138,45 @@ def _split(es: Elasticsearch, alias: str, docs: list[Doc], hits: list[dict[str, 
     return mine
 
 
-def _lookup(es: Elasticsearch, recent: RecentWrites, alias: str, docs: list[Doc], source: Source, paper: str) \
-        -> _Lookups:
+def _lookup(es: Elasticsearch, recent: RecentWrites, alias: str, docs: list[Doc], parts: list[Part]) -> _Lookups:
     banded = [(i, d) for i, d in docs if d.get("dup_bands")]
     keyed = [(i, d) for i, d in docs if d.get("source_key")]
     # One search each for all candidates and all older versions, split by document here.
     bodies = ([batch_candidate_search(banded)] if banded else []) + ([batch_versions_search(keyed)] if keyed else [])
-    found = msearch(es, alias, [*bodies, source_documents_search(source, paper)],
-                    "near-duplicates, older versions and earlier documents of the source")
+    found = msearch(es, alias, [*bodies, *(source_documents_search(p.source, p.paper) for p in parts)],
+                    "near-duplicates, older versions and earlier documents of the sources")
     got = iter(found)
     hits = _split(es, alias, banded, next(got), split_candidates, candidate_search,
                   "near-duplicate candidates") if banded else {}
     versions = _split(es, alias, keyed, next(got), split_versions, older_versions_search,
                       "older versions") if keyed else {}
-    stale = found[-1]
+    stale = found[len(bodies):]
 
     groups = ([_band_group(i, d) for i, d in banded]
               + [Group([source_key(d["paper"], d["source_key"])], 1000, i) for i, d in keyed]
-              + [Group([source_uri(source.kind, source.uri)], 10_000)])
+              + [Group([source_uri(p.source.kind, p.source.uri)], 10_000) for p in parts])
     ranked = recent.ranked(groups)
+    by_band, by_key, by_source = ranked[:len(banded)], ranked[len(banded):len(banded) + len(keyed)], \
+        ranked[len(banded) + len(keyed):]
     own = {i for i, _ in docs}
-    facts = recent.facts({x for r in ranked[:len(banded)] for x in r} - own)
+    facts = recent.facts({x for r in by_band for x in r} - own)
     cands = {}
-    for (i, d), r in zip(banded, ranked, strict=False):
+    for (i, d), r in zip(banded, by_band, strict=True):
         cands[i] = candidates(hits[i])
         cands[i] += _recent_candidates(d, r, facts, {c.id for c in cands[i]} | own)
 
     # Recent documents a delete must be guarded for: read back by id (rare: a re-ingest within seconds).
-    version_ids = {i: set(r) - {h["_id"] for h in versions[i]}
-                   for (i, _), r in zip(keyed, ranked[len(banded):], strict=False)}
-    stale_ids = set(ranked[-1]) - own - {h["_id"] for h in stale}
-    fresh = mget_found(es, alias, sorted(set().union(stale_ids, *version_ids.values())), VERSION_FIELDS)
+    version_ids = {i: set(r) - {h["_id"] for h in versions[i]} for (i, _), r in zip(keyed, by_key, strict=True)}
+    stale_ids = [set(r) - own - {h["_id"] for h in hits_} for r, hits_ in zip(by_source, stale, strict=True)]
+    fresh = mget_found(es, alias, sorted(set().union(*stale_ids, *version_ids.values())), VERSION_FIELDS)
     for i, d in keyed:
         versions[i] += [fresh[x] for x in version_ids[i] if x in fresh and is_older_version(i, d, fresh[x])]
-    stale += [fresh[x] for x in stale_ids if x in fresh]
+    for hits_, ids in zip(stale, stale_ids, strict=True):
+        hits_ += [fresh[x] for x in ids if x in fresh]
     return _Lookups(cands, versions, stale, hits)
 
 
-def _settle_hits(es: Elasticsearch, recent: RecentWrites, alias: str, docs: list[Doc], source: Source,
+def _settle_hits(es: Elasticsearch, recent: RecentWrites, alias: str, docs: list[Doc], parts: list[Part],
                  before: _Lookups) -> dict[str, list[dict[str, Any]]]:
     """Record the written documents in the recent writes, and read back, for each one that started its own
     group, the near-duplicate candidates as they are now: the stored ones its search found, and the recent
@@ -172,7 +185,8 @@ def _settle_hits(es: Elasticsearch, recent: RecentWrites, alias: str, docs: list
     for i, d in docs:
         for k in _keys(i, d):
             keys.setdefault(k, []).append(i)
-    keys[source_uri(source.kind, source.uri)] = [i for i, _ in docs]
+    for p in parts:
+        keys.setdefault(source_uri(p.source.kind, p.source.uri), []).extend(i for i, _ in p.docs)
     starters = [(i, d) for i, d in docs if d.get("dup_bands") and d["dup_group"] == i]
     ranked = recent.add_and_read(keys, {i: _facts(d) for i, d in docs if d.get("dup_bands")},
                                  [_band_group(i, d) for i, d in starters])
@@ -190,39 +204,70 @@ def _verifies(doc: dict[str, Any], c: Candidate) -> bool:
     return is_near_duplicate(Signature.decode(doc["dup_signature"]), c.signature)
 
 
-def write_batch(es: Elasticsearch, s: Settings, docs: list[Doc], source: Source, paper: str, day: str | None,
-                index_entry: Callable[[BatchResult], ledger.Entry]) -> BatchResult:
-    """Write `docs` of `source` with near-duplicate groups, exact-duplicate merge, versions, stale-document
-    retirement and the ledger. `index_entry(result)` builds the step's own ledger entry from the outcome."""
+def _combined(parts: list[Part]) -> list[Doc]:
+    """The batch's documents, each id once: the same article under two sources (one page list linking it
+    twice) is one document listing both."""
+    out: dict[str, dict[str, Any]] = {}
+    for p in parts:
+        for i, d in p.docs:
+            out[i] = dict(d, sources=merge_sources(out[i]["sources"], d["sources"])) if i in out else d
+    return list(out.items())
+
+
+def _share(w: WriteResult, ids: set[str]) -> WriteResult:
+    return WriteResult(*([i for i in got if i in ids] for got in (w.created, w.updated, w.unchanged)))
+
+
+def write_batch(es: Elasticsearch, s: Settings, parts: list[Part]) -> list[BatchResult]:
+    """Write the documents of `parts` (one source each) with near-duplicate groups, exact-duplicate merge,
+    versions, stale-document retirement and the ledger; each part's result, in order."""
     alias = s.index
     recent = RecentWrites(s.redis_url, s.redis_prefix, alias, ttl_for(s.es_refresh_s))
     ensure_index(es, alias)
     ledger.ensure_ledger(es, s.ledger_index)
-    found = _lookup(es, recent, alias, docs, source, paper)
+    docs = _combined(parts)
+    by_id = dict(docs)
+    for p in parts:  # each part sees the combined documents, and so the groups assigned to them
+        p.docs = [(i, by_id[i]) for i, _ in p.docs]
+    found = _lookup(es, recent, alias, docs, parts)
     assign_groups(docs, found.candidates)
-    result = BatchResult(write_documents(es, alias, docs, refresh=False))
-    settle_hits = _settle_hits(es, recent, alias, docs, source, found)
-    moves = settle_new_groups(docs, settle_hits)
+    written = write_documents(es, alias, docs, refresh=False)
+    results = [BatchResult(_share(written, {i for i, _ in p.docs})) for p in parts]
+    settle_hits = _settle_hits(es, recent, alias, docs, parts, found)
 
     closing: list[dict[str, Any]] = []
+    moves: dict[str, tuple[str, dict[str, Any]]] = {}
+    for p, result in zip(parts, results, strict=True):
+        mine = settle_new_groups(p.docs, settle_hits)
+        result.regrouped = {target: group for target, (group, _) in mine.items()}
+        moves |= mine
     for target, (group, guard) in moves.items():
         closing.append({"_op_type": "update", "_index": alias, "_id": target, "doc": {"dup_group": group}, **guard})
-        result.regrouped[target] = group
     doomed: set[str] = set()
-    for doc_id, doc in docs:
-        for r, hit in replacements(doc_id, doc, found.versions.get(doc_id, [])):
-            closing.append({"_op_type": "delete", "_index": alias, "_id": hit["_id"], "if_seq_no": hit["_seq_no"],
-                            "if_primary_term": hit["_primary_term"]})
-            result.replaced.append(r)
-            doomed.add(hit["_id"])
-    # An older version of the same URI is retired as a version (with its ledger entry), not as stale.
-    stale, result.removed = stale_actions([h for h in found.stale if h["_id"] not in doomed], source,
-                                          set(result.write.ids))
+    for p, result in zip(parts, results, strict=True):
+        for doc_id, doc in p.docs:
+            for r, hit in replacements(doc_id, doc, found.versions.get(doc_id, [])):
+                if hit["_id"] in doomed:
+                    continue  # the same article twice in the batch
+                closing.append({"_op_type": "delete", "_index": alias, "_id": hit["_id"],
+                                "if_seq_no": hit["_seq_no"], "if_primary_term": hit["_primary_term"]})
+                result.replaced.append(r)
+                doomed.add(hit["_id"])
+                closing.append(ledger.bulk_action(s.ledger_index, replacement_entry(r, p.source, p.day)))
+    # An older version of the same URI is retired as a version (with its ledger entry), not as stale. A
+    # document several sources of the batch contributed is retired from all of them in one action.
+    stale_hits = {h["_id"]: h for hits in found.stale for h in hits if h["_id"] not in doomed}
+    stale, removed = stale_actions(list(stale_hits.values()), {(p.source.kind, p.source.uri) for p in parts},
+                                   set(written.ids))
     closing += [a | {"_index": alias} for a in stale]
-    result.lost_source = [a["_id"] for a in stale if a["_op_type"] == "update"]
-    closing += [ledger.bulk_action(s.ledger_index, replacement_entry(r, source, day)) for r in result.replaced]
-    closing.append(ledger.bulk_action(s.ledger_index, index_entry(result)))
-    for ok, op, info in bulk_items(es, closing, f"closing the batch of {source.uri} in {alias}"):
+    retired = {a["_id"]: a["_op_type"] for a in stale}
+    for hits, result in zip(found.stale, results, strict=True):
+        theirs = {h["_id"] for h in hits} & set(retired)
+        result.removed = [i for i in removed if i in theirs]
+        result.lost_source = [a["_id"] for a in stale if a["_id"] in theirs and a["_op_type"] == "update"]
+    closing += [ledger.bulk_action(s.ledger_index, p.entry(r)) for p, r in zip(parts, results, strict=True)]
+    what = f"closing the batch of {parts[0].source.uri}" + (f" and {len(parts) - 1} more" if len(parts) > 1 else "")
+    for ok, op, info in bulk_items(es, closing, f"{what} in {alias}"):
         if ok or (op == "update" and info.get("_id") in moves and info.get("status") in (404, 409)):
             continue  # a group move of a document gone or rewritten meanwhile: its worker decides
         if op == "delete" and info.get("status") == 404:
@@ -234,4 +279,4 @@ def write_batch(es: Elasticsearch, s: Settings, docs: list[Doc], source: Source,
         stored = {h["_id"]: h["_source"] for hits in settle_hits.values() for h in hits} | dict(docs)
         recent.add_and_read({}, {i: Facts(stored[i].get("date"), group, stored[i]["dup_signature"])
                                  for i, (group, _) in moves.items() if i in stored}, [])
-    return result
+    return results

@@ -289,19 +289,19 @@ def source_documents_search(source: Source, paper: str) -> dict[str, Any]:
         "size": 10_000, "seq_no_primary_term": True, "_source": ["sources"]}
 
 
-def stale_actions(hits: list[dict[str, Any]], source: Source, keep_ids: set[str]) \
+def stale_actions(hits: list[dict[str, Any]], sources: set[tuple[str, str]], keep_ids: set[str]) \
         -> tuple[list[dict[str, Any]], list[str]]:
-    """For the stored documents of `source` (hits) that its new parse no longer has: bulk actions dropping
-    the source from them, or deleting those left with no source, each guarded by its seq_no. Returns the
-    actions and the ids deleted."""
+    """For the stored documents of `sources` ((kind, uri) pairs; the hits) that their new parses no longer
+    have: bulk actions dropping those sources from them, or deleting those left with no source, each guarded
+    by its seq_no. Returns the actions and the ids deleted."""
     actions, deleted = [], []
     for hit in hits:
         if hit["_id"] in keep_ids:
             continue
-        others = [s for s in hit["_source"].get("sources", [])
-                  if (s.get("kind"), s.get("uri")) != (source.kind, source.uri)]
-        if len(others) == len(hit["_source"].get("sources", [])):
-            continue  # no longer lists this source (read back from the recent writes)
+        listed = hit["_source"].get("sources", [])
+        others = [s for s in listed if (s.get("kind"), s.get("uri")) not in sources]
+        if len(others) == len(listed):
+            continue  # no longer lists these sources (read back from the recent writes)
         guard = {"_id": hit["_id"], "if_seq_no": hit["_seq_no"], "if_primary_term": hit["_primary_term"]}
         if others:
             actions.append({"_op_type": "update", **guard, "doc": {"sources": others}})

@@ -8,6 +8,7 @@ payload of the previous one and returns its own.
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import redis
 
 from ingest import ledger, metrics
 from ingest.archive import Archive
-from ingest.batch import BatchResult, write_batch
+from ingest.batch import BatchResult, Part, write_batch
 from ingest.config import Settings
 from ingest.dedup import drop_exact_duplicates
 from ingest.documents import Source, edition_documents
@@ -87,27 +88,59 @@ def input_subject(payload: Payload) -> str:
 
 def index_step(payload: Payload, s: Settings) -> dict[str, Any]:
     """Prepare the parsed edition and write its articles (ingest.batch)."""
-    edition, dropped = prepare(Edition.from_dict(payload["edition"]))
-    source = Source(**payload["source"])
-    day = edition.date.isoformat() if edition.date else None
-    docs = edition_documents(edition, source)
+    return index_parsed([payload], s)[0]
+
+
+def index_parsed(payloads: list[Payload], s: Settings) -> list[dict[str, Any]]:
+    """Prepare parsed editions, one source each (a page list's articles), and write their articles in one
+    batch: the round trips of the index step are paid once for all of them (bench/bench_index.py)."""
+    parts, prepared = [], []
+    for payload in payloads:
+        edition, dropped = prepare(Edition.from_dict(payload["edition"]))
+        source = Source(**payload["source"])
+        day = edition.date.isoformat() if edition.date else None
+        parts.append(Part(source, edition.paper, day, edition_documents(edition, source),
+                          partial(_index_entry, input_subject(payload), edition.paper, day, source, dropped)))
+        prepared.append((edition, dropped))
     es = client(s)
-
-    def entry(r: BatchResult) -> ledger.Entry:
-        return ledger.Entry(step="index", status="ok", subject=input_subject(payload), paper=edition.paper, date=day,
-                            archive_hash=source.archive_hash, counts=_counts(r, dropped),
-                            detail=f"{len(r.write.ids)} articles")
-
-    result = write_batch(es, s, docs, source, edition.paper, day, entry)
+    results = write_batch(es, s, parts)
     r = redis_client(s)
+    docs = list({i: d for p in parts for i, d in p.docs}.items())
     linked = link_stories(es, r, s.redis_prefix, s.index, docs)
     # Last, after every write of the step: a live reindex copies what it wrote (ingest.live_reindex).
-    mirror(es, Board(r, s.redis_prefix, s.index), result.write.ids + result.removed + result.lost_source
-           + [x.old_id for x in result.replaced] + list(result.regrouped) + linked)
-    counts = _counts(result, dropped) | {"linked": len(linked)}
-    metrics.indexed(edition.paper, counts)
-    return {"paper": edition.paper, "date": day, "ids": result.write.ids, "counts": counts,
-            "warnings": edition.warnings}
+    mirror(es, Board(r, s.redis_prefix, s.index), [i for x in results for i in _touched(x)] + linked)
+    out = []
+    for part, (edition, dropped), result in zip(parts, prepared, results, strict=True):
+        counts = _counts(result, dropped)
+        metrics.indexed(edition.paper, counts)
+        # Linking is the batch's: a story's parts may come from several of its inputs.
+        out.append({"paper": edition.paper, "date": part.day, "ids": result.write.ids,
+                    "counts": counts | {"linked": len(linked)}, "warnings": edition.warnings})
+    return out
+
+
+def index_archived(items: list[Payload], s: Settings, archive: Archive) -> dict[str, Any]:
+    """Parse archived inputs ({"source", "hints"}: a page list's articles) and index them in one batch. An
+    input that does not parse is recorded as failed in the ledger, to replay on its own; the rest land."""
+    parsed, failed = [], []
+    for item in items:
+        try:
+            parsed.append(item | parse_step(item["source"], item["hints"], archive))
+        except InputError as e:
+            record_failure(s, "parse", item, e)
+            failed.append({"subject": input_subject(item), "error": str(e)})
+    return {"indexed": index_parsed(parsed, s) if parsed else [], "failed": failed}
+
+
+def _index_entry(subject: str, paper: str, day: str | None, source: Source, dropped: int,
+                 r: BatchResult) -> ledger.Entry:
+    return ledger.Entry(step="index", status="ok", subject=subject, paper=paper, date=day,
+                        archive_hash=source.archive_hash, counts=_counts(r, dropped), detail=f"{len(r.write.ids)} articles")
+
+
+def _touched(r: BatchResult) -> list[str]:
+    """Every document id a write changed."""
+    return r.write.ids + r.removed + r.lost_source + [x.old_id for x in r.replaced] + list(r.regrouped)
 
 
 def _counts(r: BatchResult, dropped: int) -> dict[str, int]:

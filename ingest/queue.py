@@ -32,6 +32,8 @@ from ingest.errors import ConfigError, ServiceError
 # edition each (bench/bench_index.py).
 FROM_FILE = ("ingest.archive_file", "ingest.parse", "ingest.index")
 FROM_ARCHIVE = FROM_FILE[1:]
+# Several archived inputs (a page list's articles) parsed and indexed by one task, in one batch.
+BATCH_TASK = "ingest.index_archived"
 # How long `ingest add` keeps trying a broker that is down before it says so.
 # How long a producer waits for the workers' answers about their target index.
 WORKER_REPLY_S = 1.0
@@ -178,6 +180,11 @@ def file_flow(app: Celery, path: str, hints: dict[str, Any]) -> Signature:
 
 def archive_flow(app: Celery, source: dict[str, str], hints: dict[str, Any]) -> Signature:
     return flow(app, FROM_ARCHIVE, {"source": source, "hints": hints})
+
+
+def batch_flow(app: Celery, items: list[dict[str, Any]]) -> Signature:
+    """One task for archived inputs ({"source", "hints"} each): parsed and indexed together."""
+    return signature(BATCH_TASK, args=({"items": items},), app=app)
 
 
 def enqueue(sig: Signature, broker_url: str) -> AsyncResult:

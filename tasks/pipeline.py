@@ -16,7 +16,7 @@ from ingest.archive import Archive
 from ingest.config import settings
 from ingest.errors import InputError, ServiceError
 from ingest.papers import all_papers
-from ingest.queue import archive_flow
+from ingest.queue import BATCH_TASK, archive_flow
 from tasks.app import app
 
 log = logging.getLogger(__name__)
@@ -39,10 +39,12 @@ class PipelineTask(Task):
 
     def on_failure(self, exc, task_id, args, kwargs, einfo):  # noqa: ANN001 (Celery's signature)
         payload: dict[str, Any] = args[0] if args and isinstance(args[0], dict) else {}
-        try:
-            steps.record_failure(settings(), self.name.removeprefix("ingest."), payload, exc)
-        except ServiceError as e:
-            log.error("could not record the failure of %s in the ledger: %s", steps.input_subject(payload), e)
+        # A batch fails as a whole: each of its inputs is recorded, to be replayed on its own.
+        for one in payload.get("items") or [payload]:
+            try:
+                steps.record_failure(settings(), self.name.removeprefix("ingest."), one, exc)
+            except ServiceError as e:
+                log.error("could not record the failure of %s in the ledger: %s", steps.input_subject(one), e)
 
 
 def _archive() -> Archive:
@@ -62,6 +64,11 @@ def parse(payload: dict[str, Any]) -> dict[str, Any]:
 @app.task(name="ingest.index", base=PipelineTask)
 def index(payload: dict[str, Any]) -> dict[str, Any]:
     return steps.index_step(payload, settings())
+
+
+@app.task(name=BATCH_TASK, base=PipelineTask)
+def index_archived(payload: dict[str, Any]) -> dict[str, Any]:
+    return steps.index_archived(payload["items"], settings(), _archive())
 
 
 @app.task(name="ingest.scan_inbox", acks_late=True)
