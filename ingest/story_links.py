@@ -24,7 +24,10 @@ Doc = tuple[str, dict[str, Any]]
 # How long an edition's parts wait in Redis for the rest: pages come within days; later ones are found
 # through the index.
 _PARTS_TTL_S = 30 * 24 * 3600
-_LOCK_TIMEOUT_S = 60
+# An edition's linking takes a few requests, well under a second. The lock outlives a worker killed inside
+# it by this much: the edition's next writer waits that long (a minute here stalled the redelivered task
+# a minute, seen in the crash-recovery test), and one slower than this gives up and retries.
+_LOCK_TIMEOUT_S = 15
 _MAX_PARTS = 1000  # jumping articles of one edition an index search returns (a paper prints a few dozen)
 
 

@@ -24,8 +24,8 @@ from tests.integration.conftest import start_worker, stop_worker
 
 pytestmark = pytest.mark.integration
 
-# Editions of 7 articles each: enough that three kills with a restart after each fall inside the batch on a
-# quiet machine (32 were all indexed before the third kill).
+# Editions of 7 articles each; each kill comes before a share of them is written (below), so the kills fall
+# inside the batch however fast the machine is.
 INPUTS = 72
 ARTICLES_PER_INPUT = 7
 KILLS = 3
@@ -86,8 +86,11 @@ def test_sigkilled_workers_lose_nothing_and_write_nothing_twice(service_env, tmp
     index = service_env["INGEST_INDEX"]
     worker = start_worker(service_env, "crash", log)
     try:
-        for _ in range(KILLS):
-            time.sleep(rng.uniform(0.3, 2.0))  # a random moment of the batch
+        for k in range(KILLS):
+            # A random moment of the batch, but before the share (k + 1) / (KILLS + 1) of it is written.
+            cap, deadline = expected * (k + 1) // (KILLS + 1), time.monotonic() + rng.uniform(0.3, 2.0)
+            while time.monotonic() < deadline and _searchable(es, index) < cap:
+                time.sleep(0.1)
             assert worker.poll() is None, log.read_text(errors="replace")[-2000:]
             assert _kill_tree(worker) >= 3  # the main process and its two pool children
             worker = start_worker(service_env, "crash", log)
