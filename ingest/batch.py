@@ -7,7 +7,8 @@ with every check of the index step, in a fixed number of round trips whatever th
 2. the recent writes of the same keys (ingest.recent: what those searches cannot see yet), one Redis round
    trip for the ids and one for their near-duplicate facts; an mget only for the rare recent document that
    a version or stale-source check must delete;
-3. the write (ingest.index.write_documents: one mget for the exact-duplicate merge, one _bulk);
+3. the write (ingest.index.write_documents: one _bulk creating the documents, and for those already there
+   an mget and a second _bulk merging them: the exact-duplicate merge);
 4. the written keys added to the recent writes and read back, for the settle of near-duplicate groups that
    other workers started at the same moment (ingest.dup_groups);
 5. one closing _bulk: group moves, deletes of older versions and stale documents, and the ledger entries.

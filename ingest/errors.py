@@ -15,3 +15,8 @@ class ConfigError(IngestError):
 
 class ServiceError(IngestError):
     """A service (Elasticsearch, the broker) cannot be reached or refused a request. Retrying may help."""
+
+
+class RecordedInputError(InputError):
+    """An input error the step that met it has written to the ledger already (with the input and the step it
+    failed at), so the task's failure handler must not record it again."""

@@ -20,7 +20,7 @@ from ingest.batch import BatchResult, Part, write_batch
 from ingest.config import Settings
 from ingest.dedup import drop_exact_duplicates
 from ingest.documents import Source, edition_documents
-from ingest.errors import InputError
+from ingest.errors import InputError, RecordedInputError
 from ingest.index import client
 from ingest.model import Edition
 from ingest.normalize import normalize_edition
@@ -120,8 +120,10 @@ def index_parsed(payloads: list[Payload], s: Settings) -> list[dict[str, Any]]:
 
 
 def index_archived(items: list[Payload], s: Settings, archive: Archive) -> dict[str, Any]:
-    """Parse archived inputs ({"source", "hints"}: a page list's articles) and index them in one batch. An
-    input that does not parse is recorded as failed in the ledger, to replay on its own; the rest land."""
+    """Parse archived inputs ({"source", "hints"}: one input, or a page list's articles) and index them in one
+    batch. An input that does not parse is recorded as failed in the ledger, to replay on its own, and the
+    rest land; when none of them parses, a RecordedInputError. Returns every id written, and each input's
+    outcome."""
     parsed, failed = [], []
     for item in items:
         try:
@@ -129,7 +131,10 @@ def index_archived(items: list[Payload], s: Settings, archive: Archive) -> dict[
         except InputError as e:
             record_failure(s, "parse", item, e)
             failed.append({"subject": input_subject(item), "error": str(e)})
-    return {"indexed": index_parsed(parsed, s) if parsed else [], "failed": failed}
+    if not parsed:
+        raise RecordedInputError("; ".join(f["error"] for f in failed))
+    indexed = index_parsed(parsed, s)
+    return {"ids": [i for x in indexed for i in x["ids"]], "indexed": indexed, "failed": failed}
 
 
 def _index_entry(subject: str, paper: str, day: str | None, source: Source, dropped: int,

@@ -27,13 +27,14 @@ from kombu.exceptions import OperationalError
 from ingest.config import Settings, mask_url
 from ingest.errors import ConfigError, ServiceError
 
-# Normalizing and exact dedup are pure and cheap: they run inside the index task (ingest.pipeline.index_step)
-# instead of as tasks of their own, which cost two broker hops and four JSON round trips of the whole
-# edition each (bench/bench_index.py).
-FROM_FILE = ("ingest.archive_file", "ingest.parse", "ingest.index")
-FROM_ARCHIVE = FROM_FILE[1:]
-# Several archived inputs (a page list's articles) parsed and indexed by one task, in one batch.
+# The tasks of an input. An archived input is parsed and indexed by one task (ingest.pipeline.index_archived,
+# which also normalizes and drops exact duplicates: pure steps, not worth a broker hop): only its archive
+# reference goes through the broker, never the parsed edition, which cost a hop and two JSON round trips of
+# the whole edition (bench/bench_index.py). A page list's articles are one such task, as a batch.
 BATCH_TASK = "ingest.index_archived"
+FROM_FILE = ("ingest.archive_file", BATCH_TASK)
+# An edition parsed already (a mail, parsed where it is read) goes to the index step alone.
+INDEX_PARSED = "ingest.index"
 # How long `ingest add` keeps trying a broker that is down before it says so.
 # How long a producer waits for the workers' answers about their target index.
 WORKER_REPLY_S = 1.0
@@ -179,12 +180,17 @@ def file_flow(app: Celery, path: str, hints: dict[str, Any]) -> Signature:
 
 
 def archive_flow(app: Celery, source: dict[str, str], hints: dict[str, Any]) -> Signature:
-    return flow(app, FROM_ARCHIVE, {"source": source, "hints": hints})
+    return batch_flow(app, [{"source": source, "hints": hints}])
 
 
 def batch_flow(app: Celery, items: list[dict[str, Any]]) -> Signature:
     """One task for archived inputs ({"source", "hints"} each): parsed and indexed together."""
     return signature(BATCH_TASK, args=({"items": items},), app=app)
+
+
+def parsed_flow(app: Celery, payload: dict[str, Any]) -> Signature:
+    """The index step of an edition parsed already ({"source", "hints", "edition"})."""
+    return signature(INDEX_PARSED, args=(payload,), app=app)
 
 
 def enqueue(sig: Signature, broker_url: str) -> AsyncResult:

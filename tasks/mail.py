@@ -14,7 +14,7 @@ from typing import Any
 from ingest.archive import Archive
 from ingest.config import settings
 from ingest.errors import ConfigError, ServiceError
-from ingest.queue import FROM_ARCHIVE, enqueue, flow
+from ingest.queue import enqueue, parsed_flow
 from ingest.sources.mail import open_mailbox
 from ingest.sources.mail.deliver import pipeline_deliverer
 from tasks.app import app
@@ -24,7 +24,7 @@ log = logging.getLogger(__name__)
 
 def send_to_pipeline(payload: dict[str, Any]) -> None:
     s = settings()
-    enqueue(flow(app, FROM_ARCHIVE[1:], payload), s.broker_url)
+    enqueue(parsed_flow(app, payload), s.broker_url)
 
 
 @app.task(name="ingest.mail.poll", acks_late=True, ignore_result=False)

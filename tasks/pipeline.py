@@ -1,6 +1,7 @@
-"""One task per pipeline step. Each takes and returns a JSON payload (see ingest.pipeline); each is
-idempotent, acks late, retries service outages with backoff, and records a final failure in the ledger
-(the dead-letter list `ingest failures` shows and `ingest replay` re-runs)."""
+"""The pipeline's tasks: archive a file, then parse and index archived inputs (one, or a page list's articles
+as a batch); index an edition parsed already (a mail). Each takes and returns a JSON payload (see
+ingest.pipeline); each is idempotent, acks late, retries service outages with backoff, and records a final
+failure in the ledger (the dead-letter list `ingest failures` shows and `ingest replay` re-runs)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,9 @@ from celery import Task
 from ingest import pipeline as steps
 from ingest.archive import Archive
 from ingest.config import settings
-from ingest.errors import InputError, ServiceError
+from ingest.errors import InputError, RecordedInputError, ServiceError
 from ingest.papers import all_papers
-from ingest.queue import BATCH_TASK, archive_flow
+from ingest.queue import BATCH_TASK, INDEX_PARSED, archive_flow
 from tasks.app import app
 
 log = logging.getLogger(__name__)
@@ -32,12 +33,13 @@ class PipelineTask(Task):
     max_retries = 40  # about an hour of outage at the capped backoff
     throws = (InputError,)  # expected failures: logged without a traceback
     # A failure is stored (and marks the rest of the chain failed, so `--wait` hears of it); the result of
-    # a step that passes its payload on is not: the next task gets it in its message, and storing it wrote
-    # the whole edition to the result backend once more per hop. The index task, which ends every flow,
-    # stores its result.
+    # a step that passes its payload on is not: the next task gets it in its message. The index tasks,
+    # which end every flow, store theirs.
     store_errors_even_if_ignored = True
 
     def on_failure(self, exc, task_id, args, kwargs, einfo):  # noqa: ANN001 (Celery's signature)
+        if isinstance(exc, RecordedInputError):
+            return  # the step recorded it, with the step it failed at
         payload: dict[str, Any] = args[0] if args and isinstance(args[0], dict) else {}
         # A batch fails as a whole: each of its inputs is recorded, to be replayed on its own.
         for one in payload.get("items") or [payload]:
@@ -53,22 +55,19 @@ def _archive() -> Archive:
 
 @app.task(name="ingest.archive_file", base=PipelineTask, ignore_result=True)
 def archive_file(payload: dict[str, Any]) -> dict[str, Any]:
-    return payload | {"source": steps.archive_file(payload["path"], _archive()).to_dict()}
-
-
-@app.task(name="ingest.parse", base=PipelineTask, ignore_result=True)
-def parse(payload: dict[str, Any]) -> dict[str, Any]:
-    return payload | steps.parse_step(payload["source"], payload["hints"], _archive())
-
-
-@app.task(name="ingest.index", base=PipelineTask)
-def index(payload: dict[str, Any]) -> dict[str, Any]:
-    return steps.index_step(payload, settings())
+    """Archive a file's bytes; the next task (index_archived) gets the archive reference, not the bytes."""
+    return {"items": [{"source": steps.archive_file(payload["path"], _archive()).to_dict(), "hints": payload["hints"]}]}
 
 
 @app.task(name=BATCH_TASK, base=PipelineTask)
 def index_archived(payload: dict[str, Any]) -> dict[str, Any]:
     return steps.index_archived(payload["items"], settings(), _archive())
+
+
+@app.task(name=INDEX_PARSED, base=PipelineTask)
+def index(payload: dict[str, Any]) -> dict[str, Any]:
+    """Index an edition parsed already (a mail)."""
+    return steps.index_step(payload, settings())
 
 
 @app.task(name="ingest.scan_inbox", acks_late=True)

@@ -5,6 +5,7 @@ by ingest.logs. Connected by importing this module (tasks/app.py does)."""
 from __future__ import annotations
 
 import time
+from collections import Counter
 from typing import Any
 
 from celery import signals
@@ -35,19 +36,28 @@ def _postrun(task_id: str, task: Any, args: tuple[Any, ...] = (), retval: Any = 
 
 def outcome_fields(name: str, task_id: str, outcome: str, seconds: float, args: tuple[Any, ...],
                    retval: Any) -> dict[str, Any]:
-    """What one task did, as log fields: the input, its paper and edition date, and the counts."""
+    """What one task did, as log fields: the input, its paper and edition date, and the counts. A batch (a
+    page list's articles) is named by its first input, with its counts summed."""
     payload = args[0] if args and isinstance(args[0], dict) else {}
     result = retval if isinstance(retval, dict) else {}
-    hints = payload.get("hints") or {}
+    items = payload.get("items") or []
+    first = items[0] if items else payload
+    hints = first.get("hints") or {}
+    indexed = result.get("indexed") or [result]
     edition = result.get("edition") or payload.get("edition") or {}
     fields: dict[str, Any] = {"task": name, "task_id": task_id, "outcome": outcome, "seconds": round(seconds, 3)}
-    if payload:
-        fields["subject"] = input_subject(payload)
-    paper = result.get("paper") or edition.get("paper") or hints.get("paper")
-    day = result.get("date") or edition.get("date") or hints.get("date")
+    if first:
+        fields["subject"] = input_subject(first) + (f" and {len(items) - 1} more" if len(items) > 1 else "")
+    paper = indexed[0].get("paper") or edition.get("paper") or hints.get("paper")
+    day = indexed[0].get("date") or edition.get("date") or hints.get("date")
     fields |= {k: v for k, v in (("paper", paper), ("edition_date", day)) if v}
-    if "counts" in result:
-        fields["counts"] = result["counts"]
+    if all("counts" in x for x in indexed):
+        counts: Counter[str] = Counter()
+        for x in indexed:
+            counts.update({k: v for k, v in x["counts"].items() if k != "linked"})
+        # Linking is the batch's: each input's result repeats it.
+        fields["counts"] = dict(counts) | {"linked": indexed[0]["counts"].get("linked", 0)} \
+            | ({"failed": len(result["failed"])} if result.get("failed") else {})
     elif edition.get("articles") is not None:
         fields["counts"] = {"articles": len(edition["articles"])}
     if isinstance(retval, BaseException):

@@ -28,13 +28,13 @@ app.add_typer(mail, name="mail")
 
 def _deliverer():
     from ingest.archive import Archive
-    from ingest.queue import FROM_ARCHIVE, enqueue, flow, make_celery
+    from ingest.queue import enqueue, make_celery, parsed_flow
     from ingest.sources.mail.deliver import pipeline_deliverer
 
     s = settings()
     celery = make_celery(s)
     return pipeline_deliverer(Archive(s.archive_dir),
-                              lambda payload: enqueue(flow(celery, FROM_ARCHIVE[1:], payload), s.broker_url))
+                              lambda payload: enqueue(parsed_flow(celery, payload), s.broker_url))
 
 
 def _report(report: PollReport) -> dict[str, Any]:

@@ -49,7 +49,7 @@ def _dead_letter(dl_id: str, timeout: float = 60) -> dict[str, Any]:
 
 
 def test_a_malformed_message_is_dead_lettered_with_its_reason_and_the_worker_goes_on(broker_worker, tmp_path):
-    _publish_raw(b'[[{"path": "/x"}], {}, {', "application/json", {"task": "ingest.parse", "id": "malformed-1"})
+    _publish_raw(b'[[{"path": "/x"}], {}, {', "application/json", {"task": "ingest.index_archived", "id": "malformed-1"})
     dead = _dead_letter("dl-malformed-1")
     assert dead["step"] == "broker" and dead["status"] == "dead-lettered"
     assert dead["detail"].startswith("body cannot be decoded") and "application/json" in dead["detail"]

@@ -290,7 +290,7 @@ def test_metrics_count_the_workers_tasks_documents_and_the_newest_edition(ingest
     assert r.returncode == 0, r.stderr
     m = _samples(r.stdout)
     print(r.stdout)
-    for task in ("ingest.archive_file", "ingest.parse", "ingest.index"):
+    for task in ("ingest.archive_file", "ingest.index_archived"):
         assert m[f'ingest_tasks_total{{outcome="success",task="{task}"}}'] >= 1
         assert m[f'ingest_task_duration_seconds_count{{outcome="success",task="{task}"}}'] >= 1
     assert m['ingest_documents_total{paper="zjgrrb",result="created"}'] >= 5
@@ -305,12 +305,12 @@ def test_the_worker_logs_one_json_event_per_task_outcome_and_no_elasticsearch_re
     lines = [json.loads(line) for line in worker.log_path.read_text(encoding="utf-8").splitlines()
              if line.startswith("{")]
     outcomes = [e for e in lines if e.get("event") == "task outcome"]
-    index = next(e for e in outcomes if e["task"] == "ingest.index" and e["outcome"] == "success")
+    index = next(e for e in outcomes if e["task"] == "ingest.index_archived" and e["outcome"] == "success")
     assert index["paper"] == "zjgrrb" and index["edition_date"] == "2020-06-25"
     assert index["subject"] == SAMPLE_PAGE.resolve().as_uri() and index["counts"]["created"] >= 5
     assert index["task_id"] and index["level"] == "info" and index["timestamp"]
-    parse = next(e for e in outcomes if e["task"] == "ingest.parse")
-    assert parse["counts"]["articles"] >= 5
+    archived = next(e for e in outcomes if e["task"] == "ingest.archive_file")
+    assert archived["subject"] == SAMPLE_PAGE.resolve().as_uri() and archived["outcome"] == "success"
     # The transport's line per request (logger elastic_transport.transport, at INFO) is gone.
     assert not [e for e in lines if e.get("logger", "").startswith("elastic_transport")]
 
