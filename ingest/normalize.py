@@ -28,10 +28,16 @@ _SPACES = re.compile(r"[ \t\u00a0]+")
 _FULLWIDTH_DECIMAL = re.compile(r"(?<=[0-9])\uff0e(?=[0-9])")
 
 
+# Runs of what _FULLWIDTH_ALNUM folds: a page is mostly Han characters, and translating only the runs a regex
+# finds (one C-level scan) took an eighth of the time of a dict lookup per character of the whole text.
+_FULLWIDTH_RUN = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_FULLWIDTH_ALNUM)) + "]+")
+
+
 def fold_width(text: str) -> str:
     """Full-width Latin letters and digits to ASCII (２０２０ → 2020, １０．１３ → 10.13); Chinese
     punctuation stays."""
-    return _FULLWIDTH_DECIMAL.sub(".", text.translate(_FULLWIDTH_ALNUM))
+    folded = _FULLWIDTH_RUN.sub(lambda m: m.group().translate(_FULLWIDTH_ALNUM), text)
+    return _FULLWIDTH_DECIMAL.sub(".", folded)
 
 
 def clean_spaces(text: str) -> str:
