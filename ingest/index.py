@@ -177,9 +177,11 @@ def _same_content(old: dict[str, Any], new: dict[str, Any]) -> bool:
 
 
 def write_documents(es: Elasticsearch, alias: str, docs: list[tuple[str, dict[str, Any]]],
-                    refresh: bool = True) -> WriteResult:
+                    refresh: bool = True, mostly_new: bool = True) -> WriteResult:
     """Create or merge `docs` (id, document). A document that exists keeps its sources and gains the new
-    ones; its ingested_at is kept when nothing else changed, so a re-ingest is a no-op."""
+    ones; its ingested_at is kept when nothing else changed, so a re-ingest is a no-op. `mostly_new=False`
+    for documents usually there already (an edition's stories, written again as its pages arrive): they
+    are read first instead of created blind."""
     # A reindex fills its new index by name; every other write goes through the alias.
     through_alias = ensure_index(es, alias) != alias
     result = WriteResult()
@@ -191,7 +193,7 @@ def write_documents(es: Elasticsearch, alias: str, docs: list[tuple[str, dict[st
             # The first round creates them all blind: most documents of an edition are new, and a create of
             # one already there answers 409, to be read and merged in the next round. Reading every one
             # first cost an mget a batch and a get a document (bench/bench_index.py).
-            found = {} if attempt == 0 else \
+            found = {} if attempt == 0 and mostly_new else \
                 {d["_id"]: d for d in es.mget(index=alias, ids=list(pending))["docs"] if d.get("found")}
             actions = []
             for doc_id, doc in pending.items():

@@ -127,7 +127,7 @@ def index_archived(items: list[Payload], s: Settings, archive: Archive) -> dict[
     parsed, failed = [], []
     for item in items:
         try:
-            parsed.append(item | parse_step(item["source"], item["hints"], archive))
+            parsed.append(parse_step(item["source"], item["hints"], archive))
         except InputError as e:
             record_failure(s, "parse", item, e)
             failed.append({"subject": input_subject(item), "error": str(e)})

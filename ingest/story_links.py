@@ -88,7 +88,7 @@ def _link_edition(es: Elasticsearch, alias: str, paper: str, day: str, ids: set[
                 es.update(index=alias, id=doc_id, doc={"story": link})
                 written.append(doc_id)
         if stories:
-            result = write_documents(es, alias, stories, refresh=False)
+            result = write_documents(es, alias, stories, refresh=False, mostly_new=False)
             written += result.created + result.updated
         written += _drop_stale_stories(es, alias, stored_stories - {sid for sid, _ in stories})
     return written

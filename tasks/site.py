@@ -1,6 +1,6 @@
 """E-paper site tasks: discover (on each paper's beat schedule, in its time zone) → fetch_page →
-fetch_articles (the page list's articles, indexed in one batch) and fetch_pdf (the page's PDF, through the
-pipeline flow: parse → index, which normalizes and dedups).
+fetch_articles (the page list's articles, parsed and indexed as one batch) and fetch_pdf (the page's PDF,
+parsed and indexed on its own); the index step normalizes and dedups.
 
 Each task is idempotent: fetches are conditional and archived by content, an article already indexed
 with the same bytes is not sent again, and the pipeline itself overwrites by stable ids. A busy site
