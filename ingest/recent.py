@@ -34,8 +34,13 @@ def ttl_for(refresh_s: int) -> int:
 class RecentWrites:
     """The registry of one alias: keys are namespaced by it, so test indices never see each other.
 
-    Two kinds of record: a lookup key's set of ids, and per id what near-duplicate verification needs of
-    it (date, group, signature), so candidates are verified without reading the documents back."""
+    Two kinds of record: a lookup key's ids, and per id what near-duplicate verification needs of it (date,
+    group, signature), so candidates are verified without reading the documents back. Both live in two hashes
+    per time slot of the registry's ttl (slots numbered by the Redis server's clock, so workers' clocks do not
+    matter), read for the current slot and the one before and expiring a slot after their own: a write stays
+    between one and two ttls. One field per lookup key in a slot's hash, where a set per key and per-key
+    expiries cost each article 64 writes, 64 expiries and 64 reads of its band keys (most of Redis's share of
+    the index step, bench/bench_index.py) — here one field write per key inside a few commands a batch."""
 
     def __init__(self, redis_url: str, prefix: str, alias: str, ttl_s: int) -> None:
         self._url = redis_url
@@ -51,25 +56,27 @@ class RecentWrites:
                      groups: Sequence[Group]) -> list[list[str]]:
         """Record the ids under their keys and the facts of the ids, then rank the groups (own ids of
         other groups included): one script, so one round trip and a reply of ids only, whatever the batch
-        holds (64 band keys an article, read as separate commands, cost more than the Elasticsearch trips)."""
-        pairs = [(self._prefix + k, i) for k, ids in ids_by_key.items() for i in ids]
-        keys = [k for k, _ in pairs] + [self._prefix + "doc:" + i for i in facts]
-        args: list[Any] = [self._ttl_s, len(pairs), len(facts), len(groups), *(i for _, i in pairs),
-                           *(f.encode() for f in facts.values())]
-        for g in groups:
-            keys += [self._prefix + k for k in g.keys]
-            args += [len(g.keys), g.cap, g.own or ""]
-        if not keys:
+        holds."""
+        adds = {k: list(dict.fromkeys(ids)) for k, ids in ids_by_key.items()}
+        adds = {k: ids for k, ids in adds.items() if ids}
+        if not (adds or facts or groups):
             return []
-        found = self._call(lambda r: r.register_script(_ADD_AND_RANK)(keys=keys, args=args))
+        args: list[Any] = [self._ttl_s, self._prefix, len(adds), len(facts), len(groups)]
+        for k, ids in adds.items():
+            args += [k, " ".join(ids)]
+        for i, f in facts.items():
+            args += [i, f.encode()]
+        for g in groups:
+            args += [len(g.keys), g.cap, g.own or "", *g.keys]
+        found = self._call(lambda r: r.register_script(_ADD_AND_RANK)(keys=[], args=args))
         return [[i.decode() for i in ids] for ids in found]
 
     def facts(self, ids: Iterable[str]) -> dict[str, Facts]:
         wanted = list(dict.fromkeys(ids))
         if not wanted:
             return {}
-        values = self._call(lambda r: r.mget([self._prefix + "doc:" + i for i in wanted]))
-        return {i: Facts.decode(v.decode()) for i, v in zip(wanted, values, strict=True) if v is not None}
+        values = self._call(lambda r: r.register_script(_FACTS)(keys=[], args=[self._ttl_s, self._prefix, *wanted]))
+        return {i: Facts.decode(v.decode()) for i, v in zip(wanted, values, strict=True) if v}
 
     def _call(self, fn: Callable[[redis.Redis], Any]) -> Any:
         try:
@@ -88,36 +95,99 @@ class Group:
     own: str | None = None  # the article's own id, never its own candidate
 
 
-# KEYS: the keys to add to, the fact keys, then each group's keys. ARGV: ttl, the number of ids to add, of
-# facts and of groups; the ids, the facts; then per group its number of keys, cap and own id.
-_ADD_AND_RANK = """
-local ttl, n_add, n_facts, n_groups = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-for i = 1, n_add do
-  redis.call('SADD', KEYS[i], ARGV[4 + i])
-  redis.call('EXPIRE', KEYS[i], ttl)
+# The slot hashes' names are built in the scripts, from the server's clock: a standalone Redis (the one this
+# worker runs on) lets a script reach keys it was not passed, a Redis Cluster would not. Ids are separated by
+# spaces in a field (document ids have none). Commands take their fields in chunks: Lua's unpack() stops at a
+# few thousand values, and a batch of files has tens of thousands of band keys.
+_SLOTS = """
+local ttl, prefix = tonumber(ARGV[1]), ARGV[2]
+local slot = math.floor(tonumber(redis.call('TIME')[1]) / ttl)
+local function names(kind) return prefix .. kind .. ':' .. slot, prefix .. kind .. ':' .. (slot - 1) end
+local function hmget(key, fields)
+  local out = {}
+  for s = 1, #fields, 1000 do
+    local got = redis.call('HMGET', key, unpack(fields, s, math.min(s + 999, #fields)))
+    for j = 1, #got do out[s + j - 1] = got[j] end
+  end
+  return out
 end
-for i = 1, n_facts do
-  redis.call('SET', KEYS[n_add + i], ARGV[4 + n_add + i], 'EX', ttl)
+"""
+
+# ARGV: ttl, prefix, the number of keys to add to, of facts and of groups; the keys with their ids (space
+# separated), the ids with their facts; then per group its number of keys, cap, own id and keys.
+_ADD_AND_RANK = _SLOTS + """
+local n_add, n_facts, n_groups = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local keys_now, keys_before = names('keys')
+local facts_now = names('facts')
+local a = 5
+if n_add > 0 then
+  local fields = {}
+  for i = 1, n_add do fields[i] = ARGV[a + 2 * i - 1] end
+  local old = hmget(keys_now, fields)
+  local pairs_ = {}
+  for i = 1, n_add do
+    local v = old[i]
+    if v then
+      local have = ' ' .. v .. ' '
+      for id in string.gmatch(ARGV[a + 2 * i], '%S+') do
+        if not string.find(have, ' ' .. id .. ' ', 1, true) then v = v .. ' ' .. id; have = have .. id .. ' ' end
+      end
+    else
+      v = ARGV[a + 2 * i]
+    end
+    pairs_[#pairs_ + 1] = fields[i]; pairs_[#pairs_ + 1] = v
+  end
+  for s = 1, #pairs_, 1000 do redis.call('HSET', keys_now, unpack(pairs_, s, math.min(s + 999, #pairs_))) end
+  redis.call('EXPIREAT', keys_now, (slot + 2) * ttl)
 end
-local out, k, a = {}, n_add + n_facts, 4 + n_add + n_facts
+a = a + 2 * n_add
+if n_facts > 0 then
+  for s = 1, 2 * n_facts, 1000 do
+    redis.call('HSET', facts_now, unpack(ARGV, a + s, a + math.min(s + 999, 2 * n_facts)))
+  end
+  redis.call('EXPIREAT', facts_now, (slot + 2) * ttl)
+end
+a = a + 2 * n_facts
+local specs, wanted = {}, {}
 for g = 1, n_groups do
-  local n_keys, cap, own = tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2]), ARGV[a + 3]
-  a = a + 3
+  local n_keys = tonumber(ARGV[a + 1])
+  specs[g] = {tonumber(ARGV[a + 2]), ARGV[a + 3], #wanted + 1, n_keys}
+  for i = 1, n_keys do wanted[#wanted + 1] = ARGV[a + 3 + i] end
+  a = a + 3 + n_keys
+end
+local now, before = hmget(keys_now, wanted), hmget(keys_before, wanted)
+local out = {}
+for g = 1, n_groups do
+  local cap, own, first, n_keys = specs[g][1], specs[g][2], specs[g][3], specs[g][4]
   local counts, ids = {}, {}
-  for i = k + 1, k + n_keys do
-    for _, id in ipairs(redis.call('SMEMBERS', KEYS[i])) do
-      if id ~= own then
-        if counts[id] == nil then counts[id] = 0; ids[#ids + 1] = id end
-        counts[id] = counts[id] + 1
+  for i = first, first + n_keys - 1 do
+    local seen = {}
+    for _, v in ipairs({now[i] or '', before[i] or ''}) do
+      for id in string.gmatch(v, '%S+') do
+        if id ~= own and not seen[id] then
+          seen[id] = true
+          if counts[id] == nil then counts[id] = 0; ids[#ids + 1] = id end
+          counts[id] = counts[id] + 1
+        end
       end
     end
   end
-  k = k + n_keys
   table.sort(ids, function(x, y) if counts[x] ~= counts[y] then return counts[x] > counts[y] end return x < y end)
   local top = {}
   for i = 1, math.min(cap, #ids) do top[i] = ids[i] end
   out[g] = top
 end
+return out
+"""
+
+# ARGV: ttl, prefix, the ids. Their facts, the current slot's first (a regrouped document's newer facts).
+_FACTS = _SLOTS + """
+local facts_now, facts_before = names('facts')
+local ids = {}
+for i = 3, #ARGV do ids[#ids + 1] = ARGV[i] end
+local now, before = hmget(facts_now, ids), hmget(facts_before, ids)
+local out = {}
+for i = 1, #ids do out[i] = now[i] or before[i] or '' end
 return out
 """
 

@@ -249,7 +249,7 @@ def test_with_a_refresh_interval_longer_than_the_test_writes_are_found_before_an
     assert es.count(index=index)["count"] == 0
     r = redis.Redis.from_url(s.redis_url)
     key = next(r.scan_iter(f"{s.redis_prefix}:recent:{index}:*"))
-    assert 3600 < r.ttl(key) <= ttl_for(3600)
+    assert 3600 < r.ttl(key) <= 2 * ttl_for(3600)  # a write stays one to two ttls (ingest.recent)
     stored = docs(index)  # refreshes
     (new_version,) = set(out["ids"]) - set(first)
     assert out["counts"]["replaced"] == 1 and sorted(stored) == sorted([first[0], reprint[0], new_version])
