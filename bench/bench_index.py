@@ -1,16 +1,16 @@
 """Raw `_bulk` throughput of article documents vs the full pipeline's through real Celery workers, into the
 same template, in one run.
 
-    .venv/bin/python bench/bench_index.py [--editions 720] [--concurrency N] [--steps 40] [--reprints 0.2]
+    .venv/bin/python bench/bench_index.py [--editions 720] [--concurrency N] [--batch N] [--steps 40] [--reprints 0.2]
                                           [--warmup 150] [--refresh-s 10] [--per-article 20]
 
 Each edition is the sample page under another date with its text replaced (Texts: the layout and the
 parser's cue words kept, the other characters permuted), so every edition is new bytes and new documents,
 and a share of them (--reprints) are near-duplicates of an earlier one: grouping does real work, as on a
 paper's archive, without every article matching every other (--reprints 1 is that worst case). The
-pipeline figure is end to end: the edition's bytes archived, its flow queued (parse → index: normalize,
-exact dedup, near-duplicate groups, exact-duplicate merge, versions and the ledger on) and every result waited
-for, through worker processes started here on a queue of their own. The raw figure bulk-indexes the very
+pipeline figure is end to end: the editions' bytes archived, queued --batch editions a task as `ingest add`
+and the inbox scan queue files (parse → index: normalize, exact dedup, near-duplicate groups, exact-duplicate
+merge, versions and the ledger on) and every result waited for, through worker processes started here on a queue of their own. The raw figure bulk-indexes the very
 documents the pipeline stored into a fresh index of the same template (chunks of 500, one client), and once
 more an edition's worth per request, the size the pipeline writes in. Before the timed run --warmup editions
 go through the workers: a freshly started Elasticsearch spends tens of CPU seconds in its JIT compiler, which
@@ -51,7 +51,7 @@ from ingest.config import Settings, settings
 from ingest.documents import Source, edition_documents
 from ingest.index import client, ensure_index
 from ingest.model import Edition
-from ingest.queue import archive_flow, make_celery
+from ingest.queue import batch_flow, chunks, make_celery
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "tests" / "fixtures" / "zjgrrb-2020-06-25" / "page01.txt"
@@ -300,8 +300,8 @@ def index_work(es: Any, index: str) -> dict[str, float]:
             "index s": round(p["indexing"]["index_time_in_millis"] / 1000, 1)}
 
 
-def through_celery(s: Settings, texts: Texts, archive: Archive, editions: int, concurrency: int, cpu: CpuSplit,
-                   warmup: int) -> tuple[list[str], float, list[float]]:
+def through_celery(s: Settings, texts: Texts, archive: Archive, editions: int, concurrency: int, batch: int,
+                   cpu: CpuSplit, warmup: int) -> tuple[list[str], float, list[float]]:
     """(ids written, seconds from the first queued edition to the last result, RSS MB of each worker process)."""
     env = os.environ | {"INGEST_INDEX": s.index, "INGEST_LEDGER_INDEX": s.ledger_index, "INGEST_QUEUE": s.queue,
                         "INGEST_ARCHIVE_DIR": str(archive.root), "PYTHONPATH": str(REPO)}
@@ -312,9 +312,12 @@ def through_celery(s: Settings, texts: Texts, archive: Archive, editions: int, c
 
     def run(days: list[date], tag: str) -> list[Any]:
         results = []
-        for n, day in enumerate(days):
-            source = pipeline.archive_bytes(texts.edition(day), archive, "file", f"{SAMPLE.as_uri()}#{tag}{n}")
-            results.append(archive_flow(celery, source.to_dict(), hints).apply_async())
+        # Queued as `ingest add` of a folder and the inbox scan queue files: `batch` editions a task.
+        for chunk in chunks(list(enumerate(days)), batch):
+            items = [{"source": pipeline.archive_bytes(texts.edition(day), archive, "file",
+                                                       f"{SAMPLE.as_uri()}#{tag}{n}").to_dict(), "hints": hints}
+                     for n, day in chunk]
+            results.append(batch_flow(celery, items).apply_async())
         return [r.get(timeout=600) for r in results]
 
     try:
@@ -353,6 +356,9 @@ def main() -> None:
     ap.add_argument("--editions", type=int, default=720, help="editions through Celery (7 articles each)")
     ap.add_argument("--concurrency", type=int, default=settings().worker_concurrency,
                     help="worker processes (default: INGEST_WORKER_CONCURRENCY, as deploy/celery.sh starts)")
+    ap.add_argument("--batch", type=int, default=settings().batch_inputs,
+                    help="editions a task (default: INGEST_BATCH_INPUTS, as `ingest add` and the inbox scan queue "
+                         "files); 1 queues each edition on its own")
     ap.add_argument("--steps", type=int, default=40, help="editions for the in-process per-step split")
     ap.add_argument("--per-article", type=int, default=20,
                     help="editions of each kind for the in-process write per document: whole edition, one source "
@@ -380,8 +386,8 @@ def main() -> None:
                                                              "ledger_index": f"{run}-articles-ledger"}),
                                         texts, archive, args.per_article)
         cpu = CpuSplit()
-        written, pipeline_s, rss = through_celery(s, texts, archive, args.editions, args.concurrency, cpu,
-                                                  args.warmup)
+        written, pipeline_s, rss = through_celery(s, texts, archive, args.editions, args.concurrency, args.batch,
+                                                  cpu, args.warmup)
 
         work = index_work(es, run)
         es.indices.refresh(index=run)
@@ -399,7 +405,7 @@ def main() -> None:
           f"{len(docs)} distinct stored")
     print(f"raw _bulk:      {len(docs) / raw_s:8.1f} docs/s ({raw_s:.2f} s)")
     print(f"pipeline:       {n / pipeline_s:8.1f} docs/s ({pipeline_s:.2f} s, {args.concurrency} Celery worker "
-          "processes, end to end)")
+          f"processes, {args.batch} editions a task, end to end)")
     print(f"raw _bulk, {per_edition} per request (an edition's size): {len(docs) / small_s:8.1f} docs/s "
           f"({small_s:.2f} s)")
     print(f"pipeline / raw: {(n / pipeline_s) / (len(docs) / raw_s):.3f}")

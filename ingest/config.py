@@ -80,6 +80,10 @@ class Settings(BaseSettings):
                                     "Elasticsearch and Redis for part of every edition, so one more than the cores "
                                     "keeps them busy: `bench/bench_index.py`)",
                                     json_schema_extra=_derived("the cores + 1"))
+    batch_inputs: int = Field(16, ge=1, le=256, description="files `ingest add` and the inbox scan queue per task: "
+                              "archived, parsed and indexed together, so the lookups, writes and task of an input "
+                              "are paid once for all of them (`bench/bench_index.py`); a file that fails is "
+                              "recorded on its own and the rest land")
     worker_name: str = Field("ingest", description="name of the worker `deploy/celery.sh` starts (`NAME@host`)")
     analysis_profile: str | None = Field(None, description="force an analyzer profile for new indices",
                                          json_schema_extra=_derived("the best offered"))

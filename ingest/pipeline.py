@@ -53,6 +53,22 @@ def archive_file(path: str, archive: Archive) -> Source:
     return archive_bytes(read_input(p), archive, "file", p.as_uri())
 
 
+def archive_files(files: list[Payload], s: Settings, archive: Archive) -> dict[str, Any]:
+    """Archive files ({"path", "hints"} each) for one index task: {"items": [{"source", "hints"}], "failed"}. A
+    file that cannot be read is recorded as failed in the ledger, to replay on its own, and the rest go on;
+    when none can be read, a RecordedInputError."""
+    items, failed = [], []
+    for f in files:
+        try:
+            items.append({"source": archive_file(f["path"], archive).to_dict(), "hints": f["hints"]})
+        except InputError as e:
+            record_failure(s, "archive_file", f, e)
+            failed.append({"subject": input_subject(f), "error": str(e)})
+    if not items:
+        raise RecordedInputError("; ".join(x["error"] for x in failed))
+    return {"items": items, "failed": failed}
+
+
 def require_articles(edition: Edition, name: str) -> Edition:
     """The edition, or an InputError when it holds nothing to index (what `ingest add` and the worker
     both refuse)."""
@@ -119,12 +135,13 @@ def index_parsed(payloads: list[Payload], s: Settings) -> list[dict[str, Any]]:
     return out
 
 
-def index_archived(items: list[Payload], s: Settings, archive: Archive) -> dict[str, Any]:
-    """Parse archived inputs ({"source", "hints"}: one input, or a page list's articles) and index them in one
-    batch. An input that does not parse is recorded as failed in the ledger, to replay on its own, and the
-    rest land; when none of them parses, a RecordedInputError. Returns every id written, and each input's
-    outcome."""
-    parsed, failed = [], []
+def index_archived(items: list[Payload], s: Settings, archive: Archive,
+                   failed: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    """Parse archived inputs ({"source", "hints"}: one input, a page list's articles, a chunk of files) and index
+    them in one batch. An input that does not parse is recorded as failed in the ledger, to replay on its own,
+    and the rest land; when none of them parses, a RecordedInputError. Returns every id written, and each
+    input's outcome (`failed` adds those an earlier step of the batch recorded)."""
+    parsed, failed = [], list(failed or [])
     for item in items:
         try:
             parsed.append(parse_step(item["source"], item["hints"], archive))

@@ -176,7 +176,17 @@ def flow(app: Celery, names: tuple[str, ...], payload: dict[str, Any]) -> Signat
 
 
 def file_flow(app: Celery, path: str, hints: dict[str, Any]) -> Signature:
-    return flow(app, FROM_FILE, {"path": path, "hints": hints})
+    return files_flow(app, [{"path": path, "hints": hints}])
+
+
+def files_flow(app: Celery, files: list[dict[str, Any]]) -> Signature:
+    """Files ({"path", "hints"} each) archived by one task and parsed and indexed together by the next."""
+    return flow(app, FROM_FILE, {"files": files})
+
+
+def chunks(items: list[Any], size: int) -> list[list[Any]]:
+    """`items` in runs of `size` (INGEST_BATCH_INPUTS: the inputs queued as one task)."""
+    return [items[k:k + size] for k in range(0, len(items), size)]
 
 
 def archive_flow(app: Celery, source: dict[str, str], hints: dict[str, Any]) -> Signature:

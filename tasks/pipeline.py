@@ -17,7 +17,7 @@ from ingest.archive import Archive
 from ingest.config import settings
 from ingest.errors import InputError, RecordedInputError, ServiceError
 from ingest.papers import all_papers
-from ingest.queue import BATCH_TASK, INDEX_PARSED, archive_flow
+from ingest.queue import BATCH_TASK, INDEX_PARSED, batch_flow, chunks
 from tasks.app import app
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ class PipelineTask(Task):
             return  # the step recorded it, with the step it failed at
         payload: dict[str, Any] = args[0] if args and isinstance(args[0], dict) else {}
         # A batch fails as a whole: each of its inputs is recorded, to be replayed on its own.
-        for one in payload.get("items") or [payload]:
+        for one in payload.get("items") or payload.get("files") or [payload]:
             try:
                 steps.record_failure(settings(), self.name.removeprefix("ingest."), one, exc)
             except ServiceError as e:
@@ -55,13 +55,14 @@ def _archive() -> Archive:
 
 @app.task(name="ingest.archive_file", base=PipelineTask, ignore_result=True)
 def archive_file(payload: dict[str, Any]) -> dict[str, Any]:
-    """Archive a file's bytes; the next task (index_archived) gets the archive reference, not the bytes."""
-    return {"items": [{"source": steps.archive_file(payload["path"], _archive()).to_dict(), "hints": payload["hints"]}]}
+    """Archive files' bytes ({"files": [{"path", "hints"}]}, or one file's {"path", "hints"} as queued before);
+    the next task (index_archived) gets the archive references, not the bytes."""
+    return steps.archive_files(payload.get("files") or [payload], settings(), _archive())
 
 
 @app.task(name=BATCH_TASK, base=PipelineTask)
 def index_archived(payload: dict[str, Any]) -> dict[str, Any]:
-    return steps.index_archived(payload["items"], settings(), _archive())
+    return steps.index_archived(payload["items"], settings(), _archive(), payload.get("failed"))
 
 
 @app.task(name=INDEX_PARSED, base=PipelineTask)
@@ -72,12 +73,14 @@ def index(payload: dict[str, Any]) -> dict[str, Any]:
 
 @app.task(name="ingest.scan_inbox", acks_late=True)
 def scan_inbox() -> int:
-    """Ingest every file in the inbox's paper folders; a file moves to done/ once its bytes are archived."""
+    """Ingest every file in the inbox's paper folders, INGEST_BATCH_INPUTS of a folder a task; a file moves to
+    done/ once its batch is queued."""
     s, started = settings(), 0
     for paper in all_papers():
         folder = s.inbox_dir / paper
         if not folder.is_dir():
             continue
+        archived: list[tuple[Path, dict[str, Any]]] = []
         for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
             hints = steps.make_hints(path.name, paper=paper)
             try:
@@ -86,10 +89,19 @@ def scan_inbox() -> int:
                 steps.record_failure(s, "archive_file", {"path": str(path), "hints": hints}, e)
                 _move(path, folder / "failed")
                 continue
-            archive_flow(app, source.to_dict(), hints).apply_async()
-            _move(path, folder / "done")
-            started += 1
+            archived.append((path, {"source": source.to_dict(), "hints": hints}))
+        for batch in chunks(archived, s.batch_inputs):
+            started += _queue(batch, folder)
     return started
+
+
+def _queue(batch: list[tuple[Path, dict[str, Any]]], folder: Path) -> int:
+    """Queue archived inbox files as one batch, then move them to done/: a scan that dies before the queueing
+    leaves them in the inbox, to be archived (the same bytes, the same reference) and queued by the next."""
+    batch_flow(app, [item for _, item in batch]).apply_async()
+    for path, _ in batch:
+        _move(path, folder / "done")
+    return len(batch)
 
 
 def _move(path: Path, folder: Path) -> None:

@@ -37,10 +37,10 @@ def _postrun(task_id: str, task: Any, args: tuple[Any, ...] = (), retval: Any = 
 def outcome_fields(name: str, task_id: str, outcome: str, seconds: float, args: tuple[Any, ...],
                    retval: Any) -> dict[str, Any]:
     """What one task did, as log fields: the input, its paper and edition date, and the counts. A batch (a
-    page list's articles) is named by its first input, with its counts summed."""
+    page list's articles, a chunk of files) is named by its first input, with its counts summed."""
     payload = args[0] if args and isinstance(args[0], dict) else {}
     result = retval if isinstance(retval, dict) else {}
-    items = payload.get("items") or []
+    items = payload.get("items") or payload.get("files") or []
     first = items[0] if items else payload
     hints = first.get("hints") or {}
     indexed = result.get("indexed") or [result]

@@ -66,7 +66,7 @@ def add(paths: Annotated[list[Path], typer.Argument(help="Edition files or folde
     from ingest.papers import get_paper
     from ingest.parse import ParseHints, parse_file
     from ingest.pipeline import make_hints, require_articles
-    from ingest.queue import enqueue, file_flow, producer
+    from ingest.queue import chunks, enqueue, files_flow, producer
 
     with operator_errors():
         the_paper = get_paper(paper)
@@ -89,35 +89,39 @@ def add(paths: Annotated[list[Path], typer.Argument(help="Edition files or folde
         s = settings()
         celery = producer(s)
         results = []
-        for f in files:
-            hints = make_hints(f.name, paper=paper, day=day.isoformat() if day else None, page=page,
-                               url=f.resolve().as_uri())
-            results.append((f, enqueue(file_flow(celery, str(f.resolve()), hints), s.broker_url)))
-        err.print(f"queued {len(results)} file(s) for {the_paper.name} ({paper})")
+        # INGEST_BATCH_INPUTS files a task: archived, parsed and indexed together (ingest.batch).
+        for batch in chunks(files, s.batch_inputs):
+            results.append(([str(f) for f in batch], enqueue(files_flow(celery, [
+                {"path": str(f.resolve()), "hints": make_hints(f.name, paper=paper, day=day.isoformat() if day else None,
+                                                               page=page, url=f.resolve().as_uri())}
+                for f in batch]), s.broker_url)))
+        err.print(f"queued {len(files)} file(s) for {the_paper.name} ({paper})")
         if wait:
             _wait(results, timeout)
 
 
-def _wait(results: list[tuple[Any, Any]], timeout: float) -> None:
-    failed, total_ids = [], 0
+def _wait(results: list[tuple[list[str], Any]], timeout: float) -> None:
+    """Wait for each result (the inputs it covers, by name, and its AsyncResult) and report every input."""
+    failed, total_ids, inputs = [], 0, sum(len(names) for names, _ in results)
     with _progress() as progress:
-        bar = progress.add_task("indexing", total=len(results))
-        for name, res in results:
+        bar = progress.add_task("indexing", total=inputs)
+        for names, res in results:
             try:
                 value = res.get(timeout=timeout, propagate=False)
             except Exception as e:  # the result backend timed out or is unreachable
-                failed.append(f"{name}: no result after {timeout:.0f} s ({e.__class__.__name__}: {e})")
-                progress.advance(bar)
-                continue
-            if res.failed():
-                failed.append(f"{name}: {value}")
-            elif isinstance(value, dict):  # a pipeline's result; a source step's own result has no ids
-                total_ids += len(value.get("ids", []))
-            progress.advance(bar)
+                failed += [f"{n}: no result after {timeout:.0f} s ({e.__class__.__name__}: {e})" for n in names]
+            else:
+                if res.failed():
+                    failed += [f"{n}: {value}" for n in names]
+                elif isinstance(value, dict):  # a pipeline's result; a source step's own result has no ids
+                    total_ids += len(value.get("ids", []))
+                    # The inputs of a batch that failed on their own (recorded, the rest landed).
+                    failed += [f"{x['subject']}: {x['error']}" for x in value.get("failed", [])]
+            progress.advance(bar, len(names))
     _searchable()
     for f in failed:
         err.print(f"[red]failed:[/red] {f}")
-    err.print(f"indexed {total_ids} articles from {len(results) - len(failed)} of {len(results)} file(s)")
+    err.print(f"indexed {total_ids} articles from {inputs - len(failed)} of {inputs} file(s)")
     if failed:
         raise typer.Exit(EXIT_INPUT)
 
@@ -430,7 +434,7 @@ def replay(entry_ids: Annotated[list[str] | None, typer.Argument(
             else:
                 err.print(f"[yellow]skipped[/yellow] {r['id']}: nothing to replay from")
                 continue
-            results.append((r["subject"], enqueue(sig, s.broker_url)))
+            results.append(([r["subject"]], enqueue(sig, s.broker_url)))
         if all_failed or dead_ids:
             with broker_connection(celery, s) as conn:
                 replayed = deadletter.replay(conn, s.queue, None if all_failed else dead_ids)
@@ -438,7 +442,7 @@ def replay(entry_ids: Annotated[list[str] | None, typer.Argument(
                 if task_id is None:
                     err.print(f"[yellow]skipped[/yellow] {dead.id}: cannot be run again ({dead.reason})")
                 else:
-                    results.append((dead.subject, celery.AsyncResult(task_id)))
+                    results.append(([dead.subject], celery.AsyncResult(task_id)))
             missing = dead_ids - {d.id for d, _ in replayed}
             for i in sorted(missing):
                 err.print(f"[yellow]skipped[/yellow] {i}: no such dead letter")

@@ -1,6 +1,6 @@
-"""A worker SIGKILLed (main process and pool children) at random moments of a batch, again and again, loses
-nothing on RabbitMQ: its unacknowledged messages go back to the queue at once, the restarted worker
-finishes the batch, nothing is written twice, and the ledger has one outcome per input."""
+"""A worker SIGKILLed (main process and pool children) at random moments of a run of batched inputs, again and
+again, loses nothing on RabbitMQ: its unacknowledged messages go back to the queue at once, the restarted
+worker finishes the run, nothing is written twice, and the ledger has one outcome per input."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from elasticsearch import Elasticsearch
 
 from ingest.config import settings
 from ingest.pipeline import make_hints
-from ingest.queue import enqueue, file_flow, is_amqp, make_celery
+from ingest.queue import chunks, enqueue, files_flow, is_amqp, make_celery
 from tests.conftest import SAMPLE_PAGE
 from tests.integration.conftest import start_worker, stop_worker
 
@@ -29,6 +29,7 @@ pytestmark = pytest.mark.integration
 INPUTS = 72
 ARTICLES_PER_INPUT = 7
 KILLS = 3
+PER_TASK = 4  # files a task: a kill interrupts a batch, whose redelivery must not write its finished inputs again
 
 
 def _process_tree(pid: int) -> list[int]:
@@ -69,15 +70,16 @@ def test_sigkilled_workers_lose_nothing_and_write_nothing_twice(service_env, tmp
         pytest.skip("on the Redis broker a killed worker's messages return after the visibility timeout (README)")
     celery = make_celery(s)
     first_day = date(2019, 1, 1)
-    inputs = []
+    inputs, files = [], []
     for i in range(INPUTS):
         path = tmp_path / f"edition-{i:02d}.txt"
         shutil.copy(SAMPLE_PAGE, path)
         # A different date per input (40 days apart: no near-duplicate candidates between them).
         day = (first_day + timedelta(days=40 * i)).isoformat()
         inputs.append(path)
-        enqueue(file_flow(celery, str(path), make_hints(path.name, paper="zjgrrb", day=day, url=path.as_uri())),
-                s.broker_url)
+        files.append({"path": str(path), "hints": make_hints(path.name, paper="zjgrrb", day=day, url=path.as_uri())})
+    for batch in chunks(files, PER_TASK):  # as `ingest add` of a folder queues them
+        enqueue(files_flow(celery, batch), s.broker_url)
 
     log = tmp_path / "worker.log"
     es = Elasticsearch(service_env["INGEST_ES_URL"])

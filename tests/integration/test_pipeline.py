@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -106,7 +107,7 @@ def test_the_same_article_from_another_file_is_one_document_listing_both_sources
                                                                                tmp_path):
     copy = tmp_path / "page01-copy.txt"
     shutil.copy(SAMPLE_PAGE, copy)
-    copy.write_bytes(SAMPLE_PAGE.read_bytes() + "\n".encode())  # other bytes, same articles
+    copy.write_bytes(SAMPLE_PAGE.read_bytes() + b"\n")  # other bytes, same articles
     index = service_env["INGEST_INDEX"]
     before = _ids(es, index)
     r = run_cli("add", str(copy), "--paper", "zjgrrb", "--wait")
@@ -151,8 +152,8 @@ def test_parse_refuses_bad_input_without_a_traceback(tmp_path):
 def test_a_bad_file_that_reaches_the_worker_is_recorded_and_replayable_and_the_worker_lives(
         ingested, service_env, worker, tmp_path):
     from ingest.config import settings
-    from ingest.queue import enqueue, file_flow, make_celery
     from ingest.pipeline import make_hints
+    from ingest.queue import enqueue, file_flow, make_celery
 
     path = tmp_path / "late.txt"  # missing when the worker looks: the archive step fails
     s = settings()
@@ -167,6 +168,62 @@ def test_a_bad_file_that_reaches_the_worker_is_recorded_and_replayable_and_the_w
     r = run_cli("replay", entry["id"], "--wait")
     assert r.returncode == 0, r.stderr
     assert path.resolve().as_uri() not in {f["subject"] for f in json.loads(run_cli("failures", "--json").stdout)}
+
+
+def _edition_of(day: str, folder: Path) -> Path:
+    """The sample page as the edition of another day (its masthead date changed): new articles."""
+    y, m, d = (int(x) for x in day.split("-"))
+    path = folder / f"page01-{day}.txt"
+    path.write_bytes(SAMPLE_PAGE.read_bytes().replace("2020年6月25日".encode(), f"{y}年{m}月{d}日".encode(), 1))
+    return path
+
+
+def _days_indexed(es: Elasticsearch, index: str) -> dict[str, int]:
+    es.indices.refresh(index=index)
+    aggs = es.search(index=index, size=0, aggs={"d": {"terms": {"field": "date", "format": "yyyy-MM-dd"}}})
+    return {b["key_as_string"]: b["doc_count"] for b in aggs["aggregations"]["d"]["buckets"]}
+
+
+def test_a_folder_is_queued_in_batches_and_every_file_is_indexed_and_recorded(ingested, es, service_env, worker,
+                                                                              tmp_path):
+    from ingest import ledger
+
+    days = ["2019-03-01", "2019-03-02", "2019-03-03"]
+    paths = [_edition_of(d, tmp_path) for d in days]
+    r = run_cli("add", str(tmp_path), "--paper", "zjgrrb", "--wait", env={"INGEST_BATCH_INPUTS": "2"})
+    assert r.returncode == 0, r.stderr
+    assert "queued 3 file(s)" in r.stderr and "from 3 of 3 file(s)" in r.stderr
+    per_day = _days_indexed(es, service_env["INGEST_INDEX"])
+    assert all(per_day.get(d, 0) >= 5 for d in days) and per_day[days[0]] == per_day[days[2]]
+    es.indices.refresh(index=service_env["INGEST_LEDGER_INDEX"])
+    for p in paths:  # one ledger outcome per file, not per batch
+        (entry,) = ledger.entries(es, service_env["INGEST_LEDGER_INDEX"], subject=p.resolve().as_uri())
+        assert entry["step"] == "index" and entry["status"] == "ok" and entry["date"] == days[paths.index(p)]
+    lines = [json.loads(line) for line in worker.log_path.read_text(encoding="utf-8").splitlines()
+             if line.startswith("{")]
+    batches = [e["subject"] for e in lines if e.get("event") == "task outcome" and e["task"] == "ingest.index_archived"
+               and e["subject"].startswith(paths[0].resolve().as_uri())]
+    assert batches == [f"{paths[0].resolve().as_uri()} and 1 more"], "two files a task: the first task held two"
+
+
+def test_a_file_of_a_batch_missing_when_the_worker_archives_it_is_recorded_and_the_rest_land(
+        ingested, es, service_env, worker, tmp_path):
+    from ingest.config import settings
+    from ingest.pipeline import make_hints
+    from ingest.queue import enqueue, files_flow, make_celery
+
+    good = [_edition_of("2019-04-01", tmp_path), _edition_of("2019-04-02", tmp_path)]
+    missing = tmp_path / "gone.txt"
+    s = settings()
+    files = [{"path": str(p), "hints": make_hints(p.name, paper="zjgrrb")} for p in (good[0], missing, good[1])]
+    out = enqueue(files_flow(make_celery(s), files), s.broker_url).get(timeout=120)
+    assert [f["subject"] for f in out["failed"]] == [missing.resolve().as_uri()]
+    assert "gone.txt: no such file" in out["failed"][0]["error"]
+    assert [x["date"] for x in out["indexed"]] == ["2019-04-01", "2019-04-02"] and len(out["ids"]) >= 10
+    per_day = _days_indexed(es, service_env["INGEST_INDEX"])
+    assert per_day.get("2019-04-01", 0) >= 5 and per_day.get("2019-04-02", 0) >= 5
+    entry = failure_of(missing)
+    assert entry is not None and entry["step"] == "archive_file" and entry["replay"]["path"] == str(missing)
 
 
 def test_replay_of_a_failed_source_step_runs_that_step_again(service_env, worker, es):
@@ -241,13 +298,12 @@ def test_reindex_moves_the_alias_to_a_new_index_with_every_document(ingested, es
 
 
 def test_files_dropped_in_the_inbox_are_ingested_on_the_beat_schedule(service_env, worker, es, tmp_path):
-    from pathlib import Path
-
     index = service_env["INGEST_INDEX"]
     folder = Path(service_env["INGEST_INBOX_DIR"]) / "zjgrrb"
     folder.mkdir(parents=True, exist_ok=True)
     page = folder / "page01.txt"
-    page.write_bytes(SAMPLE_PAGE.read_bytes() + "\n\n".encode())  # new bytes: a new source of the same articles
+    page.write_bytes(SAMPLE_PAGE.read_bytes() + b"\n\n")  # new bytes: a new source of the same articles
+    other = _edition_of("2019-05-01", folder)  # queued in the same batch
     beat = subprocess.Popen([sys.executable, "-m", "celery", "-A", "tasks.app", "beat", "--schedule",
                              str(tmp_path / "beat-schedule"), "--loglevel", "INFO"], cwd=REPO,
                             env=os.environ | {"INGEST_INBOX_INTERVAL": "1"},
@@ -262,6 +318,8 @@ def test_files_dropped_in_the_inbox_are_ingested_on_the_beat_schedule(service_en
         assert es.count(index=index, query={"term": {"sources.uri": uri}})["count"] >= 5, \
             (tmp_path / "beat.log").read_text(errors="replace")
         assert (folder / "done" / "page01.txt").exists() and not page.exists()
+        assert _days_indexed(es, index).get("2019-05-01", 0) >= 5
+        assert (folder / "done" / other.name).exists() and not other.exists()
     finally:
         beat.terminate()
         beat.wait(30)
