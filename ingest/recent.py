@@ -57,18 +57,15 @@ class RecentWrites:
         """Record the ids under their keys and the facts of the ids, then rank the groups (own ids of
         other groups included): one script, so one round trip and a reply of ids only, whatever the batch
         holds."""
-        adds = {k: list(dict.fromkeys(ids)) for k, ids in ids_by_key.items()}
-        adds = {k: ids for k, ids in adds.items() if ids}
-        if not (adds or facts or groups):
+        # Three text arguments, a line per key, fact or group, instead of an argument per key and id: packing
+        # the tens of thousands of arguments of a batch of files was most of the call's time in the worker.
+        adds = "\n".join(f"{k} {' '.join(ids)}" for k, ids in ids_by_key.items() if ids)
+        fact_lines = "\n".join(f"{i} {f.encode()}" for i, f in facts.items())
+        group_lines = "\n".join(f"{g.cap} {g.own or _NO_ID} {' '.join(g.keys)}" for g in groups)
+        if not (adds or fact_lines or groups):
             return []
-        args: list[Any] = [self._ttl_s, self._prefix, len(adds), len(facts), len(groups)]
-        for k, ids in adds.items():
-            args += [k, " ".join(ids)]
-        for i, f in facts.items():
-            args += [i, f.encode()]
-        for g in groups:
-            args += [len(g.keys), g.cap, g.own or "", *g.keys]
-        found = self._call(lambda r: r.register_script(_ADD_AND_RANK)(keys=[], args=args))
+        found = self._call(lambda r: r.register_script(_ADD_AND_RANK)(
+            keys=[], args=[self._ttl_s, self._prefix, adds, fact_lines, group_lines]))
         return [[i.decode() for i in ids] for ids in found]
 
     def facts(self, ids: Iterable[str]) -> dict[str, Facts]:
@@ -113,51 +110,49 @@ local function hmget(key, fields)
 end
 """
 
-# ARGV: ttl, prefix, the number of keys to add to, of facts and of groups; the keys with their ids (space
-# separated), the ids with their facts; then per group its number of keys, cap, own id and keys.
+_NO_ID = "-"  # a group without an own id (document ids are never a bare dash)
+
+# ARGV: ttl, prefix, then three texts of a line each: "key id id …" to add, "id facts" to record, and
+# "cap own-id key key …" per group to rank. Keys, ids and facts hold no white space.
 _ADD_AND_RANK = _SLOTS + """
-local n_add, n_facts, n_groups = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local keys_now, keys_before = names('keys')
 local facts_now = names('facts')
-local a = 5
-if n_add > 0 then
-  local fields = {}
-  for i = 1, n_add do fields[i] = ARGV[a + 2 * i - 1] end
+local fields, added = {}, {}
+for line in string.gmatch(ARGV[3], '[^\\n]+') do
+  local k, ids = string.match(line, '^(%S+) (.*)$')
+  fields[#fields + 1] = k; added[#added + 1] = ids
+end
+if #fields > 0 then
   local old = hmget(keys_now, fields)
   local pairs_ = {}
-  for i = 1, n_add do
-    local v = old[i]
-    if v then
-      local have = ' ' .. v .. ' '
-      for id in string.gmatch(ARGV[a + 2 * i], '%S+') do
-        if not string.find(have, ' ' .. id .. ' ', 1, true) then v = v .. ' ' .. id; have = have .. id .. ' ' end
+  for i = 1, #fields do
+    local v, have = old[i], ' ' .. (old[i] or '') .. ' '
+    for id in string.gmatch(added[i], '%S+') do
+      if not string.find(have, ' ' .. id .. ' ', 1, true) then
+        v = v and (v .. ' ' .. id) or id; have = have .. id .. ' '
       end
-    else
-      v = ARGV[a + 2 * i]
     end
     pairs_[#pairs_ + 1] = fields[i]; pairs_[#pairs_ + 1] = v
   end
   for s = 1, #pairs_, 1000 do redis.call('HSET', keys_now, unpack(pairs_, s, math.min(s + 999, #pairs_))) end
   redis.call('EXPIREAT', keys_now, (slot + 2) * ttl)
 end
-a = a + 2 * n_add
-if n_facts > 0 then
-  for s = 1, 2 * n_facts, 1000 do
-    redis.call('HSET', facts_now, unpack(ARGV, a + s, a + math.min(s + 999, 2 * n_facts)))
-  end
+local facts = {}
+for id, f in string.gmatch(ARGV[4], '(%S+) (%S+)') do facts[#facts + 1] = id; facts[#facts + 1] = f end
+if #facts > 0 then
+  for s = 1, #facts, 1000 do redis.call('HSET', facts_now, unpack(facts, s, math.min(s + 999, #facts))) end
   redis.call('EXPIREAT', facts_now, (slot + 2) * ttl)
 end
-a = a + 2 * n_facts
 local specs, wanted = {}, {}
-for g = 1, n_groups do
-  local n_keys = tonumber(ARGV[a + 1])
-  specs[g] = {tonumber(ARGV[a + 2]), ARGV[a + 3], #wanted + 1, n_keys}
-  for i = 1, n_keys do wanted[#wanted + 1] = ARGV[a + 3 + i] end
-  a = a + 3 + n_keys
+for line in string.gmatch(ARGV[5], '[^\\n]+') do
+  local cap, own, rest = string.match(line, '^(%d+) (%S+) ?(.*)$')
+  local first = #wanted + 1
+  for k in string.gmatch(rest, '%S+') do wanted[#wanted + 1] = k end
+  specs[#specs + 1] = {tonumber(cap), own, first, #wanted - first + 1}
 end
 local now, before = hmget(keys_now, wanted), hmget(keys_before, wanted)
 local out = {}
-for g = 1, n_groups do
+for g = 1, #specs do
   local cap, own, first, n_keys = specs[g][1], specs[g][2], specs[g][3], specs[g][4]
   local counts, ids = {}, {}
   for i = first, first + n_keys - 1 do
