@@ -30,7 +30,8 @@ def _documents(es: Elasticsearch, index: str) -> dict[str, dict]:
 
 @pytest.fixture(scope="module")
 def ingested(service_env, worker):
-    r = run_cli("add", str(PAGE4), str(SAMPLE_PAGE), "--paper", "zjgrrb", "--wait")
+    # One file a task: the two pages are indexed by two worker processes at once and meet in Redis.
+    r = run_cli("add", str(PAGE4), str(SAMPLE_PAGE), "--paper", "zjgrrb", "--wait", env={"INGEST_BATCH_INPUTS": "1"})
     assert r.returncode == 0, r.stderr
 
 
@@ -77,3 +78,24 @@ def test_a_story_document_its_parts_no_longer_make_is_deleted_when_the_edition_i
     after = _documents(es, index)
     assert "stale-story" not in after
     assert after == docs
+
+
+def test_one_batch_of_two_editions_links_the_story_of_each(ingested, es, service_env, tmp_path):
+    # Both pages of the sample and both again as another day's edition, queued as one task (`ingest add` of a
+    # folder): each edition's story is linked, in the one set of round trips the batch makes.
+    for page in (SAMPLE_PAGE, PAGE4):
+        for day, line in (("2020-06-25", "2020年6月25日"), ("2019-06-25", "2019年6月25日")):
+            (tmp_path / f"{day}-{page.name}").write_bytes(page.read_bytes().replace("2020年6月25日".encode(),
+                                                                                    line.encode(), 1))
+    index = service_env["INGEST_INDEX"]
+    before = _documents(es, index)
+    r = run_cli("add", str(tmp_path), "--paper", "zjgrrb", "--wait")
+    assert r.returncode == 0, r.stderr
+    assert "from 4 of 4 file(s)" in r.stderr
+    docs = _documents(es, index)
+    stories = {d["date"]: d for d in docs.values() if (d.get("story") or {}).get("role") == "story"}
+    assert sorted(stories) == ["2019-06-25", "2020-06-25"]
+    assert stories["2019-06-25"]["story"]["pages"] == [1, 4]
+    assert stories["2019-06-25"]["body"] == stories["2020-06-25"]["body"]
+    old_story = next(i for i, d in before.items() if (d.get("story") or {}).get("role") == "story")
+    assert docs[old_story]["story"] == before[old_story]["story"], "the stored edition's story is unchanged"
