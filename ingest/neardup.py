@@ -64,7 +64,7 @@ class Signature:
 
     def encode(self) -> str:
         """A compact string for a stored document: version, sizes, then the bins in hex."""
-        return f"{VERSION}:{self.length}:{self.shingles}:" + "".join(f"{v:08x}" for v in self.values)
+        return f"{VERSION}:{self.length}:{self.shingles}:" + _packed(self.values).hex()
 
     @classmethod
     def decode(cls, s: str) -> Signature:
@@ -134,28 +134,31 @@ def minhash(hashes: Iterable[int]) -> tuple[int, ...]:
         v = h & _VALUE_MASK
         if v < mins[b]:
             mins[b] = v
-    if all(v == _EMPTY for v in mins):
-        return ()
-    filled = list(mins)
-    for b, v in enumerate(mins):
-        if v == _EMPTY:
-            for p in _probe_table()[b]:
+    if max(mins) == _EMPTY:  # some bins empty (C-level checks: an article long enough fills them all)
+        if min(mins) == _EMPTY:
+            return ()
+        table, filled = _probe_table(), list(mins)
+        for b in [b for b, v in enumerate(mins) if v == _EMPTY]:
+            for p in table[b]:
                 if mins[p] != _EMPTY:
                     filled[b] = mins[p]
                     break
             else:  # 64 probes all empty: only for a handful of shingles, far below the length floor
                 filled[b] = next(x for x in mins[b:] + mins[:b] if x != _EMPTY)
-    return tuple(filled)
+        return tuple(filled)
+    return tuple(mins)
+
+
+def _packed(values: tuple[int, ...]) -> bytes:
+    """The bins as big-endian 32-bit words: what band keys hash and signatures spell in hex."""
+    return struct.pack(f">{len(values)}I", *values)
 
 
 def band_keys(values: tuple[int, ...]) -> list[str]:
     """One keyword per band: the version, the band number and a hash of the band's bins."""
-    keys = []
-    for band in range(NUM_BINS // ROWS_PER_BAND):
-        rows = values[band * ROWS_PER_BAND:(band + 1) * ROWS_PER_BAND]
-        digest = xxhash.xxh3_64_hexdigest(b"".join(v.to_bytes(4, "big") for v in rows))
-        keys.append(f"m{VERSION}b{band:02d}{digest}")
-    return keys
+    packed, width = _packed(values), 4 * ROWS_PER_BAND
+    return [f"m{VERSION}b{band:02d}{xxhash.xxh3_64_hexdigest(packed[band * width:(band + 1) * width])}"
+            for band in range(NUM_BINS // ROWS_PER_BAND)]
 
 
 def fingerprint(text: str) -> Fingerprint:

@@ -107,6 +107,17 @@ def test_band_keys_change_only_with_the_version() -> None:
 GOLDEN_FIRST_KEY_DIGEST = "52607666897dc518"
 
 
+@pytest.mark.parametrize("chars,golden", [(None, "1a65b962c8eb8b83"),  # every bin filled
+                                          (60, "bf376a2d9c7f70fc"),  # empty bins borrowed from others
+                                          (3, "79ec4b681f8e0011")])  # a single shingle
+def test_the_whole_fingerprint_is_what_earlier_versions_of_this_code_stored(chars, golden) -> None:
+    # Every band key and the signature, long and short texts: faster code must give the same bytes.
+    import hashlib
+
+    fp = fingerprint(text("hongchuan")[:chars])
+    assert hashlib.sha1(("\n".join(fp.band_keys) + "|" + fp.signature.encode()).encode()).hexdigest()[:16] == golden
+
+
 def candidate(id_: str, fixture_or_text: str, group: str | None) -> Candidate:
     body = text(fixture_or_text) if fixture_or_text.isascii() else fixture_or_text
     return Candidate(id_, fingerprint(body).signature, group)
