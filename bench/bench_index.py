@@ -289,7 +289,8 @@ class CpuSplit:
 
 def index_work(es: Any, index: str) -> dict[str, float]:
     """What Elasticsearch did for the articles index behind `index` (its primaries' stats): refreshes (the
-    internal ones are those a realtime get forces), merges, searches and gets, seconds rounded."""
+    internal ones are those a realtime get forces), merges, searches, gets, document writes (index, create and
+    update operations) and deletes, seconds rounded. The pipeline's include its warm-up editions'."""
     p = next(iter(es.indices.stats(index=index)["indices"].values()))["primaries"]
     return {"refreshes": p["refresh"]["total"], "internal refreshes": p["refresh"].get("total", 0)
             - p["refresh"].get("external_total", 0), "refresh s": round(p["refresh"]["total_time_in_millis"] / 1000, 1),
@@ -297,6 +298,7 @@ def index_work(es: Any, index: str) -> dict[str, float]:
             "segments": p["segments"]["count"], "queries": p["search"]["query_total"],
             "query s": round(p["search"]["query_time_in_millis"] / 1000, 1),
             "fetch s": round(p["search"]["fetch_time_in_millis"] / 1000, 1), "gets": p["get"]["total"],
+            "writes": p["indexing"]["index_total"], "deletes": p["indexing"]["delete_total"],
             "index s": round(p["indexing"]["index_time_in_millis"] / 1000, 1)}
 
 
