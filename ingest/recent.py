@@ -126,11 +126,14 @@ if #fields > 0 then
   local old = hmget(keys_now, fields)
   local pairs_ = {}
   for i = 1, #fields do
-    local v, have = old[i], ' ' .. (old[i] or '') .. ' '
-    for id in string.gmatch(added[i], '%S+') do
-      if not string.find(have, ' ' .. id .. ' ', 1, true) then
-        v = v and (v .. ' ' .. id) or id; have = have .. id .. ' '
+    local v = old[i]
+    if v then  -- a key written in this slot already (a near-duplicate, a source again): append the new ids
+      local have = ' ' .. v .. ' '
+      for id in string.gmatch(added[i], '%S+') do
+        if not string.find(have, ' ' .. id .. ' ', 1, true) then v = v .. ' ' .. id; have = have .. id .. ' ' end
       end
+    else  -- most keys: new in this slot
+      v = added[i]
     end
     pairs_[#pairs_ + 1] = fields[i]; pairs_[#pairs_ + 1] = v
   end
@@ -151,16 +154,17 @@ for line in string.gmatch(ARGV[5], '[^\\n]+') do
   specs[#specs + 1] = {tonumber(cap), own, first, #wanted - first + 1}
 end
 local now, before = hmget(keys_now, wanted), hmget(keys_before, wanted)
-local out = {}
+local NONE, out = {}, {}
 for g = 1, #specs do
   local cap, own, first, n_keys = specs[g][1], specs[g][2], specs[g][3], specs[g][4]
-  local counts, ids = {}, {}
+  local counts, ids, last = {}, {}, {}
   for i = first, first + n_keys - 1 do
-    local seen = {}
-    for _, v in ipairs({now[i] or '', before[i] or ''}) do
+    -- Most keys hold nothing in either slot; an id in both slots under one key counts once (last[id]).
+    for _, v in ipairs(now[i] and before[i] and {now[i], before[i]} or (now[i] or before[i]) and {now[i] or before[i]}
+                       or NONE) do
       for id in string.gmatch(v, '%S+') do
-        if id ~= own and not seen[id] then
-          seen[id] = true
+        if id ~= own and last[id] ~= i then
+          last[id] = i
           if counts[id] == nil then counts[id] = 0; ids[#ids + 1] = id end
           counts[id] = counts[id] + 1
         end
