@@ -117,17 +117,14 @@ _NO_ID = "-"  # a group without an own id (document ids are never a bare dash)
 _ADD_AND_RANK = _SLOTS + """
 local keys_now, keys_before = names('keys')
 local facts_now = names('facts')
-local fields, added = {}, {}
-for line in string.gmatch(ARGV[3], '[^\\n]+') do
-  local k, ids = string.match(line, '^(%S+) (.*)$')
-  fields[#fields + 1] = k; added[#added + 1] = ids
-end
-if #fields > 0 then
+local fields, added, n = {}, {}, 0
+for k, ids in string.gmatch(ARGV[3], '(%S+) ([^\\n]+)') do n = n + 1; fields[n] = k; added[n] = ids end
+if n > 0 then
   local old = hmget(keys_now, fields)
-  local pairs_ = {}
-  for i = 1, #fields do
+  local pairs_, m = {}, 0
+  for i = 1, n do
     local v = old[i]
-    if v then  -- a key written in this slot already (a near-duplicate, a source again): append the new ids
+    if v then  -- a key written in this slot already (a near-duplicate, a source again): append
       local have = ' ' .. v .. ' '
       for id in string.gmatch(added[i], '%S+') do
         if not string.find(have, ' ' .. id .. ' ', 1, true) then v = v .. ' ' .. id; have = have .. id .. ' ' end
@@ -135,46 +132,48 @@ if #fields > 0 then
     else  -- most keys: new in this slot
       v = added[i]
     end
-    pairs_[#pairs_ + 1] = fields[i]; pairs_[#pairs_ + 1] = v
+    pairs_[m + 1] = fields[i]; pairs_[m + 2] = v; m = m + 2
   end
-  for s = 1, #pairs_, 1000 do redis.call('HSET', keys_now, unpack(pairs_, s, math.min(s + 999, #pairs_))) end
+  for s = 1, m, 1000 do redis.call('HSET', keys_now, unpack(pairs_, s, math.min(s + 999, m))) end
   redis.call('EXPIREAT', keys_now, (slot + 2) * ttl)
 end
-local facts = {}
-for id, f in string.gmatch(ARGV[4], '(%S+) (%S+)') do facts[#facts + 1] = id; facts[#facts + 1] = f end
-if #facts > 0 then
-  for s = 1, #facts, 1000 do redis.call('HSET', facts_now, unpack(facts, s, math.min(s + 999, #facts))) end
+local facts, f = {}, 0
+for id, v in string.gmatch(ARGV[4], '(%S+) (%S+)') do facts[f + 1] = id; facts[f + 2] = v; f = f + 2 end
+if f > 0 then
+  for s = 1, f, 1000 do redis.call('HSET', facts_now, unpack(facts, s, math.min(s + 999, f))) end
   redis.call('EXPIREAT', facts_now, (slot + 2) * ttl)
 end
-local specs, wanted = {}, {}
-for line in string.gmatch(ARGV[5], '[^\\n]+') do
-  local cap, own, rest = string.match(line, '^(%d+) (%S+) ?(.*)$')
-  local first = #wanted + 1
-  for k in string.gmatch(rest, '%S+') do wanted[#wanted + 1] = k end
-  specs[#specs + 1] = {tonumber(cap), own, first, #wanted - first + 1}
+local specs, wanted, w, g = {}, {}, 0, 0
+for cap, own, rest in string.gmatch(ARGV[5], '(%d+) (%S+) ?([^\\n]*)') do
+  local first = w + 1
+  for k in string.gmatch(rest, '%S+') do w = w + 1; wanted[w] = k end
+  g = g + 1; specs[g] = {tonumber(cap), own, first, w}
 end
 local now, before = hmget(keys_now, wanted), hmget(keys_before, wanted)
-local NONE, out = {}, {}
-for g = 1, #specs do
-  local cap, own, first, n_keys = specs[g][1], specs[g][2], specs[g][3], specs[g][4]
-  local counts, ids, last = {}, {}, {}
-  for i = first, first + n_keys - 1 do
-    -- Most keys hold nothing in either slot; an id in both slots under one key counts once (last[id]).
-    for _, v in ipairs(now[i] and before[i] and {now[i], before[i]} or (now[i] or before[i]) and {now[i] or before[i]}
-                       or NONE) do
-      for id in string.gmatch(v, '%S+') do
-        if id ~= own and last[id] ~= i then
-          last[id] = i
-          if counts[id] == nil then counts[id] = 0; ids[#ids + 1] = id end
-          counts[id] = counts[id] + 1
+local out = {}
+for gi = 1, g do
+  local cap, own, first, last_key = specs[gi][1], specs[gi][2], specs[gi][3], specs[gi][4]
+  local counts, ids, last, nids = {}, {}, {}, 0
+  for i = first, last_key do
+    local a, b = now[i], before[i]
+    if a or b then  -- most keys hold nothing in either slot; an id in both under one key counts once
+      for _, v in ipairs(a and b and {a, b} or {a or b}) do
+        for id in string.gmatch(v, '%S+') do
+          if id ~= own and last[id] ~= i then
+            last[id] = i
+            if counts[id] == nil then counts[id] = 0; nids = nids + 1; ids[nids] = id end
+            counts[id] = counts[id] + 1
+          end
         end
       end
     end
   end
-  table.sort(ids, function(x, y) if counts[x] ~= counts[y] then return counts[x] > counts[y] end return x < y end)
+  if nids > 1 then
+    table.sort(ids, function(x, y) if counts[x] ~= counts[y] then return counts[x] > counts[y] end return x < y end)
+  end
   local top = {}
-  for i = 1, math.min(cap, #ids) do top[i] = ids[i] end
-  out[g] = top
+  for i = 1, math.min(cap, nids) do top[i] = ids[i] end
+  out[gi] = top
 end
 return out
 """
