@@ -42,7 +42,9 @@ def fold_width(text: str) -> str:
 
 def clean_spaces(text: str) -> str:
     """Drop spaces between Chinese characters, collapse other runs of spaces, trim each line."""
-    lines = (_SPACES.sub(" ", _SPACE_IN_CJK.sub("", ln)).strip() for ln in text.split("\n"))
+    # A line without a space or tab (most paragraphs) has nothing for the patterns to find: only trimmed.
+    lines = (_SPACES.sub(" ", _SPACE_IN_CJK.sub("", ln)).strip() if " " in ln or "\t" in ln or "\xa0" in ln
+             else ln.strip() for ln in text.split("\n"))
     return "\n".join(ln for ln in lines if ln)
 
 
