@@ -78,10 +78,13 @@ def require_articles(edition: Edition, name: str) -> Edition:
     return edition
 
 
+def parse_archived(source: dict[str, str], hints: dict[str, Any], archive: Archive) -> Edition:
+    return require_articles(parse_bytes(archive.get(source["archive_hash"]), _parse_hints(hints)), hints["name"])
+
+
 def parse_step(source: dict[str, str], hints: dict[str, Any], archive: Archive) -> Payload:
-    data = archive.get(source["archive_hash"])
-    edition = require_articles(parse_bytes(data, _parse_hints(hints)), hints["name"])
-    return {"source": source, "hints": hints, "edition": edition.to_dict()}
+    """The payload of an archived input parsed, its edition as JSON (for a message: a mail's parsed edition)."""
+    return {"source": source, "hints": hints, "edition": parse_archived(source, hints, archive).to_dict()}
 
 
 def prepare(edition: Edition) -> tuple[Edition, int]:
@@ -112,7 +115,8 @@ def index_parsed(payloads: list[Payload], s: Settings) -> list[dict[str, Any]]:
     batch: the round trips of the index step are paid once for all of them (bench/bench_index.py)."""
     parts, prepared = [], []
     for payload in payloads:
-        edition, dropped = prepare(Edition.from_dict(payload["edition"]))
+        parsed = payload["edition"]  # as JSON from a message, or an Edition parsed in this task
+        edition, dropped = prepare(parsed if isinstance(parsed, Edition) else Edition.from_dict(parsed))
         source = Source(**payload["source"])
         day = edition.date.isoformat() if edition.date else None
         parts.append(Part(source, edition.paper, day, edition_documents(edition, source),
@@ -144,7 +148,9 @@ def index_archived(items: list[Payload], s: Settings, archive: Archive,
     parsed, failed = [], list(failed or [])
     for item in items:
         try:
-            parsed.append(parse_step(item["source"], item["hints"], archive))
+            # The edition stays an object: it is indexed in this task, never sent on.
+            parsed.append({"source": item["source"], "hints": item["hints"],
+                           "edition": parse_archived(item["source"], item["hints"], archive)})
         except InputError as e:
             record_failure(s, "parse", item, e)
             failed.append({"subject": input_subject(item), "error": str(e)})
