@@ -33,6 +33,19 @@ class ParseHints:
     limits: Limits = field(default_factory=limits)  # the bounds on the work this input may cause
 
 
+def load_dictionaries() -> None:
+    """Load what parsing otherwise loads on first use: the word segmenter's dictionary (joins across column
+    breaks) and the traditional → simplified tables. A worker calls it before forking its pool, whose
+    processes then share them instead of each loading its own at its first task."""
+    from ingest.normalize import to_simplified
+    from ingest.parse.chars import simplified
+    from ingest.parse.page_text.joins import _jieba
+
+    _jieba()
+    simplified("體")
+    to_simplified("體")
+
+
 Parser = Callable[[bytes, ParseHints], Edition]
 PARSERS: dict[str, Parser] = {}
 
