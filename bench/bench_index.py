@@ -390,6 +390,8 @@ def main() -> None:
         per_article = write_per_article(s.model_copy(update={"index": f"{run}-articles",
                                                              "ledger_index": f"{run}-articles-ledger"}),
                                         texts, archive, args.per_article)
+        # Gone before the pipeline run: their refreshes would otherwise be counted against it.
+        es.indices.delete(index=f"{run}-steps*,{run}-articles*", allow_no_indices=True)
         cpu = CpuSplit()
         written, pipeline_s, rss = through_celery(s, texts, archive, args.editions, args.concurrency, args.batch,
                                                   cpu, args.warmup)
