@@ -397,6 +397,7 @@ def main() -> None:
                                                   cpu, args.warmup)
 
         work = index_work(es, run)
+        ledger_work = index_work(es, s.ledger_index)
         es.indices.refresh(index=run)
         kept = set(written)
         docs = [(h["_id"], h["_source"]) for h in helpers.scan(es, index=run, query={"query": {"match_all": {}}})
@@ -434,7 +435,7 @@ def main() -> None:
         f"{mode} {ms:.2f} ({ms / whole:.1f}x)" for mode, ms in per_article.items()))
     print(f"CPU seconds during the pipeline run ({pipeline_s:.1f} s wall, {os.cpu_count()} cores): "
           + ", ".join(f"{k} {v:.1f}" for k, v in cpu.spent.items()))
-    for name, w in (("pipeline", work), ("raw _bulk", raw_work)):
+    for name, w in (("pipeline", work), ("the pipeline's ledger", ledger_work), ("raw _bulk", raw_work)):
         print(f"index work of {name}: " + ", ".join(f"{k} {v:g}" for k, v in w.items()))
     print(f"worker RSS after {args.editions} editions (MB): " + ", ".join(f"{r:.0f}" for r in rss))
 
