@@ -7,6 +7,7 @@ payload of the previous one and returns its own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -54,19 +55,33 @@ def archive_file(path: str, archive: Archive) -> Source:
 
 
 def archive_files(files: list[Payload], s: Settings, archive: Archive) -> dict[str, Any]:
-    """Archive files ({"path", "hints"} each) for one index task: {"items": [{"source", "hints"}], "failed"}. A
-    file that cannot be read is recorded as failed in the ledger, to replay on its own, and the rest go on;
-    when none can be read, a RecordedInputError."""
-    items, failed = [], []
-    for f in files:
-        try:
-            items.append({"source": archive_file(f["path"], archive).to_dict(), "hints": f["hints"]})
-        except InputError as e:
-            record_failure(s, "archive_file", f, e)
-            failed.append({"subject": input_subject(f), "error": str(e)})
-    if not items:
-        raise RecordedInputError("; ".join(x["error"] for x in failed))
+    """Archive files ({"path", "hints"} each) for one index task: {"items": [{"source", "hints"}], "failed"}; see
+    _each_input for a file that cannot be read."""
+    items, failed = _each_input(s, "archive_file", files, lambda f: {
+        "source": archive_file(f["path"], archive).to_dict(), "hints": f["hints"]})
     return {"items": items, "failed": failed}
+
+
+def _each_input(s: Settings, step: str, inputs: list[Payload], fn: Callable[[Payload], Any],
+                failed: list[dict[str, str]] | None = None) -> tuple[list[Any], list[dict[str, str]]]:
+    """`fn` of each input of a batch, and the inputs it refused: one that raises an InputError is recorded as
+    failed at `step` in the ledger, to replay on its own, and the rest go on; when none is left, a
+    RecordedInputError (`failed`: those an earlier step of the batch recorded)."""
+    done, failed = [], list(failed or [])
+    for one in inputs:
+        try:
+            done.append(fn(one))
+        except InputError as e:
+            record_failure(s, step, one, e)
+            failed.append({"subject": input_subject(one), "error": str(e)})
+    if not done:
+        raise RecordedInputError("; ".join(f["error"] for f in failed))
+    return done, failed
+
+
+def batch_inputs(payload: Payload) -> list[Payload]:
+    """The inputs a task's payload holds: a batch's archived items or files, else the payload itself."""
+    return payload.get("items") or payload.get("files") or [payload]
 
 
 def require_articles(edition: Edition, name: str) -> Edition:
@@ -79,6 +94,7 @@ def require_articles(edition: Edition, name: str) -> Edition:
 
 
 def parse_archived(source: dict[str, str], hints: dict[str, Any], archive: Archive) -> Edition:
+    """The edition of an archived input, refused (InputError) when it holds no articles."""
     return require_articles(parse_bytes(archive.get(source["archive_hash"]), _parse_hints(hints)), hints["name"])
 
 
@@ -106,17 +122,17 @@ def input_subject(payload: Payload) -> str:
 
 
 def index_step(payload: Payload, s: Settings) -> dict[str, Any]:
-    """Prepare the parsed edition and write its articles (ingest.batch)."""
-    return index_parsed([payload], s)[0]
+    """Prepare the parsed edition of a payload (as JSON: a message's) and write its articles (ingest.batch)."""
+    return index_parsed([payload | {"edition": Edition.from_dict(payload["edition"])}], s)[0]
 
 
 def index_parsed(payloads: list[Payload], s: Settings) -> list[dict[str, Any]]:
-    """Prepare parsed editions, one source each (a page list's articles), and write their articles in one
-    batch: the round trips of the index step are paid once for all of them (bench/bench_index.py)."""
+    """Prepare parsed editions ({"source", "hints", "edition": an Edition}, one source each) and write their
+    articles in one batch: the round trips of the index step are paid once for all of them
+    (bench/bench_index.py)."""
     parts, prepared = [], []
     for payload in payloads:
-        parsed = payload["edition"]  # as JSON from a message, or an Edition parsed in this task
-        edition, dropped = prepare(parsed if isinstance(parsed, Edition) else Edition.from_dict(parsed))
+        edition, dropped = prepare(payload["edition"])
         source = Source(**payload["source"])
         day = edition.date.isoformat() if edition.date else None
         parts.append(Part(source, edition.paper, day, edition_documents(edition, source),
@@ -142,20 +158,11 @@ def index_parsed(payloads: list[Payload], s: Settings) -> list[dict[str, Any]]:
 def index_archived(items: list[Payload], s: Settings, archive: Archive,
                    failed: list[dict[str, str]] | None = None) -> dict[str, Any]:
     """Parse archived inputs ({"source", "hints"}: one input, a page list's articles, a chunk of files) and index
-    them in one batch. An input that does not parse is recorded as failed in the ledger, to replay on its own,
-    and the rest land; when none of them parses, a RecordedInputError. Returns every id written, and each
-    input's outcome (`failed` adds those an earlier step of the batch recorded)."""
-    parsed, failed = [], list(failed or [])
-    for item in items:
-        try:
-            # The edition stays an object: it is indexed in this task, never sent on.
-            parsed.append({"source": item["source"], "hints": item["hints"],
-                           "edition": parse_archived(item["source"], item["hints"], archive)})
-        except InputError as e:
-            record_failure(s, "parse", item, e)
-            failed.append({"subject": input_subject(item), "error": str(e)})
-    if not parsed:
-        raise RecordedInputError("; ".join(f["error"] for f in failed))
+    them in one batch (an input that does not parse: _each_input). Returns every id written, and each input's
+    outcome (`failed` adds those an earlier step of the batch recorded)."""
+    # The editions stay objects: they are indexed in this task, never sent on.
+    parsed, failed = _each_input(s, "parse", items, lambda item: item | {
+        "edition": parse_archived(item["source"], item["hints"], archive)}, failed)
     indexed = index_parsed(parsed, s)
     return {"ids": [i for x in indexed for i in x["ids"]], "indexed": indexed, "failed": failed}
 

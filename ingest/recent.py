@@ -108,6 +108,10 @@ local function hmget(key, fields)
   end
   return out
 end
+local function hset(key, pairs_, m)  -- m values of field, value pairs; the slot expires a slot after its own
+  for s = 1, m, 1000 do redis.call('HSET', key, unpack(pairs_, s, math.min(s + 999, m))) end
+  redis.call('EXPIREAT', key, (slot + 2) * ttl)
+end
 """
 
 _NO_ID = "-"  # a group without an own id (document ids are never a bare dash)
@@ -134,15 +138,11 @@ if n > 0 then
     end
     pairs_[m + 1] = fields[i]; pairs_[m + 2] = v; m = m + 2
   end
-  for s = 1, m, 1000 do redis.call('HSET', keys_now, unpack(pairs_, s, math.min(s + 999, m))) end
-  redis.call('EXPIREAT', keys_now, (slot + 2) * ttl)
+  hset(keys_now, pairs_, m)
 end
 local facts, f = {}, 0
 for id, v in string.gmatch(ARGV[4], '(%S+) (%S+)') do facts[f + 1] = id; facts[f + 2] = v; f = f + 2 end
-if f > 0 then
-  for s = 1, f, 1000 do redis.call('HSET', facts_now, unpack(facts, s, math.min(s + 999, f))) end
-  redis.call('EXPIREAT', facts_now, (slot + 2) * ttl)
-end
+if f > 0 then hset(facts_now, facts, f) end
 local specs, wanted, w, g = {}, {}, 0, 0
 for cap, own, rest in string.gmatch(ARGV[5], '(%d+) (%S+) ?([^\\n]*)') do
   local first = w + 1

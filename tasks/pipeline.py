@@ -42,7 +42,7 @@ class PipelineTask(Task):
             return  # the step recorded it, with the step it failed at
         payload: dict[str, Any] = args[0] if args and isinstance(args[0], dict) else {}
         # A batch fails as a whole: each of its inputs is recorded, to be replayed on its own.
-        for one in payload.get("items") or payload.get("files") or [payload]:
+        for one in steps.batch_inputs(payload):
             try:
                 steps.record_failure(settings(), self.name.removeprefix("ingest."), one, exc)
             except ServiceError as e:

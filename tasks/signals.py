@@ -11,7 +11,7 @@ from typing import Any
 from celery import signals
 
 from ingest import logs, metrics
-from ingest.pipeline import input_subject
+from ingest.pipeline import batch_inputs, input_subject
 
 log = logs.get("ingest.task")
 
@@ -40,8 +40,8 @@ def outcome_fields(name: str, task_id: str, outcome: str, seconds: float, args: 
     page list's articles, a chunk of files) is named by its first input, with its counts summed."""
     payload = args[0] if args and isinstance(args[0], dict) else {}
     result = retval if isinstance(retval, dict) else {}
-    items = payload.get("items") or payload.get("files") or []
-    first = items[0] if items else payload
+    items = batch_inputs(payload)
+    first = items[0]
     hints = first.get("hints") or {}
     indexed = result.get("indexed") or [result]
     edition = result.get("edition") or payload.get("edition") or {}

@@ -17,6 +17,7 @@ import redis
 from elasticsearch import Elasticsearch
 
 from ingest.config import Settings, settings
+from ingest.model import Edition
 from ingest.papers import Paper
 from ingest.sources.epaper.runner import SiteRunner
 from tests.integration.conftest import ES_URL, start_worker, stop_worker
@@ -85,7 +86,7 @@ def edition_payload(uri: str, digest: str, titles: list[str]) -> dict[str, Any]:
     edition = {"paper": "zjgrrb", "paper_name": "浙江工人日报", "date": "2020-06-25", "issue_number": None,
                "pages": [], "articles": articles, "masthead": {}, "warnings": []}
     return {"source": {"kind": "site", "uri": uri, "archive_hash": digest}, "hints": {"name": uri},
-            "edition": edition}
+            "edition": Edition.from_dict(edition)}
 
 
 def test_a_page_lists_articles_batched_are_stored_as_one_by_one_stores_them(runner, site, index):
