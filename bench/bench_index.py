@@ -1,8 +1,9 @@
 """Raw `_bulk` throughput of article documents vs the full pipeline's through real Celery workers, into the
 same template, in one run.
 
-    .venv/bin/python bench/bench_index.py [--editions 720] [--concurrency N] [--batch N] [--steps 40] [--reprints 0.2]
-                                          [--warmup 150] [--refresh-s 10] [--per-article 20]
+    .venv/bin/python bench/bench_index.py [--editions 960] [--rounds 4] [--concurrency N] [--batch N] [--nice N]
+                                          [--steps 40] [--reprints 0.2] [--warmup 150] [--refresh-s 10]
+                                          [--per-article 20]
 
 Each edition is the sample page under another date with its text replaced (Texts: the layout and the
 parser's cue words kept, the other characters permuted), so every edition is new bytes and new documents,
@@ -10,11 +11,17 @@ and a share of them (--reprints) are near-duplicates of an earlier one: grouping
 paper's archive, without every article matching every other (--reprints 1 is that worst case). The
 pipeline figure is end to end: the editions' bytes archived, queued --batch editions a task as `ingest add`
 and the inbox scan queue files (parse → index: normalize, exact dedup, near-duplicate groups, exact-duplicate
-merge, versions and the ledger on) and every result waited for, through worker processes started here on a queue of their own. The raw figure bulk-indexes the very
-documents the pipeline stored into a fresh index of the same template (chunks of 500, one client), and once
-more an edition's worth per request, the size the pipeline writes in. Before the timed run --warmup editions
-go through the workers: a freshly started Elasticsearch spends tens of CPU seconds in its JIT compiler, which
-would otherwise be counted against the pipeline (the CPU split prints what the compiler still took).
+merge, versions and the ledger on) and every result waited for, through worker processes started here on a
+queue of their own. The raw figure bulk-indexes the very documents the pipeline stored into a fresh index of
+the same template (chunks of 500, one client; no refresh in either). The editions run in --rounds rounds,
+each timed through the pipeline and then raw on the documents it stored, seconds apart: on a shared virtual
+machine whose speed drifts with its neighbours' load (one run here measured raw at 183 docs/s, the next at
+450), two runs minutes apart compare two machines, a pair of rounds compares the code. The ratio printed is
+of the rounds' sums, with the median, lowest and highest of the rounds'. Once all rounds are done, the raw
+run is repeated at an edition's worth per request, the size the pipeline writes in. Before the first round
+--warmup editions go through the workers: a freshly started Elasticsearch spends tens of CPU seconds in its
+JIT compiler, which would otherwise be counted against the pipeline (the CPU split prints what the compiler
+still took).
 
 The CPU split prints each party's CPU per document, and the ceiling the machine sets: all processes share
 its cores, so the pipeline cannot exceed the cores divided by the least CPU a document needs (its
@@ -32,12 +39,13 @@ import ast
 import os
 import random
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -261,9 +269,9 @@ JIT = "of which Elasticsearch's JIT compiler"
 
 
 class CpuSplit:
-    """CPU seconds each party spent between start() and stop(): the services, the worker processes, this
-    process (publishing and waiting for results) and the machine as a whole, so that a figure can be told
-    as "Elasticsearch-bound" or "Python-bound"."""
+    """CPU seconds each party spent between start() and stop(), summed over the rounds: the services, the
+    worker processes, this process (publishing and waiting for results) and the machine as a whole, so
+    that a figure can be told as "Elasticsearch-bound" or "Python-bound"."""
 
     def __init__(self) -> None:
         self._pids: dict[str, list[int]] = {}
@@ -282,8 +290,9 @@ class CpuSplit:
 
     def stop(self) -> None:
         t1 = self._read()
-        self.spent = {k: t1[k] - self._t0[k] for k in t1}
-        known = sum(v for k, v in self.spent.items() if not k.startswith("machine") and k != JIT)
+        for k in t1:
+            self.spent[k] = self.spent.get(k, 0.0) + t1[k] - self._t0[k]
+        known = sum(v for k, v in self.spent.items() if not k.startswith("machine") and k not in (JIT, "other"))
         self.spent["other"] = max(0.0, self.spent["machine busy"] - known)
 
 
@@ -302,63 +311,92 @@ def index_work(es: Any, index: str) -> dict[str, float]:
             "index s": round(p["indexing"]["index_time_in_millis"] / 1000, 1)}
 
 
-def through_celery(s: Settings, texts: Texts, archive: Archive, editions: int, concurrency: int, batch: int,
-                   cpu: CpuSplit, warmup: int) -> tuple[list[str], float, list[float]]:
-    """(ids written, seconds from the first queued edition to the last result, RSS MB of each worker process)."""
-    env = os.environ | {"INGEST_INDEX": s.index, "INGEST_LEDGER_INDEX": s.ledger_index, "INGEST_QUEUE": s.queue,
-                        "INGEST_ARCHIVE_DIR": str(archive.root), "PYTHONPATH": str(REPO)}
-    log = Path(tempfile.mkdtemp(prefix="bench-worker-")) / "worker.log"
-    proc = start_workers(env, concurrency, log)
-    celery = make_celery(s)
-    hints = pipeline.make_hints(SAMPLE.name, paper="zjgrrb")
+class Workers:
+    """Worker processes started here on a queue of their own, as deploy/celery.sh starts them; `run` queues
+    editions as `ingest add` of a folder and the inbox scan queue files (`batch` editions a task) and waits
+    for every result."""
 
-    def run(data: list[bytes], tag: str) -> list[Any]:
+    def __init__(self, s: Settings, archive: Archive, concurrency: int, batch: int) -> None:
+        self.archive, self.batch = archive, batch
+        env = os.environ | {"INGEST_INDEX": s.index, "INGEST_LEDGER_INDEX": s.ledger_index, "INGEST_QUEUE": s.queue,
+                            "INGEST_ARCHIVE_DIR": str(archive.root), "PYTHONPATH": str(REPO)}
+        self.log = Path(tempfile.mkdtemp(prefix="bench-worker-")) / "worker.log"
+        self.proc = start_workers(env, concurrency, self.log)
+        self.celery = make_celery(s)
+        self.hints = pipeline.make_hints(SAMPLE.name, paper="zjgrrb")
+        self.counts: dict[str, int] = {}  # what the index steps reported, summed (linked: once a task)
+
+    def run(self, data: list[bytes], tag: str) -> list[str]:
+        """The ids written for `data` (editions' bytes), archived and queued here, through the workers."""
         results = []
-        # Queued as `ingest add` of a folder and the inbox scan queue files: `batch` editions a task.
-        for chunk in chunks(list(enumerate(data)), batch):
-            items = [{"source": pipeline.archive_bytes(one, archive, "file", f"{SAMPLE.as_uri()}#{tag}{n}").to_dict(),
-                      "hints": hints} for n, one in chunk]
-            results.append(batch_flow(celery, items).apply_async())
-        return [r.get(timeout=600) for r in results]
+        try:
+            for chunk in chunks(list(enumerate(data)), self.batch):
+                items = [{"source": pipeline.archive_bytes(one, self.archive, "file",
+                                                           f"{SAMPLE.as_uri()}#{tag}{n}").to_dict(),
+                          "hints": self.hints} for n, one in chunk]
+                results.append(batch_flow(self.celery, items).apply_async())
+            out = [r.get(timeout=600) for r in results]
+        except Exception:
+            print(self.log.read_text(errors="replace")[-3000:], file=sys.stderr)
+            raise
+        for task in out:
+            for edition in task["indexed"]:
+                for k, v in edition["counts"].items():
+                    if k != "linked":
+                        self.counts[k] = self.counts.get(k, 0) + v
+            self.counts["linked"] = self.counts.get("linked", 0) + max(
+                (e["counts"].get("linked", 0) for e in task["indexed"]), default=0)
+        return [i for task in out for i in task["ids"]]
 
-    try:
-        # Workers and Elasticsearch are long-lived: start-up, imports, first connections and the server's JIT
-        # compilation are paid before the timed run.
-        run([texts.edition(SAMPLE_DAY - timedelta(days=4000 + k)) for k in range(max(warmup, 2 * concurrency))],
-            "warm")
-        # The editions' texts are made before the clock starts: making them is the bench's work, not the
-        # pipeline's (2 ms of CPU an edition, which the raw run does not pay either).
-        data = [texts.edition(SAMPLE_DAY + timedelta(days=k)) for k in range(editions)]
-        cpu.start([proc.pid, *children(proc.pid)])
-        t0 = time.perf_counter()
-        out = run(data, "")
-        elapsed = time.perf_counter() - t0
-        cpu.stop()
-        rss = [rss_mb(p) for p in children(proc.pid)]
-    except Exception:
-        print(log.read_text(errors="replace")[-3000:], file=sys.stderr)
-        raise
-    finally:
-        proc.terminate()
-        proc.wait(60)
-    return [i for r in out for i in r["ids"]], elapsed, rss
+    def pids(self) -> list[int]:
+        return [self.proc.pid, *children(self.proc.pid)]
+
+    def rss(self) -> list[float]:
+        return [rss_mb(p) for p in children(self.proc.pid)]
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(60)
 
 
-def raw_bulk(es: Any, index: str, docs: list[tuple[str, dict[str, Any]]], chunk: int) \
-        -> tuple[float, float, dict[str, float]]:
-    """Bulk-index `docs` into a fresh index of the template, `chunk` per request, one client: (seconds,
-    Elasticsearch CPU seconds, index work)."""
-    ensure_index(es, index)
+def raw_bulk(es: Any, index: str, docs: list[tuple[str, dict[str, Any]]], chunk: int) -> tuple[float, float]:
+    """Bulk-index `docs` into `index` (of the template, made by ensure_index), `chunk` per request, one client:
+    (seconds, Elasticsearch CPU seconds). No refresh, as the workers force none."""
     pids = service_pids()["elasticsearch"]
     c0, t0 = sum(cpu_s(p) for p in pids), time.perf_counter()
     helpers.bulk(es, ({"_index": index, "_id": i, "_source": d} for i, d in docs), chunk_size=chunk)
-    es.indices.refresh(index=index)
-    return time.perf_counter() - t0, sum(cpu_s(p) for p in pids) - c0, index_work(es, index)
+    return time.perf_counter() - t0, sum(cpu_s(p) for p in pids) - c0
+
+
+def stored(es: Any, index: str, ids: list[str]) -> list[tuple[str, dict[str, Any]]]:
+    """The documents the pipeline stored under `ids`, each once, as they are now (mget is realtime)."""
+    out: dict[str, dict[str, Any]] = {}
+    for part in chunks(sorted(set(ids)), 1000):
+        out |= {d["_id"]: d["_source"] for d in es.mget(index=index, ids=part)["docs"] if d.get("found")}
+    return list(out.items())
+
+
+@dataclass
+class Round:
+    written: int  # ids the pipeline's results name (a merged exact duplicate counts each time)
+    pipeline_s: float
+    docs: int  # distinct documents stored, bulk-indexed raw
+    raw_s: float
+    raw_cpu_s: float
+    cpu_ms: dict[str, float]  # the pipeline's CPU per document by party, this round
+
+    @property
+    def ratio(self) -> float:
+        return (self.written / self.pipeline_s) / (self.docs / self.raw_s)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--editions", type=int, default=720, help="editions through Celery (7 articles each)")
+    ap.add_argument("--editions", type=int, default=960, help="editions through Celery (7 articles each)")
+    ap.add_argument("--rounds", type=int, default=4,
+                    help="rounds the editions are split into, each timed through the pipeline and then raw on its "
+                         "own documents: the pairs are seconds apart, so a host whose speed drifts (a shared "
+                         "virtual machine's neighbours) moves both figures of a pair alike")
     ap.add_argument("--concurrency", type=int, default=settings().worker_concurrency,
                     help="worker processes (default: INGEST_WORKER_CONCURRENCY, as deploy/celery.sh starts)")
     ap.add_argument("--batch", type=int, default=settings().batch_inputs,
@@ -373,11 +411,16 @@ def main() -> None:
                          "near-duplicate of the first, the grouping's worst case")
     ap.add_argument("--warmup", type=int, default=150,
                     help="editions through the workers before the timed run (warms Elasticsearch's JIT as well)")
+    ap.add_argument("--nice", type=int,
+                    help="INGEST_WORKER_NICE of the workers (default: the setting's, as deployed); 0 lets them "
+                         "contend with Elasticsearch for the cores on equal terms")
     ap.add_argument("--refresh-s", type=int,
                     help="INGEST_ES_REFRESH_S of this run (the indices of both runs, and the workers)")
     args = ap.parse_args()
     if args.refresh_s:
         os.environ["INGEST_ES_REFRESH_S"] = str(args.refresh_s)  # the workers inherit it
+    if args.nice is not None:
+        os.environ["INGEST_WORKER_NICE"] = str(args.nice)
     run = f"bench-{uuid.uuid4().hex[:8]}"
     s = settings().model_copy(update={"index": run, "ledger_index": f"{run}-ledger", "queue": f"{run}-queue"})
     es = client(s)
@@ -393,48 +436,88 @@ def main() -> None:
         # Gone before the pipeline run: their refreshes would otherwise be counted against it.
         es.indices.delete(index=f"{run}-steps*,{run}-articles*", allow_no_indices=True)
         cpu = CpuSplit()
-        written, pipeline_s, rss = through_celery(s, texts, archive, args.editions, args.concurrency, args.batch,
-                                                  cpu, args.warmup)
-
+        raw_index = ensure_index(es, f"{run}-raw")
+        rounds: list[Round] = []
+        written: list[str] = []
+        workers = Workers(s, archive, args.concurrency, args.batch)
+        try:
+            # Workers and Elasticsearch are long-lived: start-up, imports, first connections and the server's
+            # JIT compilation are paid before the timed rounds.
+            workers.run([texts.edition(SAMPLE_DAY - timedelta(days=4000 + k))
+                         for k in range(max(args.warmup, 2 * args.concurrency))], "warm")
+            per_round = -(-args.editions // args.rounds)
+            for r in range(args.rounds):
+                first = r * per_round
+                # The editions' texts are made before the clock starts: making them is the bench's work, not
+                # the pipeline's (2 ms of CPU an edition, which the raw run does not pay either).
+                data = [texts.edition(SAMPLE_DAY + timedelta(days=k))
+                        for k in range(first, min(args.editions, first + per_round))]
+                before = dict(cpu.spent)
+                cpu.start(workers.pids())
+                t0 = time.perf_counter()
+                ids = workers.run(data, f"r{r}-")
+                pipeline_s = time.perf_counter() - t0
+                cpu.stop()
+                cpu_ms = {k: (cpu.spent[k] - before.get(k, 0.0)) / len(ids) * 1000
+                          for k in ("elasticsearch", "workers", "redis")}
+                docs = stored(es, run, ids)
+                raw_s, raw_cpu = raw_bulk(es, raw_index, docs, 500)
+                rounds.append(Round(len(ids), pipeline_s, len(docs), raw_s, raw_cpu, cpu_ms))
+                written += ids
+            rss = workers.rss()
+            counts = workers.counts
+        finally:
+            workers.stop()
         work = index_work(es, run)
+        work["gets"] -= len(written)  # the bench's own reads of what each round stored
         ledger_work = index_work(es, s.ledger_index)
-        es.indices.refresh(index=run)
-        kept = set(written)
-        docs = [(h["_id"], h["_source"]) for h in helpers.scan(es, index=run, query={"query": {"match_all": {}}})
-                if h["_id"] in kept]
+        es.indices.refresh(index=raw_index)
+        raw_work = index_work(es, raw_index)
+        all_docs = stored(es, run, written)
         per_edition = max(1, round(len(written) / args.editions))
-        raw_s, raw_cpu, raw_work = raw_bulk(es, f"{run}-raw", docs, 500)
-        small_s, small_cpu, _ = raw_bulk(es, f"{run}-raw-small", docs, per_edition)
+        small_s, small_cpu = raw_bulk(es, ensure_index(es, f"{run}-raw-small"), all_docs, per_edition)
     finally:
         es.indices.delete(index=f"{run}*", allow_no_indices=True)
-    n = len(written)
-    print(f"refresh interval: {settings().es_refresh_s} s (INGEST_ES_REFRESH_S)")
+    n, n_docs = len(written), len(all_docs)
+    pipeline_s = sum(x.pipeline_s for x in rounds)
+    raw_s = sum(x.raw_s for x in rounds)
+    raw_cpu = sum(x.raw_cpu_s for x in rounds)
+    print(f"refresh interval: {settings().es_refresh_s} s (INGEST_ES_REFRESH_S); workers at niceness "
+          f"{settings().worker_nice} (INGEST_WORKER_NICE)")
     print(f"documents: {n} ({args.editions} editions of {n // max(1, args.editions)} articles); "
-          f"{len(docs)} distinct stored")
-    print(f"raw _bulk:      {len(docs) / raw_s:8.1f} docs/s ({raw_s:.2f} s)")
+          f"{n_docs} distinct stored")
+    for k, x in enumerate(rounds, 1):
+        print(f"round {k}: pipeline {x.written / x.pipeline_s:6.1f} docs/s ({x.pipeline_s:.2f} s), "
+              f"raw {x.docs / x.raw_s:6.1f} docs/s ({x.raw_s:.2f} s): {x.ratio:.3f}; CPU ms a document: "
+              + ", ".join(f"{k} {v:.2f}" for k, v in x.cpu_ms.items())
+              + f", raw Elasticsearch {x.raw_cpu_s / x.docs * 1000:.2f}")
+    print(f"raw _bulk:      {n_docs / raw_s:8.1f} docs/s ({raw_s:.2f} s, chunks of 500, one client)")
     print(f"pipeline:       {n / pipeline_s:8.1f} docs/s ({pipeline_s:.2f} s, {args.concurrency} Celery worker "
           f"processes, {args.batch} editions a task, end to end)")
-    print(f"raw _bulk, {per_edition} per request (an edition's size): {len(docs) / small_s:8.1f} docs/s "
+    print(f"raw _bulk, {per_edition} per request (an edition's size): {n_docs / small_s:8.1f} docs/s "
           f"({small_s:.2f} s)")
-    print(f"pipeline / raw: {(n / pipeline_s) / (len(docs) / raw_s):.3f}")
+    ratios = sorted(x.ratio for x in rounds)
+    print(f"pipeline / raw: {(n / pipeline_s) / (n_docs / raw_s):.3f} (rounds: median {statistics.median(ratios):.3f}, "
+          f"lowest {ratios[0]:.3f}, highest {ratios[-1]:.3f})")
     # What bounds the ratio on this machine: every process shares its cores, so the pipeline can go no
     # faster than the cores divided by the CPU a document needs at the least — its own edition-sized write
     # in Elasticsearch plus the workers' parse and fingerprint.
-    floor_ms = small_cpu / len(docs) * 1000 + (split["parse"] + split["fingerprint"]) / per_edition
+    floor_ms = small_cpu / n_docs * 1000 + (split["parse"] + split["fingerprint"]) / per_edition
     ceiling = (os.cpu_count() or 1) / floor_ms * 1000
     print("CPU ms per document: pipeline " + ", ".join(
         f"{k} {v / n * 1000:.2f}" for k, v in cpu.spent.items() if not k.startswith("machine") and v)
-        + f"; raw _bulk Elasticsearch {raw_cpu / len(docs) * 1000:.2f} (500 per request), "
-        f"{small_cpu / len(docs) * 1000:.2f} ({per_edition} per request)")
+        + f"; raw _bulk Elasticsearch {raw_cpu / n_docs * 1000:.2f} (500 per request), "
+        f"{small_cpu / n_docs * 1000:.2f} ({per_edition} per request)")
     print(f"ceiling on {os.cpu_count()} shared cores (edition-sized write + parse + fingerprint, "
-          f"{floor_ms:.2f} ms CPU per document): {ceiling:.0f} docs/s, {ceiling / (len(docs) / raw_s):.2f} of raw")
+          f"{floor_ms:.2f} ms CPU per document): {ceiling:.0f} docs/s, {ceiling / (n_docs / raw_s):.2f} of raw")
     print("per edition in-process (ms): " + ", ".join(f"{k} {v:.1f}" for k, v in split.items())
           + f"; total {sum(split.values()):.1f}")
     whole = per_article[WRITE_MODES[0]]
     print("write step per document in-process (ms): " + ", ".join(
         f"{mode} {ms:.2f} ({ms / whole:.1f}x)" for mode, ms in per_article.items()))
-    print(f"CPU seconds during the pipeline run ({pipeline_s:.1f} s wall, {os.cpu_count()} cores): "
+    print(f"CPU seconds during the pipeline rounds ({pipeline_s:.1f} s wall, {os.cpu_count()} cores): "
           + ", ".join(f"{k} {v:.1f}" for k, v in cpu.spent.items()))
+    print("what the index steps reported (warm-up included): " + ", ".join(f"{k} {v}" for k, v in counts.items()))
     for name, w in (("pipeline", work), ("the pipeline's ledger", ledger_work), ("raw _bulk", raw_work)):
         print(f"index work of {name}: " + ", ".join(f"{k} {v:g}" for k, v in w.items()))
     print(f"worker RSS after {args.editions} editions (MB): " + ", ".join(f"{r:.0f}" for r in rss))

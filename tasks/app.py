@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 from typing import Any
 
 from celery.signals import worker_init
@@ -23,6 +24,9 @@ app.conf.worker_consumer = "tasks.consumer:DeadLetteringConsumer"
 def _prepare_worker(**_: Any) -> None:
     # Before the worker consumes: the dead-letter queue its work queue routes to must exist first.
     declare_queues(app)
+    # Before the pool forks, so its processes inherit it: the worker yields the CPU to the services it feeds
+    # (ingest.config worker_nice).
+    os.nice(settings().worker_nice)
     # Before the pool forks: the parser's dictionaries are loaded once, here, and every object made so far is
     # moved out of the garbage collector's sight (gc.freeze), so the pool's processes neither scan them nor
     # copy the pages a scan would touch. A batch makes many short-lived containers: collecting every 10,000

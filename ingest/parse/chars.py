@@ -16,7 +16,7 @@ from ingest.nfkc import nfkc
 # CJK ideographs (BMP blocks and extension A); enough for newspaper text.
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_RE = re.compile(f"[{CJK}]")
-_NOT_CJK = re.compile(f"[^{CJK}]+")
+_CJK_RUN = re.compile(f"[{CJK}]+")
 # Chinese punctuation: a space next to one of these is never meaningful in running text.
 CJK_PUNCT = "，。、；：？！…—“”‘’《》〈〉（）【】「」『』·〔〕"
 # What ends a sentence, and the closers that may follow such an end (。” or ！）).
@@ -27,6 +27,10 @@ _WIDE_TO_NARROW: dict[int, int | str] = {cp: cp - 0xFEE0 for cp in range(0xFF10,
 _WIDE_TO_NARROW.update({cp: cp - 0xFEE0 for cp in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
 _WIDE_TO_NARROW.update({cp: cp - 0xFEE0 for cp in range(0xFF41, 0xFF5B)})  # ａ-ｚ
 _WIDE_TO_NARROW.update({ord("％"): "%", ord("＠"): "@", ord("\u3000"): " ", ord("\u00a0"): " "})
+# Any character `narrow` changes (the table's and the full-width dot): most lines hold none, and a search
+# for them is a tenth of the cost of a translate that changes nothing (str.translate looks up every
+# character of a Chinese text in the table).
+_WIDE = re.compile("[" + "".join(map(chr, sorted(_WIDE_TO_NARROW))) + "．]")
 
 # The passes of a page-text parse ask the same forms of the same lines and blocks again and again (3 to 6
 # times each on a real page): the pure string forms below are memoized per process, a few pages' worth.
@@ -39,8 +43,9 @@ _SPACE_RUN = re.compile(r"\s+")
 
 @_memo
 def count_cjk(text: str) -> int:
-    # What is left once the rest is cut out: a few runs to drop instead of a list of every character.
-    return len(_NOT_CJK.sub("", text))
+    # The runs joined, not each character listed: Chinese text is long runs between punctuation (a third
+    # faster than cutting the rest out, which the page-text parse paid on 17,000 characters a page).
+    return len("".join(_CJK_RUN.findall(text)))
 
 
 @_memo
@@ -52,6 +57,8 @@ def no_space(text: str) -> str:
 @_memo
 def narrow(text: str) -> str:
     """Full-width digits, Latin letters, % and @ as ASCII (PDF extraction mixes both widths)."""
+    if not _WIDE.search(text):
+        return text
     return _WIDE_DOT_IN_NUMBER.sub(".", text.translate(_WIDE_TO_NARROW))
 
 

@@ -373,6 +373,14 @@ def test_the_worker_logs_one_json_event_per_task_outcome_and_no_elasticsearch_re
     assert not [e for e in lines if e.get("logger", "").startswith("elastic_transport")]
 
 
+def test_the_worker_and_its_pool_processes_yield_the_cpu_at_the_configured_niceness(worker):
+    # The fixture's worker runs with the default INGEST_WORKER_NICE (10) added to this process's niceness.
+    expected = min(19, os.getpriority(os.PRIO_PROCESS, 0) + 10)
+    pool = [int(p) for p in Path(f"/proc/{worker.pid}/task/{worker.pid}/children").read_text().split()]
+    assert len(pool) == 2  # --concurrency 2: the forked processes inherit it
+    assert [os.getpriority(os.PRIO_PROCESS, p) for p in [worker.pid, *pool]] == [expected] * 3
+
+
 def test_a_real_article_page_of_another_paper_is_found_by_a_sentence_of_it(ingested):
     # The real 深圳晚报 article page (tests/fixtures/real_pages/szwb/): its paper is configured on the newslist family.
     page = REPO / "tests" / "fixtures" / "real_pages" / "szwb" / "content_3251363.html"
