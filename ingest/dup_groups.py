@@ -130,16 +130,21 @@ def assign_groups(docs: list[Doc], stored: dict[str, list[Candidate]]) -> None:
     """Set each document's `dup_group` (in place): the group of its best verified candidate among the
     stored ones (`stored`, by document id) and the batch's earlier ones, else its own id. Documents without
     band keys (below the length floor) keep their own id: only exact matching applies to them."""
-    earlier: list[tuple[set[str], Candidate]] = []
+    # The batch's earlier documents by band key: a document meets those sharing a key with it, not every
+    # earlier one (a batch of 16 editions compared 6,000 pairs of key sets). assign_group does not depend on
+    # the order its candidates come in.
+    earlier: dict[str, list[Candidate]] = {}
     for doc_id, doc in docs:
-        bands = set(doc.get("dup_bands") or [])
-        sig = Signature.decode(doc["dup_signature"])
+        bands = doc.get("dup_bands") or []
         if not bands:
             doc["dup_group"] = doc_id
             continue
-        batch = [c for keys, c in earlier if keys & bands]
-        doc["dup_group"] = neardup.assign_group(doc_id, sig, stored.get(doc_id, []) + batch)
-        earlier.append((bands, Candidate(doc_id, sig, doc["dup_group"])))
+        sig = Signature.decode(doc["dup_signature"])
+        batch = {c.id: c for b in bands for c in earlier.get(b, ())}
+        doc["dup_group"] = neardup.assign_group(doc_id, sig, stored.get(doc_id, []) + list(batch.values()))
+        mine = Candidate(doc_id, sig, doc["dup_group"])
+        for b in set(bands):
+            earlier.setdefault(b, []).append(mine)
 
 
 def settle_new_groups(docs: list[Doc], stored: dict[str, list[dict[str, Any]]]) \
