@@ -13,8 +13,9 @@ pipeline figure is end to end: the editions' bytes archived, queued --batch edit
 and the inbox scan queue files (parse → index: normalize, exact dedup, near-duplicate groups, exact-duplicate
 merge, versions and the ledger on) and every result waited for, through worker processes started here on a
 queue of their own. The raw figure bulk-indexes the very documents the pipeline stored into a fresh index of
-the same template (chunks of 500, one client). Each phase ends with a refresh of its index, so that
-its documents are searchable and its flush is not left to the next phase (the other party's). The editions run in --rounds rounds,
+the same template (chunks of 500, one client). Each phase ends once its documents are searchable (a refresh
+of its index) and Elasticsearch is idle again: the merges and flushes a phase sets off are its own work, and
+left running they would be billed to the next phase, the other party's. The editions run in --rounds rounds,
 each timed through the pipeline and then raw on the documents it stored, seconds apart: on a shared virtual
 machine whose speed drifts with its neighbours' load (one run here measured raw at 183 docs/s, the next at
 450), two runs minutes apart compare two machines, a pair of rounds compares the code. The ratio printed is
@@ -360,14 +361,28 @@ class Workers:
         self.proc.wait(60)
 
 
+def settled(es: Any, index: str) -> float:
+    """Refresh `index`, then wait until Elasticsearch is idle: the perf_counter moment its last work ended
+    (to a tenth of a second). A phase's refresh, the merges it sets off and their flushes are that phase's
+    indexing work; left running they would be billed to the next phase, the other party's."""
+    pids = service_pids()["elasticsearch"]
+    es.indices.refresh(index=index)
+    deadline = time.perf_counter() + 120
+    while True:
+        t, c = time.perf_counter(), sum(cpu_s(p) for p in pids)
+        time.sleep(0.1)
+        if sum(cpu_s(p) for p in pids) - c <= 0.01 or t > deadline:  # a clock tick at most: idle
+            return t
+
+
 def raw_bulk(es: Any, index: str, docs: list[tuple[str, dict[str, Any]]], chunk: int) -> tuple[float, float]:
     """Bulk-index `docs` into `index` (of the template, made by ensure_index), `chunk` per request, one client:
-    (seconds, Elasticsearch CPU seconds), until they are searchable (a refresh, as after each pipeline round)."""
+    (seconds, Elasticsearch CPU seconds) until they are searchable and the server is idle again."""
     pids = service_pids()["elasticsearch"]
     c0, t0 = sum(cpu_s(p) for p in pids), time.perf_counter()
     helpers.bulk(es, ({"_index": index, "_id": i, "_source": d} for i, d in docs), chunk_size=chunk)
-    es.indices.refresh(index=index)
-    return time.perf_counter() - t0, sum(cpu_s(p) for p in pids) - c0
+    end = settled(es, index)
+    return end - t0, sum(cpu_s(p) for p in pids) - c0
 
 
 def stored(es: Any, index: str, ids: list[str]) -> list[tuple[str, dict[str, Any]]]:
@@ -458,10 +473,7 @@ def main() -> None:
                 cpu.start(workers.pids())
                 t0 = time.perf_counter()
                 ids = workers.run(data, f"r{r}-")
-                # Each phase ends with its documents searchable: the flush a refresh does is indexing work,
-                # and left pending it would land in the next phase (the other party's) instead.
-                es.indices.refresh(index=run)
-                pipeline_s = time.perf_counter() - t0
+                pipeline_s = settled(es, run) - t0
                 cpu.stop()
                 cpu_ms = {k: (cpu.spent[k] - before.get(k, 0.0)) / len(ids) * 1000
                           for k in ("elasticsearch", "workers", "redis")}
