@@ -85,9 +85,9 @@ class Settings(BaseSettings):
                               "are paid once for all of them (`bench/bench_index.py`); a file that fails is "
                               "recorded on its own and the rest land")
     worker_nice: int = Field(10, ge=0, le=19, description="scheduling niceness the worker processes add to their "
-                             "own: parsing is batch work, and on a host it shares with Elasticsearch a search or a "
-                             "write preempted mid-request holds its locks while a parse runs (the pipeline took "
-                             "Elasticsearch 30% more CPU a document at 0: `bench/bench_index.py --nice`)")
+                             "own: parsing is batch work, so on a host shared with Elasticsearch and the search "
+                             "service the kernel serves their requests first (the ingest rate measured alike at 0 "
+                             "and 10: `bench/bench_index.py --nice`)")
     worker_name: str = Field("ingest", description="name of the worker `deploy/celery.sh` starts (`NAME@host`)")
     analysis_profile: str | None = Field(None, description="force an analyzer profile for new indices",
                                          json_schema_extra=_derived("the best offered"))
