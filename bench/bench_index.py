@@ -290,12 +290,15 @@ class CpuSplit:
         self._pids = service_pids() | {"workers": workers}
         self._t0 = self._read()
 
-    def stop(self) -> None:
+    def stop(self) -> dict[str, float]:
+        """Add the window since start() to the sums; returns that window's CPU seconds by party."""
         t1 = self._read()
-        for k in t1:
-            self.spent[k] = self.spent.get(k, 0.0) + t1[k] - self._t0[k]
+        window = {k: t1[k] - self._t0[k] for k in t1}
+        for k, v in window.items():
+            self.spent[k] = self.spent.get(k, 0.0) + v
         known = sum(v for k, v in self.spent.items() if not k.startswith("machine") and k not in (JIT, "other"))
         self.spent["other"] = max(0.0, self.spent["machine busy"] - known)
+        return window
 
 
 def index_work(es: Any, index: str) -> dict[str, float]:
@@ -361,6 +364,10 @@ class Workers:
         self.proc.wait(60)
 
 
+def es_cpu_s(pids: list[int]) -> float:
+    return sum(cpu_s(p) for p in pids)
+
+
 def settled(es: Any, index: str) -> float:
     """Refresh `index`, then wait until Elasticsearch is idle: the perf_counter moment its last work ended
     (to a tenth of a second). A phase's refresh, the merges it sets off and their flushes are that phase's
@@ -369,9 +376,9 @@ def settled(es: Any, index: str) -> float:
     es.indices.refresh(index=index)
     deadline = time.perf_counter() + 120
     while True:
-        t, c = time.perf_counter(), sum(cpu_s(p) for p in pids)
+        t, c = time.perf_counter(), es_cpu_s(pids)
         time.sleep(0.1)
-        if sum(cpu_s(p) for p in pids) - c <= 0.01 or t > deadline:  # a clock tick at most: idle
+        if es_cpu_s(pids) - c <= 0.01 or t > deadline:  # a clock tick at most: idle
             return t
 
 
@@ -379,16 +386,16 @@ def raw_bulk(es: Any, index: str, docs: list[tuple[str, dict[str, Any]]], chunk:
     """Bulk-index `docs` into `index` (of the template, made by ensure_index), `chunk` per request, one client:
     (seconds, Elasticsearch CPU seconds) until they are searchable and the server is idle again."""
     pids = service_pids()["elasticsearch"]
-    c0, t0 = sum(cpu_s(p) for p in pids), time.perf_counter()
+    c0, t0 = es_cpu_s(pids), time.perf_counter()
     helpers.bulk(es, ({"_index": index, "_id": i, "_source": d} for i, d in docs), chunk_size=chunk)
     end = settled(es, index)
-    return end - t0, sum(cpu_s(p) for p in pids) - c0
+    return end - t0, es_cpu_s(pids) - c0
 
 
-def stored(es: Any, index: str, ids: list[str]) -> list[tuple[str, dict[str, Any]]]:
-    """The documents the pipeline stored under `ids`, each once, as they are now (mget is realtime)."""
+def stored(es: Any, index: str, ids: set[str]) -> list[tuple[str, dict[str, Any]]]:
+    """The documents the pipeline stored under `ids`, as they are now (mget is realtime: a get each)."""
     out: dict[str, dict[str, Any]] = {}
-    for part in chunks(sorted(set(ids)), 1000):
+    for part in chunks(sorted(ids), 1000):
         out |= {d["_id"]: d["_source"] for d in es.mget(index=index, ids=part)["docs"] if d.get("found")}
     return list(out.items())
 
@@ -456,6 +463,7 @@ def main() -> None:
         raw_index = ensure_index(es, f"{run}-raw")
         rounds: list[Round] = []
         written: list[str] = []
+        fetched = 0  # the bench's own gets, not the pipeline's
         workers = Workers(s, archive, args.concurrency, args.batch)
         try:
             # Workers and Elasticsearch are long-lived: start-up, imports, first connections and the server's
@@ -469,15 +477,14 @@ def main() -> None:
                 # the pipeline's (2 ms of CPU an edition, which the raw run does not pay either).
                 data = [texts.edition(SAMPLE_DAY + timedelta(days=k))
                         for k in range(first, min(args.editions, first + per_round))]
-                before = dict(cpu.spent)
                 cpu.start(workers.pids())
                 t0 = time.perf_counter()
                 ids = workers.run(data, f"r{r}-")
                 pipeline_s = settled(es, run) - t0
-                cpu.stop()
-                cpu_ms = {k: (cpu.spent[k] - before.get(k, 0.0)) / len(ids) * 1000
-                          for k in ("elasticsearch", "workers", "redis")}
-                docs = stored(es, run, ids)
+                window = cpu.stop()
+                cpu_ms = {k: window[k] / len(ids) * 1000 for k in ("elasticsearch", "workers", "redis")}
+                docs = stored(es, run, set(ids))
+                fetched += len(set(ids))
                 raw_s, raw_cpu = raw_bulk(es, raw_index, docs, 500)
                 rounds.append(Round(len(ids), pipeline_s, len(docs), raw_s, raw_cpu, cpu_ms))
                 written += ids
@@ -486,11 +493,11 @@ def main() -> None:
         finally:
             workers.stop()
         work = index_work(es, run)
-        work["gets"] -= len(written)  # the bench's own reads of what each round stored
+        work["gets"] -= fetched
         ledger_work = index_work(es, s.ledger_index)
         es.indices.refresh(index=raw_index)
         raw_work = index_work(es, raw_index)
-        all_docs = stored(es, run, written)
+        all_docs = stored(es, run, set(written))
         per_edition = max(1, round(len(written) / args.editions))
         small_s, small_cpu = raw_bulk(es, ensure_index(es, f"{run}-raw-small"), all_docs, per_edition)
     finally:
