@@ -400,6 +400,34 @@ def stored(es: Any, index: str, ids: set[str]) -> list[tuple[str, dict[str, Any]
     return list(out.items())
 
 
+JIT_QUIET = 0.03  # the compiler's share of Elasticsearch's CPU in a warm-up step at which the server is warm
+
+
+def warm_up(es: Any, workers: Workers, texts: Texts, raw_index: str, index: str, editions: int, most: int) \
+        -> tuple[list[float], int]:
+    """Warm-up steps of `editions` editions through the workers and then raw, until Elasticsearch's JIT
+    compiler took at most JIT_QUIET of the server's CPU in a step (at most `most` steps): the share of
+    each step. A freshly started server compiles for minutes, and each kind of request (the pipeline's
+    lookups, raw bulks) warms its own paths; a long-running server has compiled them, so a timed phase that
+    still pays for its compilation measures the server's start-up, not the indexing. Returns the shares and
+    the documents read back (the bench's own gets)."""
+    pids = service_pids()["elasticsearch"]
+    shares: list[float] = []
+    fetched = 0
+    for step in range(most):
+        c0, j0 = es_cpu_s(pids), sum(jit_cpu_s(p) for p in pids)
+        days = range(4000 + step * editions, 4000 + (step + 1) * editions)
+        ids = workers.run([texts.edition(SAMPLE_DAY - timedelta(days=d)) for d in days], f"warm{step}-")
+        settled(es, index)
+        raw_bulk(es, raw_index, stored(es, index, set(ids)), 500)
+        fetched += len(set(ids))
+        spent = es_cpu_s(pids) - c0
+        shares.append((sum(jit_cpu_s(p) for p in pids) - j0) / max(spent, 1e-9))
+        if shares[-1] <= JIT_QUIET:
+            break
+    return shares, fetched
+
+
 @dataclass
 class Round:
     written: int  # ids the pipeline's results name (a merged exact duplicate counts each time)
@@ -434,7 +462,10 @@ def main() -> None:
                     help="share of editions reprinting an earlier one (near-duplicates); 1 makes every edition a "
                          "near-duplicate of the first, the grouping's worst case")
     ap.add_argument("--warmup", type=int, default=150,
-                    help="editions through the workers before the timed run (warms Elasticsearch's JIT as well)")
+                    help="editions of a warm-up step (through the workers, then raw) before the timed rounds")
+    ap.add_argument("--warmup-steps", type=int, default=8,
+                    help="warm-up steps at most: they go on until Elasticsearch's JIT compiler is quiet "
+                         f"(at most {JIT_QUIET:.0%} of the server's CPU in a step)")
     ap.add_argument("--nice", type=int,
                     help="INGEST_WORKER_NICE of the workers (default: the setting's, as deployed); 0 lets them "
                          "contend with Elasticsearch for the cores on equal terms")
@@ -463,13 +494,12 @@ def main() -> None:
         raw_index = ensure_index(es, f"{run}-raw")
         rounds: list[Round] = []
         written: list[str] = []
-        fetched = 0  # the bench's own gets, not the pipeline's
         workers = Workers(s, archive, args.concurrency, args.batch)
         try:
             # Workers and Elasticsearch are long-lived: start-up, imports, first connections and the server's
             # JIT compilation are paid before the timed rounds.
-            workers.run([texts.edition(SAMPLE_DAY - timedelta(days=4000 + k))
-                         for k in range(max(args.warmup, 2 * args.concurrency))], "warm")
+            warm, fetched = warm_up(es, workers, texts, raw_index, run, max(args.warmup, 2 * args.concurrency),
+                           args.warmup_steps)
             per_round = -(-args.editions // args.rounds)
             for r in range(args.rounds):
                 first = r * per_round
@@ -508,6 +538,8 @@ def main() -> None:
     raw_cpu = sum(x.raw_cpu_s for x in rounds)
     print(f"refresh interval: {settings().es_refresh_s} s (INGEST_ES_REFRESH_S); workers at niceness "
           f"{settings().worker_nice} (INGEST_WORKER_NICE)")
+    print(f"warm-up: {len(warm)} steps of {max(args.warmup, 2 * args.concurrency)} editions, the JIT compiler's "
+          "share of Elasticsearch's CPU in each: " + ", ".join(f"{x:.0%}" for x in warm))
     print(f"documents: {n} ({args.editions} editions of {n // max(1, args.editions)} articles); "
           f"{n_docs} distinct stored")
     for k, x in enumerate(rounds, 1):

@@ -63,6 +63,6 @@ def merge_sources(existing: list[dict], new: list[dict]) -> list[dict]:
 def near_dup_fields(pretitle: str, title: str, subtitle: str, body: str | list[str]) -> dict[str, Any]:
     """The stored near-duplicate fingerprint of an article: band keys (a keyword field that candidates are
     looked up by; none below the length floor) and the signature they are verified with."""
-    paragraphs = body if isinstance(body, list) else [body]
-    fp = neardup.fingerprint("\n".join([pretitle, title, subtitle, *paragraphs]))
+    body = "\n".join(body) if isinstance(body, list) else body
+    fp = neardup.fingerprint_folded(neardup.fold_parts([pretitle, title, subtitle, body]))
     return {"dup_bands": fp.band_keys, "dup_signature": fp.signature.encode()}

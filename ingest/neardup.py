@@ -163,7 +163,18 @@ def band_keys(values: tuple[int, ...]) -> list[str]:
 
 def fingerprint(text: str) -> Fingerprint:
     """Band keys and signature of an article's text (title and body); no band keys below the floor."""
-    folded = fold(text)
+    return fingerprint_folded(fold(text))
+
+
+def fold_parts(parts: Iterable[str]) -> str:
+    """`fold` of the parts joined by line breaks, from each part's own fold: the fold drops the breaks, and no
+    step of it (NFKC, traditional → simplified, lower case) reaches across one. Each part's fold is memoized
+    (comparison_key), so the title and body an article's content hash folded are not folded again."""
+    return "".join(map(fold, parts))
+
+
+def fingerprint_folded(folded: str) -> Fingerprint:
+    """`fingerprint` of a text folded already."""
     hashes = shingle_hashes(folded)
     signature = Signature(len(folded), len(hashes), minhash(hashes))
     keys = band_keys(signature.values) if len(folded) >= LENGTH_FLOOR else []

@@ -43,12 +43,18 @@ def _other_runs() -> re.Pattern[str]:
     inert = [cp for cp in range(0x10000)
              if not unicodedata.decomposition(c := chr(cp)) and unicodedata.combining(c) == 0
              and cp not in parts and cp not in hangul and not 0xD800 <= cp <= 0xDFFF]
-    ranges, start = [], inert[0]
-    for prev, cp in zip(inert, inert[1:] + [-1], strict=True):
+    return re.compile(f"[^{char_class(inert)}]+")
+
+
+def char_class(codes: list[int]) -> str:
+    """The body of a regex character class holding the ascending code points `codes`, as runs (a-z): the
+    regex engine tests a class of single characters one by one, a run at once."""
+    out, start = [], codes[0]
+    for prev, cp in zip(codes, codes[1:] + [-1], strict=True):
         if cp != prev + 1:
-            ranges.append(re.escape(chr(start)) + ("" if start == prev else "-" + re.escape(chr(prev))))
+            out.append(re.escape(chr(start)) + ("" if start == prev else "-" + re.escape(chr(prev))))
             start = cp
-    return re.compile(f"[^{''.join(ranges)}]+")
+    return "".join(out)
 
 
 def _normalize_run(m: re.Match[str]) -> str:

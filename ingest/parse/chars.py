@@ -11,7 +11,7 @@ import re
 import unicodedata
 from functools import cache, lru_cache
 
-from ingest.nfkc import nfkc
+from ingest.nfkc import char_class, nfkc
 
 # CJK ideographs (BMP blocks and extension A); enough for newspaper text.
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -133,25 +133,38 @@ def ends_sentence(text: str) -> bool:
     return False
 
 
-class _HalfWidthTable(dict[int, str]):
-    """str.translate table: a character's NFKC form where that is one character, else the character; each
-    filled on first sight, so a page is one C-level pass (per-character normalize calls were a third of
-    the page-text parse)."""
+# No character at or above this code point has an NFKC form of one other character (planes 0–2 hold them
+# all: the full-width forms, the mathematical letters, the CJK compatibility ideographs; a test checks).
+HALF_WIDTH_END = 0x30000
 
-    def __missing__(self, code: int) -> str:
-        c = chr(code)
+
+@cache
+def _half_width() -> tuple[re.Pattern[str], dict[str, str]]:
+    """The characters whose NFKC form is one other character, mapped to it, and a pattern matching any of
+    them: computed once per process from this Python's Unicode data (about 0.1 s), so it always agrees with
+    unicodedata. A text holds few of them (its full-width punctuation): substituting those matches costs
+    half of a str.translate, which looks every character of a Chinese text up in its table."""
+    table: dict[str, str] = {}
+    for cp in range(HALF_WIDTH_END):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        c = chr(cp)
         n = unicodedata.normalize("NFKC", c)
-        self[code] = out = n if len(n) == 1 else c
-        return out
+        if len(n) == 1 and n != c:
+            table[c] = n
+    return re.compile(f"[{char_class(sorted(map(ord, table)))}]"), table
 
 
-_HALF_WIDTH = _HalfWidthTable()
+def half_width(text: str) -> str:
+    """Each character replaced by its NFKC form where that is one character (so positions are kept)."""
+    pattern, table = _half_width()
+    return pattern.sub(lambda m: table[m.group()], text)
 
 
 @_memo
 def match_form(text: str) -> str:
     """Half-width (per character NFKC) and simplified, position for position with `text`, so that a
     span found in the match form can be cut out of the text as printed."""
-    s = text.translate(_HALF_WIDTH)
+    s = half_width(text)
     t = simplified(s)
     return t if len(t) == len(s) else s

@@ -22,6 +22,16 @@ def test_stored_fields_carry_band_keys_and_a_signature_that_decodes():
     assert Signature.decode(fields["dup_signature"]).shingles > 100
 
 
+def test_stored_fields_are_the_fingerprint_of_the_article_text_joined():
+    # Folded part by part (the content hash's folds reused): traditional characters, full-width forms,
+    # a combining mark opening a part, Greek capitals whose lower case depends on their neighbours.
+    parts = ["「本報訊」ＡＢＣ　１２３", "職工權益ΟΔΟΣ", "\u0301é 工會", TEXT + "ΣΑ\nΣ 發放"]
+    whole = fingerprint("\n".join(parts))
+    fields = near_dup_fields(*parts[:3], parts[3].split("\n"))
+    assert fields == {"dup_bands": whole.band_keys, "dup_signature": whole.signature.encode()}
+    assert near_dup_fields(*parts) == fields
+
+
 def test_a_caption_is_stored_without_band_keys():
     assert near_dup_fields("", "爱心敬老 迎端午", "", ["昨日，慈溪市钱海军志愿服务中心的志愿者来到慈溪市白"])["dup_bands"] == []
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from ingest.nfkc import composition_parts, nfkc
+from ingest.parse.chars import HALF_WIDTH_END, half_width
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -55,3 +56,23 @@ def test_text_that_needs_no_change_comes_back_equal() -> None:
 
 def test_no_canonical_pair_decomposes_beyond_the_planes_scanned_for_them() -> None:
     assert composition_parts(0x110000) == composition_parts()
+
+
+def _per_character(text: str) -> str:
+    return "".join(n if len(n := unicodedata.normalize("NFKC", c)) == 1 else c for c in text)
+
+
+def test_the_half_width_form_is_each_characters_own_nfkc_where_that_is_one_character() -> None:
+    seen = "".join(sorted({c for page in _fixture_texts() for c in page.read_bytes().decode("utf-8", "replace")}))
+    assert len(seen) > 3000  # every character of every real page of the fixtures
+    assert half_width(seen) == _per_character(seen)
+    page = (FIXTURES / "zjgrrb-2020-06-25" / "page01.txt").read_text(encoding="utf-8")
+    assert half_width(page) == _per_character(page) != page
+    tricky = "".join(_TRICKY) + "\U0001d400\U0001d7ce\U0002f800\u2460\ufb01\u3000ＡＢＣ，。"
+    assert half_width(tricky) == _per_character(tricky) != tricky
+    assert len(half_width(tricky)) == len(tricky)
+
+
+def test_no_character_beyond_the_planes_scanned_has_a_one_character_nfkc_form() -> None:
+    assert not [hex(cp) for cp in range(HALF_WIDTH_END, 0x110000)
+                if len(n := unicodedata.normalize("NFKC", chr(cp))) == 1 and n != chr(cp)]

@@ -1,6 +1,11 @@
 """Evidence for column-break joins (ingest.parse.page_text.joins)."""
 
+from pathlib import Path
+
+import jieba
 import pytest
+
+from ingest.parse.chars import CJK_RE
 
 from ingest.parse.page_text.joins import (
     closes_open_quote, continuation_evidence, is_open, opens_with_continuation_mark, word_across_break,
@@ -39,6 +44,28 @@ def test_a_word_spanning_the_break_is_found(left, right, word):
 ])
 def test_no_word_spans_a_clean_break(left, right):
     assert word_across_break(left, right) is None
+
+
+def _cut_reference(left: str, right: str) -> str | None:
+    """The word jieba's own segmentation of the joined text puts across the break (as the parser once asked it)."""
+    a, b = left[-6:], right[:6]
+    if not (CJK_RE.match(a[-1]) and CJK_RE.match(b[0])):
+        return None
+    pos = 0
+    for token in jieba.cut(a + b, HMM=False):
+        start, pos = pos, pos + len(token)
+        if start < len(a) < pos:
+            return token
+    return None
+
+
+def test_the_word_across_a_break_is_the_one_jiebas_segmentation_makes():
+    # Every cut of every line of the sample page (letters, digits, punctuation and names included).
+    page = (Path(__file__).resolve().parents[2] / "fixtures" / "zjgrrb-2020-06-25" / "page01.txt").read_text()
+    cuts = [(line[:i], line[i:]) for line in page.splitlines() for i in range(1, len(line))]
+    found = [(left, right) for left, right in cuts if word_across_break(left, right)]
+    assert len(cuts) > 5000 and len(found) > 2000
+    assert [word_across_break(x, y) for x, y in cuts] == [_cut_reference(x, y) for x, y in cuts]
 
 
 def test_continuation_marks_and_quotes():
