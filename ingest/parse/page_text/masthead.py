@@ -63,13 +63,19 @@ class Masthead:
             f in self.fields for f in ("cn_number", "distribution_code", "editions_today"))
 
 
+_FIELD_PATTERNS = (("date", DATE_RE), ("date", CN_DATE_RE), ("issue", ISSUE_RE), ("cn_number", CN_NUMBER_RE),
+                   ("distribution_code", DISTRIBUTION_RE), ("site", SITE_RE), ("email", EMAIL_RE),
+                   ("postcode", POSTCODE_RE), ("editions_today", EDITIONS_TODAY_RE))
+_DIGITLESS_FIELD_PATTERNS = tuple((name, rx) for name, rx in _FIELD_PATTERNS if rx in (CN_DATE_RE, SITE_RE, EMAIL_RE))
+_DIGIT = re.compile(r"\d")
+
+
 def field_names(line: str) -> list[str]:
     """The masthead fields a line carries (empty for any other line)."""
     k = key(line)
     found = []
-    for name, rx in (("date", DATE_RE), ("date", CN_DATE_RE), ("issue", ISSUE_RE), ("cn_number", CN_NUMBER_RE),
-                     ("distribution_code", DISTRIBUTION_RE), ("site", SITE_RE), ("email", EMAIL_RE),
-                     ("postcode", POSTCODE_RE), ("editions_today", EDITIONS_TODAY_RE)):
+    # Most lines a page asks about (headlines, short paragraphs) hold no digit, and six of the patterns need one.
+    for name, rx in _FIELD_PATTERNS if _DIGIT.search(k) else _DIGITLESS_FIELD_PATTERNS:
         if rx.search(k):
             found.append(name)
     if re.match(r"(?:社址|地址)[:]", k):

@@ -1,6 +1,7 @@
 """Masthead and page-header rules (ingest.parse.page_text.masthead)."""
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -30,6 +31,21 @@ PAPERS = {"浙江工人日报"}
 ])
 def test_field_names_of_masthead_lines(line, fields):
     assert field_names(line) == fields
+
+
+def test_the_fields_skipped_for_a_line_without_digits_never_match_one():
+    # field_names skips six of its patterns on a line whose key holds no digit: on no line (nor half line) of
+    # the real pages does one of them match without a digit.
+    from ingest.parse.page_text.masthead import _DIGIT, _DIGITLESS_FIELD_PATTERNS, _FIELD_PATTERNS
+    fixtures = Path(__file__).resolve().parents[2] / "fixtures"
+    pages = [p for p in fixtures.rglob("*") if p.suffix in {".txt", ".html", ".htm", ".eml"}]
+    lines = {ln for p in pages for ln in p.read_bytes().decode("utf-8", "replace").splitlines()}
+    lines |= {ln[: len(ln) // 2] for ln in lines} | {ln[len(ln) // 2:] for ln in lines}
+    skipped = [rx for _, rx in _FIELD_PATTERNS if (_, rx) not in _DIGITLESS_FIELD_PATTERNS]
+    assert len(skipped) == 6 and len(lines) > 2000
+    digitless = [k for ln in lines if not _DIGIT.search(k := key(ln))]
+    assert digitless and not [k for k in digitless if any(rx.search(k) for rx in skipped)]
+    assert all(any(rx.search(key(ln)) for rx in skipped) for ln in ("2020年6月25日", "第11557号", "邮编: 310012"))
 
 
 def test_read_masthead_collects_fields_and_slogans():
