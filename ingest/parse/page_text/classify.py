@@ -28,6 +28,8 @@ BOX_LABELS = frozenset({
     "开栏的话", "开篇的话", "写在前面", "编者按", "编者的话", "编后", "编后语", "短评", "快评", "微评", "点评", "述评",
     "记者手记", "采访手记", "记者观察", "相关链接", "新闻链接", "链接", "延伸阅读", "背景", "新闻背景", "小贴士", "名词解释",
 })
+# Far above the longest label's characters, whatever white space and composing marks a printed one holds.
+_MAX_LABEL_FLAT = 4 * max(map(len, BOX_LABELS))
 PHONE_RE = re.compile(r"(?<!\d)(?:0\d{2,3}-?)?[1-9]\d{6,7}(?!\d)|(?<!\d)1[3-9]\d{9}(?!\d)|400-?\d{3}-?\d{4}")
 NOTICE_WORD_RE = re.compile(r"热线|电话|订阅|征订|订报|订价|定价|广告|招聘|招商|咨询|举报|投诉|公告|声明|启事|遗失|拍卖|联系人|垂询|报名")
 # Sentence-internal punctuation a headline does not carry (a headline may end with ？ or ！).
@@ -133,7 +135,8 @@ def classify_block(b: Block, body_size: float | None = None) -> Classified:
         return Classified(b, "credit", f"photo credit (… 摄): {names}", data={"authors": credit})
     if looks_like_notice(text):
         return Classified(b, "notice", "notice or ad box: phone number or notice word, no prose")
-    if key(text) in BOX_LABELS:
+    # The key of a whole paragraph (NFKC, OpenCC) is not worth making to compare it with a few characters.
+    if len(flat) <= _MAX_LABEL_FLAT and key(text) in BOX_LABELS:
         return Classified(b, "label", "fixed box title (BOX_LABELS)")
     if (byline := parse_byline(b.lines[0])) is not None and (byline.authors or byline.dateline):
         what = "dateline " + byline.dateline if byline.dateline else "byline"

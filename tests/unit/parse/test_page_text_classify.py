@@ -24,6 +24,7 @@ def cls(text: str) -> str:
     ("遗失声明\n某公司遗失公章一枚，声明作废。", "notice"),
     ("开栏的话", "label"),
     ("编者按", "label"),
+    ("編 者 按", "label"),  # traditional, spaced out as wide-tracked type extracts
     ("本报讯 记者张浩呈报道 一条朋友圈信息，一天之内。", "byline"),
     ("小康路上“工”字闪亮", "headline"),
     ("坚持新发展理念，推动高质量发展", "headline"),
