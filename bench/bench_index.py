@@ -284,7 +284,7 @@ class CpuSplit:
         out = {name: sum(cpu_s(p) for p in pids) for name, pids in self._pids.items()}
         busy, idle = machine_cpu_s()
         return out | {"bench client": cpu_s(os.getpid()), "machine busy": busy, "machine idle": idle,
-                      JIT: sum(jit_cpu_s(p) for p in self._pids.get("elasticsearch", []))}
+                      JIT: es_jit_s(self._pids.get("elasticsearch", []))}
 
     def start(self, workers: list[int]) -> None:
         self._pids = service_pids() | {"workers": workers}
@@ -368,6 +368,10 @@ def es_cpu_s(pids: list[int]) -> float:
     return sum(cpu_s(p) for p in pids)
 
 
+def es_jit_s(pids: list[int]) -> float:
+    return sum(jit_cpu_s(p) for p in pids)
+
+
 def settled(es: Any, index: str) -> float:
     """Refresh `index`, then wait until Elasticsearch is idle: the perf_counter moment its last work ended
     (to a tenth of a second). A phase's refresh, the merges it sets off and their flushes are that phase's
@@ -415,14 +419,13 @@ def warm_up(es: Any, workers: Workers, texts: Texts, raw_index: str, index: str,
     shares: list[float] = []
     fetched = 0
     for step in range(most):
-        c0, j0 = es_cpu_s(pids), sum(jit_cpu_s(p) for p in pids)
+        c0, j0 = es_cpu_s(pids), es_jit_s(pids)
         days = range(4000 + step * editions, 4000 + (step + 1) * editions)
-        ids = workers.run([texts.edition(SAMPLE_DAY - timedelta(days=d)) for d in days], f"warm{step}-")
+        ids = set(workers.run([texts.edition(SAMPLE_DAY - timedelta(days=d)) for d in days], f"warm{step}-"))
         settled(es, index)
-        raw_bulk(es, raw_index, stored(es, index, set(ids)), 500)
-        fetched += len(set(ids))
-        spent = es_cpu_s(pids) - c0
-        shares.append((sum(jit_cpu_s(p) for p in pids) - j0) / max(spent, 1e-9))
+        raw_bulk(es, raw_index, stored(es, index, ids), 500)
+        fetched += len(ids)
+        shares.append((es_jit_s(pids) - j0) / max(es_cpu_s(pids) - c0, 1e-9))
         if shares[-1] <= JIT_QUIET:
             break
     return shares, fetched
@@ -476,6 +479,7 @@ def main() -> None:
         os.environ["INGEST_ES_REFRESH_S"] = str(args.refresh_s)  # the workers inherit it
     if args.nice is not None:
         os.environ["INGEST_WORKER_NICE"] = str(args.nice)
+    warm_editions = max(args.warmup, 2 * args.concurrency)
     run = f"bench-{uuid.uuid4().hex[:8]}"
     s = settings().model_copy(update={"index": run, "ledger_index": f"{run}-ledger", "queue": f"{run}-queue"})
     es = client(s)
@@ -498,8 +502,7 @@ def main() -> None:
         try:
             # Workers and Elasticsearch are long-lived: start-up, imports, first connections and the server's
             # JIT compilation are paid before the timed rounds.
-            warm, fetched = warm_up(es, workers, texts, raw_index, run, max(args.warmup, 2 * args.concurrency),
-                           args.warmup_steps)
+            warm, fetched = warm_up(es, workers, texts, raw_index, run, warm_editions, args.warmup_steps)
             per_round = -(-args.editions // args.rounds)
             for r in range(args.rounds):
                 first = r * per_round
@@ -538,7 +541,7 @@ def main() -> None:
     raw_cpu = sum(x.raw_cpu_s for x in rounds)
     print(f"refresh interval: {settings().es_refresh_s} s (INGEST_ES_REFRESH_S); workers at niceness "
           f"{settings().worker_nice} (INGEST_WORKER_NICE)")
-    print(f"warm-up: {len(warm)} steps of {max(args.warmup, 2 * args.concurrency)} editions, the JIT compiler's "
+    print(f"warm-up: {len(warm)} steps of {warm_editions} editions, the JIT compiler's "
           "share of Elasticsearch's CPU in each: " + ", ".join(f"{x:.0%}" for x in warm))
     print(f"documents: {n} ({args.editions} editions of {n // max(1, args.editions)} articles); "
           f"{n_docs} distinct stored")

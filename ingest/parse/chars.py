@@ -152,8 +152,7 @@ def _half_width() -> tuple[re.Pattern[str], dict[str, str]]:
         n = unicodedata.normalize("NFKC", c)
         if len(n) == 1 and n != c:
             table[c] = n
-    codes = sorted(map(ord, table))
-    bmp, beyond = [c for c in codes if c < 0x10000], [c for c in codes if c >= 0x10000]
+    bmp, beyond = [ord(c) for c in table if c < "\U00010000"], [ord(c) for c in table if c >= "\U00010000"]
     # One class of both runs every character through a list of ranges (the engine keeps a table for a class
     # of the BMP only); the characters beyond it are rare, so only they are tested against their own ranges.
     return re.compile(f"[{char_class(bmp)}]|[\U00010000-\U0010ffff](?<=[{char_class(beyond)}])"), table
