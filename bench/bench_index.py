@@ -468,7 +468,7 @@ def main() -> None:
                     help="editions of a warm-up step (through the workers, then raw) before the timed rounds")
     ap.add_argument("--warmup-steps", type=int, default=8,
                     help="warm-up steps at most: they go on until Elasticsearch's JIT compiler is quiet "
-                         f"(at most {JIT_QUIET:.0%} of the server's CPU in a step)")
+                         f"(at most {JIT_QUIET * 100:.0f}%% of the server's CPU in a step)")
     ap.add_argument("--nice", type=int,
                     help="INGEST_WORKER_NICE of the workers (default: the setting's, as deployed); 0 lets them "
                          "contend with Elasticsearch for the cores on equal terms")
