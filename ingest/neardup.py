@@ -7,8 +7,10 @@ shingles; Chinese has no spaces, so characters, not words, are the stable unit a
 
 The fingerprint is a one-permutation MinHash (one hash per shingle, the hash range split into bins, the
 minimum kept per bin, empty bins filled by optimal densification), which costs one hash per shingle
-instead of one per shingle and permutation, so pure Python stays fast without numpy; the hash is xxh3
-(a few times faster than blake2b on 12-byte shingles, where hashing was most of the fingerprint's cost).
+instead of one per shingle and permutation. The shingles are hashed all at once in numpy: a shingle's four
+code points are packed into one 64-bit word and mixed by MurmurHash3's finalizer, so no shingle becomes a
+Python string, bytes or int. Hashing each shingle's bytes with xxh3 one call at a time (version 3) had
+made the fingerprint an eighth of a worker's CPU; this is several times cheaper.
 Its bins are cut into bands; a band's key is the hash of its rows, stored as a keyword so that
 Elasticsearch finds candidates with a terms query. Candidates are verified on the estimated containment (the share of the
 smaller text's shingles that the larger holds), so a cut lead or a reprint trimmed for space still
@@ -24,13 +26,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
+import numpy as np
 import xxhash
 
 from ingest.normalize import comparison_key
 
 # Bump when anything below changes what a key or signature means: keys of two versions never collide,
 # and signatures of another version are not compared.
-VERSION = 3  # 3: xxh3 instead of blake2b
+VERSION = 4  # 3: xxh3 instead of blake2b; 4: shingles and bands mixed in numpy
 SHINGLE_SIZE = 4  # characters: rarer than the 2- and 3-character words two stories of one topic share,
 # and one edited character still touches only 4 shingles (3 and 5 measure alike in bench/dedup_eval.py)
 NUM_BINS = 128
@@ -107,13 +110,45 @@ def fold(text: str) -> str:
 # Stable across processes and machines (unlike hash()), because keys and signatures are stored.
 _hash64 = xxhash.xxh3_64_intdigest
 
+_U64 = np.uint64
+# MurmurHash3's 64-bit finalizer: a bijection of 64-bit words in which every output bit depends on every
+# input bit, so the top bits (a shingle's bin) and the low 32 (its value) are alike well spread.
+_MIX_SHIFT, _MIX_1, _MIX_2 = _U64(33), _U64(0xFF51AFD7ED558CCD), _U64(0xC4CEB9FE1A85EC53)
+_CODE_BITS = _U64(21)  # a code point fits in 21 bits: three of them fill 63 bits of a word exactly
+_FOURTH = _U64(0x9E3779B97F4A7C15)  # odd, so the fourth code point is spread over the whole word
 
-def shingle_hashes(folded: str) -> set[int]:
-    """64-bit hashes of the distinct character shingles; a text shorter than one shingle is one shingle."""
-    size = SHINGLE_SIZE
-    if len(folded) <= size:
-        return {_hash64(folded.encode())} if folded else set()
-    return set(map(_hash64, map(str.encode, {folded[i:i + size] for i in range(len(folded) - size + 1)})))
+
+def _mix(h: np.ndarray) -> np.ndarray:
+    """The finalizer, in place on an array of uint64 words (numpy's unsigned arithmetic wraps, as it must)."""
+    h ^= h >> _MIX_SHIFT
+    h *= _MIX_1
+    h ^= h >> _MIX_SHIFT
+    h *= _MIX_2
+    h ^= h >> _MIX_SHIFT
+    return h
+
+
+assert SHINGLE_SIZE == 4, "shingle_hashes packs exactly four code points"
+
+
+def shingle_hashes(folded: str, salt: int = 0) -> np.ndarray:
+    """The distinct 64-bit hashes of the character shingles, sorted (uint64); a text shorter than one shingle
+    is one shingle. The first three code points of a shingle are packed exactly, the fourth is multiplied
+    over the word and mixed in: two shingles share a hash only by a 64-bit accident. Another `salt` is another
+    member of the hash family, for measuring the sketch's error (bench/dedup_eval.py); stored ones use 0."""
+    if not folded:
+        return np.empty(0, dtype=np.uint64)
+    codes = np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+    if len(codes) < SHINGLE_SIZE:  # zero is no folded character: the padding cannot meet a real shingle
+        codes = np.concatenate([codes, np.zeros(SHINGLE_SIZE - len(codes), dtype=np.uint64)])
+    words = codes[:-3] << (_CODE_BITS + _CODE_BITS)
+    words |= codes[1:-2] << _CODE_BITS
+    words |= codes[2:-1]
+    words ^= codes[3:] * _FOURTH
+    if salt:
+        words ^= _U64(salt)
+    hashes = np.sort(_mix(words))
+    return hashes[np.concatenate(([True], hashes[1:] != hashes[:-1]))]
 
 
 @cache
@@ -125,28 +160,38 @@ def _probe_table() -> tuple[tuple[int, ...], ...]:
     )
 
 
-def minhash(hashes: Iterable[int]) -> tuple[int, ...]:
-    """One-permutation MinHash: the top bits of a shingle's hash pick its bin, the low 32 bits compete."""
-    mins = [_EMPTY] * NUM_BINS
-    shift = 64 - _BIN_BITS
-    for h in hashes:
-        b = h >> shift
-        v = h & _VALUE_MASK
-        if v < mins[b]:
-            mins[b] = v
-    if max(mins) == _EMPTY:  # some bins empty (C-level checks: an article long enough fills them all)
-        if min(mins) == _EMPTY:
-            return ()
+_BIN_SHIFT = _U64(64 - _BIN_BITS)
+_VALUE_SHIFT = _U64(64 - _BIN_BITS - 32)
+_BIN_STARTS = np.arange(NUM_BINS, dtype=np.uint64) << _BIN_SHIFT
+
+
+def minhash(hashes: np.ndarray) -> tuple[int, ...]:
+    """One-permutation MinHash of sorted distinct shingle hashes (`shingle_hashes`): the top bits of a hash
+    pick its bin, the next 32 bits compete."""
+    return tuple(_bins(hashes).tolist())
+
+
+def _bins(hashes: np.ndarray) -> np.ndarray:
+    # The hashes are sorted, so a bin's hashes are one run ordered by the bits that compete: its minimum
+    # is the run's first hash, found by one binary search per bin.
+    if not len(hashes):
+        return np.empty(0, dtype=np.uint64)
+    first = np.searchsorted(hashes, _BIN_STARTS)
+    found = hashes[np.minimum(first, len(hashes) - 1)]
+    bins = (found >> _VALUE_SHIFT) & _U64(_VALUE_MASK)
+    empty = (found >> _BIN_SHIFT) != np.arange(NUM_BINS, dtype=np.uint64)
+    if empty.any():  # an article long enough fills every bin
+        mins: list[int] = np.where(empty, _U64(_EMPTY), bins).tolist()
         table, filled = _probe_table(), list(mins)
-        for b in [b for b, v in enumerate(mins) if v == _EMPTY]:
+        for b in np.flatnonzero(empty).tolist():
             for p in table[b]:
                 if mins[p] != _EMPTY:
                     filled[b] = mins[p]
                     break
             else:  # 64 probes all empty: only for a handful of shingles, far below the length floor
                 filled[b] = next(x for x in mins[b:] + mins[:b] if x != _EMPTY)
-        return tuple(filled)
-    return tuple(mins)
+        return np.array(filled, dtype=np.uint64)
+    return bins
 
 
 def _packed(values: tuple[int, ...]) -> bytes:
@@ -154,16 +199,24 @@ def _packed(values: tuple[int, ...]) -> bytes:
     return struct.pack(f">{len(values)}I", *values)
 
 
+_BAND_PREFIXES = [f"m{VERSION}b{band:02d}" for band in range(NUM_BINS // ROWS_PER_BAND)]
+assert ROWS_PER_BAND == 2, "band_keys packs two 32-bit bins into one word"
+
+
 def band_keys(values: tuple[int, ...]) -> list[str]:
-    """One keyword per band: the version, the band number and a hash of the band's bins."""
-    packed, width = _packed(values), 4 * ROWS_PER_BAND
-    return [f"m{VERSION}b{band:02d}{xxhash.xxh3_64_hexdigest(packed[band * width:(band + 1) * width])}"
-            for band in range(NUM_BINS // ROWS_PER_BAND)]
+    """One keyword per band: the version, the band number and the mixed 64-bit word of the band's two bins."""
+    return _band_keys(np.array(values, dtype=np.uint64))
 
 
-def fingerprint(text: str) -> Fingerprint:
+def _band_keys(bins: np.ndarray) -> list[str]:
+    words = bins.reshape(-1, ROWS_PER_BAND)
+    digits = _mix((words[:, 0] << _U64(32)) | words[:, 1]).astype(">u8").tobytes().hex()
+    return [prefix + digits[16 * band:16 * band + 16] for band, prefix in enumerate(_BAND_PREFIXES)]
+
+
+def fingerprint(text: str, salt: int = 0) -> Fingerprint:
     """Band keys and signature of an article's text (title and body); no band keys below the floor."""
-    return fingerprint_folded(fold(text))
+    return fingerprint_folded(fold(text), salt)
 
 
 def fold_parts(parts: Iterable[str]) -> str:
@@ -173,12 +226,12 @@ def fold_parts(parts: Iterable[str]) -> str:
     return "".join(map(fold, parts))
 
 
-def fingerprint_folded(folded: str) -> Fingerprint:
+def fingerprint_folded(folded: str, salt: int = 0) -> Fingerprint:
     """`fingerprint` of a text folded already."""
-    hashes = shingle_hashes(folded)
-    signature = Signature(len(folded), len(hashes), minhash(hashes))
-    keys = band_keys(signature.values) if len(folded) >= LENGTH_FLOOR else []
-    return Fingerprint(keys, signature)
+    hashes = shingle_hashes(folded, salt)
+    bins = _bins(hashes)
+    keys = _band_keys(bins) if len(folded) >= LENGTH_FLOOR else []
+    return Fingerprint(keys, Signature(len(folded), len(hashes), tuple(bins.tolist())))
 
 
 def _signature(x: Signature | Fingerprint) -> Signature:

@@ -101,21 +101,62 @@ def test_band_keys_change_only_with_the_version() -> None:
     # Pins the algorithm: a change that alters keys must bump VERSION, or stored keys silently stop matching.
     keys = fingerprint(text("hongchuan")).band_keys
     assert len(keys) == neardup.NUM_BINS // neardup.ROWS_PER_BAND
-    assert keys[0][:5] == "m3b00" and keys[0][5:] == GOLDEN_FIRST_KEY_DIGEST
+    assert keys[0][:5] == "m4b00" and keys[0][5:] == GOLDEN_FIRST_KEY_DIGEST
 
 
-GOLDEN_FIRST_KEY_DIGEST = "52607666897dc518"
+GOLDEN_FIRST_KEY_DIGEST = "dad57a2e731bf08c"
 
 
-@pytest.mark.parametrize("chars,golden", [(None, "1a65b962c8eb8b83"),  # every bin filled
-                                          (60, "bf376a2d9c7f70fc"),  # empty bins borrowed from others
-                                          (3, "79ec4b681f8e0011")])  # a single shingle
+@pytest.mark.parametrize("chars,golden", [(None, "463965d2dd07e6d8"),  # a whole article
+                                          (60, "b58c649ca9e39afc"),  # empty bins borrowed from others
+                                          (3, "16e62009389801ce")])  # a single shingle
 def test_the_whole_fingerprint_is_what_earlier_versions_of_this_code_stored(chars, golden) -> None:
     # Every band key and the signature, long and short texts: faster code must give the same bytes.
     import hashlib
 
     fp = fingerprint(text("hongchuan")[:chars])
     assert hashlib.sha1(("\n".join(fp.band_keys) + "|" + fp.signature.encode()).encode()).hexdigest()[:16] == golden
+
+
+MASK64 = (1 << 64) - 1
+
+
+def mixed(word: int) -> int:
+    # MurmurHash3's 64-bit finalizer, spelled out on Python integers.
+    for shift, mul in ((33, 0xFF51AFD7ED558CCD), (33, 0xC4CEB9FE1A85EC53), (33, 1)):
+        word = ((word ^ (word >> shift)) * mul) & MASK64
+    return word
+
+
+def reference_hashes(folded: str) -> list[int]:
+    # One shingle at a time: three code points packed, the fourth multiplied over the word, then mixed.
+    if not folded:
+        return []
+    codes = [ord(c) for c in folded] + [0] * max(0, 4 - len(folded))
+    words = {(a << 42 | b << 21 | c) ^ (d * 0x9E3779B97F4A7C15 & MASK64)
+             for a, b, c, d in zip(codes, codes[1:], codes[2:], codes[3:])}
+    return sorted(map(mixed, words))
+
+
+@pytest.mark.parametrize("folded", [neardup.fold(text("hongchuan")), "红船", "a", "𠀋𡈽𡌛字𪚥𠮷野家", ""])
+def test_shingle_hashes_are_each_shingle_packed_and_mixed(folded: str) -> None:
+    # The whole-array code against one shingle at a time: the same distinct hashes, sorted, as Python ints.
+    assert neardup.shingle_hashes(folded).tolist() == reference_hashes(folded)
+
+
+@pytest.mark.parametrize("chars", [None, 60, 3])
+def test_minhash_keeps_each_bins_least_value_and_fills_empty_bins_from_others(chars) -> None:
+    # Every fixture at once fills every bin; 60 characters leave most bins empty, 3 fill one.
+    whole = "".join(p.read_text(encoding="utf-8") for p in sorted(FIXTURES.glob("*.txt")))
+    hashes = neardup.shingle_hashes(neardup.fold(whole[:chars] if chars else whole))
+    least: dict[int, int] = {}
+    for h in hashes.tolist():  # the bin is the top 7 bits, the value the next 32
+        least[h >> 57] = min(least.get(h >> 57, 1 << 32), (h >> 25) & 0xFFFFFFFF)
+    values = neardup.minhash(hashes)
+    assert len(values) == neardup.NUM_BINS
+    assert all(values[b] == v for b, v in least.items())
+    assert set(values) == set(least.values())  # an empty bin borrows another bin's value
+    assert (len(least) == neardup.NUM_BINS) == (chars is None)
 
 
 def candidate(id_: str, fixture_or_text: str, group: str | None) -> Candidate:
