@@ -8,7 +8,7 @@ from typing import Any
 
 from ingest.dedup import article_id, content_hash, near_dup_fields
 from ingest.model import Article, Edition
-from ingest.normalize import to_simplified
+from ingest.simplify import to_simplified
 
 
 @dataclass(frozen=True)

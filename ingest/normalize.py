@@ -8,11 +8,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import replace
-from functools import cache, lru_cache
+from functools import lru_cache
 from typing import Any
 
 from ingest.model import Article, Author, Edition
 from ingest.nfkc import nfkc
+from ingest.simplify import to_simplified
 
 _FULLWIDTH_ALNUM = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F) if chr(c - 0xFEE0).isalnum()}
 _FULLWIDTH_ALNUM[0x3000] = 0x20  # ideographic space
@@ -50,18 +51,6 @@ def clean_spaces(text: str) -> str:
 
 def normalize_text(text: str) -> str:
     return clean_spaces(fold_width(unicodedata.normalize("NFC", text)))
-
-
-@cache
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-def to_simplified(text: str) -> str:
-    """Traditional → simplified characters (identity on simplified text)."""
-    return _t2s().convert(text) if text else text
 
 
 @lru_cache(maxsize=256)  # an article's title and body are keyed for its content hash twice and folded once

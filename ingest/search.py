@@ -27,7 +27,8 @@ from ingest.errors import InputError
 from ingest.es_client import api_error
 from ingest.index import index_meta, service_errors
 from ingest.model import page_label_of, parse_page_label
-from ingest.normalize import fold_width, to_simplified
+from ingest.normalize import fold_width
+from ingest.simplify import convert
 from ingest.stories import PARTS_HIDDEN, on_page, pages_of
 
 if TYPE_CHECKING:
@@ -98,7 +99,7 @@ def query_terms(query: str) -> list[str]:
 
 
 def _term_clause(term: str) -> dict[str, Any]:
-    variants = {term, to_simplified(term)}
+    variants = {term, convert(term)}
     should = [{"match_phrase": {f: {"query": v, "boost": b}}} for f, b in PHRASE_FIELDS.items() for v in variants]
     return {"bool": {"should": should, "minimum_should_match": 1}}
 

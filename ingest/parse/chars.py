@@ -12,6 +12,7 @@ import unicodedata
 from functools import cache, lru_cache
 
 from ingest.nfkc import char_class, nfkc
+from ingest.simplify import to_simplified
 
 # CJK ideographs (BMP blocks and extension A); enough for newspaper text.
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -89,19 +90,9 @@ def spaced_form(text: str) -> str:
     return squash_spaces(t) if is_spaced_out(t) else t
 
 
-@cache
-def _t2s():
-    try:
-        import opencc
-    except ImportError:  # the parser still works on simplified text without it
-        return None
-    return opencc.OpenCC("t2s")
-
-
 @_memo
 def simplified(text: str) -> str:
-    conv = _t2s()
-    return conv.convert(text) if conv else text
+    return to_simplified(text)
 
 
 @_memo
