@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from ingest.parse.conventions import byline_authors, dateline, jump_at_end, jump_at_start, jump_labels, jump_lines, \
+    parse_credit, \
     parse_date
 
 
@@ -71,3 +72,26 @@ def test_byline_fields_give_names_with_roles(byline, expected):
 ])
 def test_jump_lines_keep_the_label_they_print(body, jumps):
     assert jump_labels(body) == jumps
+
+
+def test_the_spaced_form_keeps_every_character_but_white_space() -> None:
+    # parse_credit turns long paragraphs away by their characters other than white space, without making
+    # the spaced form: that holds only while the form drops white space and nothing else.
+    from pathlib import Path
+
+    from ingest.parse.chars import spaced_form
+
+    fixtures = Path(__file__).resolve().parents[2] / "fixtures"
+    texts = {t for p in fixtures.rglob("*") if p.suffix in {".txt", ".html", ".eml"}
+             for t in p.read_text(encoding="utf-8", errors="replace").splitlines()}
+    texts |= {"新 华 社 记 者 徐 昱 摄", "１０．１３万\u3000元", "图/本报记者 张 三\u00a0摄", " \t "}
+    assert len(texts) > 1000
+    for t in texts:
+        assert len(spaced_form(t)) >= sum(map(len, t.split())), t
+
+
+def test_a_credit_longer_than_forty_characters_with_its_spaces_is_still_a_credit() -> None:
+    line = "新      华      社      记      者      徐      昱      摄"
+    assert len(line) > 40
+    assert [a.name for a in parse_credit(line) or []] == ["徐昱"]
+    assert parse_credit("本报记者 张大伟 通讯员 李明亮 摄" + "，" * 30) is None  # over 40 without spaces
