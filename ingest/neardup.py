@@ -162,24 +162,22 @@ def _probe_table() -> tuple[tuple[int, ...], ...]:
 
 _BIN_SHIFT = _U64(64 - _BIN_BITS)
 _VALUE_SHIFT = _U64(64 - _BIN_BITS - 32)
-_BIN_STARTS = np.arange(NUM_BINS, dtype=np.uint64) << _BIN_SHIFT
+_VALUE_MASK_U64 = _U64(_VALUE_MASK)
+_BIN_NUMBERS = np.arange(NUM_BINS, dtype=np.uint64)
+_BIN_STARTS = _BIN_NUMBERS << _BIN_SHIFT
 
 
-def minhash(hashes: np.ndarray) -> tuple[int, ...]:
+def minhash(hashes: np.ndarray) -> np.ndarray:
     """One-permutation MinHash of sorted distinct shingle hashes (`shingle_hashes`): the top bits of a hash
-    pick its bin, the next 32 bits compete."""
-    return tuple(_bins(hashes).tolist())
-
-
-def _bins(hashes: np.ndarray) -> np.ndarray:
+    pick its bin, the next 32 bits compete; NUM_BINS values (uint64), none for no hashes."""
     # The hashes are sorted, so a bin's hashes are one run ordered by the bits that compete: its minimum
     # is the run's first hash, found by one binary search per bin.
     if not len(hashes):
         return np.empty(0, dtype=np.uint64)
     first = np.searchsorted(hashes, _BIN_STARTS)
     found = hashes[np.minimum(first, len(hashes) - 1)]
-    bins = (found >> _VALUE_SHIFT) & _U64(_VALUE_MASK)
-    empty = (found >> _BIN_SHIFT) != np.arange(NUM_BINS, dtype=np.uint64)
+    bins = (found >> _VALUE_SHIFT) & _VALUE_MASK_U64
+    empty = (found >> _BIN_SHIFT) != _BIN_NUMBERS
     if empty.any():  # an article long enough fills every bin
         mins: list[int] = np.where(empty, _U64(_EMPTY), bins).tolist()
         table, filled = _probe_table(), list(mins)
@@ -195,22 +193,19 @@ def _bins(hashes: np.ndarray) -> np.ndarray:
 
 
 def _packed(values: tuple[int, ...]) -> bytes:
-    """The bins as big-endian 32-bit words: what band keys hash and signatures spell in hex."""
+    """The bins as big-endian 32-bit words: what signatures spell in hex."""
     return struct.pack(f">{len(values)}I", *values)
 
 
 _BAND_PREFIXES = [f"m{VERSION}b{band:02d}" for band in range(NUM_BINS // ROWS_PER_BAND)]
+_WORD_SHIFT = _U64(32)
 assert ROWS_PER_BAND == 2, "band_keys packs two 32-bit bins into one word"
 
 
-def band_keys(values: tuple[int, ...]) -> list[str]:
+def band_keys(bins: np.ndarray) -> list[str]:
     """One keyword per band: the version, the band number and the mixed 64-bit word of the band's two bins."""
-    return _band_keys(np.array(values, dtype=np.uint64))
-
-
-def _band_keys(bins: np.ndarray) -> list[str]:
     words = bins.reshape(-1, ROWS_PER_BAND)
-    digits = _mix((words[:, 0] << _U64(32)) | words[:, 1]).astype(">u8").tobytes().hex()
+    digits = _mix((words[:, 0] << _WORD_SHIFT) | words[:, 1]).astype(">u8").tobytes().hex()
     return [prefix + digits[16 * band:16 * band + 16] for band, prefix in enumerate(_BAND_PREFIXES)]
 
 
@@ -229,8 +224,8 @@ def fold_parts(parts: Iterable[str]) -> str:
 def fingerprint_folded(folded: str, salt: int = 0) -> Fingerprint:
     """`fingerprint` of a text folded already."""
     hashes = shingle_hashes(folded, salt)
-    bins = _bins(hashes)
-    keys = _band_keys(bins) if len(folded) >= LENGTH_FLOOR else []
+    bins = minhash(hashes)
+    keys = band_keys(bins) if len(folded) >= LENGTH_FLOOR else []
     return Fingerprint(keys, Signature(len(folded), len(hashes), tuple(bins.tolist())))
 
 

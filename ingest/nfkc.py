@@ -57,6 +57,17 @@ def char_class(codes: list[int]) -> str:
     return "".join(out)
 
 
+def char_pattern(codes: list[int]) -> str:
+    """A regex matching any one of the ascending code points `codes`. A class holding characters beyond the BMP
+    runs every character through a list of ranges (the engine keeps a table for a class of the BMP only); the
+    characters beyond it are rare in Chinese text, so only they are tested against their own ranges."""
+    bmp, beyond = [c for c in codes if c < 0x10000], [c for c in codes if c >= 0x10000]
+    parts = [f"[{char_class(bmp)}]"] if bmp else []
+    if beyond:
+        parts.append(f"[\U00010000-\U0010ffff](?<=[{char_class(beyond)}])")
+    return "|".join(parts)
+
+
 def _normalize_run(m: re.Match[str]) -> str:
     return unicodedata.normalize("NFKC", m.group())
 

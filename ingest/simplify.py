@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ingest.nfkc import char_class
+from ingest.nfkc import char_pattern
 
 # The standard library's logger: ingest.logs routes its records, and a command that parses need not load it.
 log = logging.getLogger(__name__)
@@ -91,11 +91,4 @@ def _changing() -> re.Pattern[str] | None:
         return None
     if not chars:
         return None
-    bmp = sorted(ord(c) for c in chars if c < "\U00010000")
-    beyond = sorted(ord(c) for c in chars if c >= "\U00010000")
-    # As in ingest.parse.chars.half_width: a class of BMP characters is one table lookup a character, the rare
-    # characters beyond it are tested against their own ranges only where one occurs.
-    parts = [f"[{char_class(bmp)}]"] if bmp else []
-    if beyond:
-        parts.append(f"[\U00010000-\U0010ffff](?<=[{char_class(beyond)}])")
-    return re.compile("|".join(parts))
+    return re.compile(char_pattern(sorted(map(ord, chars))))

@@ -36,8 +36,8 @@ class ParseHints:
 def load_dictionaries() -> None:
     """Load what parsing otherwise loads on first use: the word segmenter's dictionary (joins across column
     breaks), the traditional → simplified tables with the filter of the characters they change, and the NFKC
-    tables built from Unicode data (about 0.1 s each). A worker calls it before forking its pool, whose processes then share them instead of each
-    building its own at its first task."""
+    tables built from Unicode data (about 0.1 s each). A worker calls it before forking its pool, whose
+    processes then share them instead of each building its own at its first task."""
     from ingest.nfkc import nfkc
     from ingest.parse.chars import half_width
     from ingest.parse.page_text.joins import _jieba

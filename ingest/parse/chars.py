@@ -11,7 +11,7 @@ import re
 import unicodedata
 from functools import cache, lru_cache
 
-from ingest.nfkc import char_class, nfkc
+from ingest.nfkc import char_pattern, nfkc
 from ingest.simplify import to_simplified
 
 # CJK ideographs (BMP blocks and extension A); enough for newspaper text.
@@ -143,10 +143,7 @@ def _half_width() -> tuple[re.Pattern[str], dict[str, str]]:
         n = unicodedata.normalize("NFKC", c)
         if len(n) == 1 and n != c:
             table[c] = n
-    bmp, beyond = [ord(c) for c in table if c < "\U00010000"], [ord(c) for c in table if c >= "\U00010000"]
-    # One class of both runs every character through a list of ranges (the engine keeps a table for a class
-    # of the BMP only); the characters beyond it are rare, so only they are tested against their own ranges.
-    return re.compile(f"[{char_class(bmp)}]|[\U00010000-\U0010ffff](?<=[{char_class(beyond)}])"), table
+    return re.compile(char_pattern(sorted(map(ord, table)))), table
 
 
 def half_width(text: str) -> str:
