@@ -9,12 +9,12 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import redis
-from elasticsearch import Elasticsearch, helpers
+from elasticsearch import Elasticsearch
 
 from ingest.dedup import near_dup_fields
 from ingest.documents import derived_fields
 from ingest.errors import ServiceError
-from ingest.index import service_errors, utcnow
+from ingest.index import bulk_items, service_errors, utcnow
 from ingest.stories import STORY_ROLE
 
 COPY, ARCHIVE = "copy", "archive"  # what fills the new index
@@ -138,9 +138,7 @@ def sync(es: Elasticsearch, old: str, new: str, ids: list[str]) -> int:
 
 def bulk(es: Elasticsearch, actions: list[dict[str, Any]], index: str) -> int:
     done = 0
-    for ok, item in helpers.streaming_bulk(es, actions, raise_on_error=False, raise_on_exception=False,
-                                           max_retries=3, initial_backoff=1):
-        op, info = next(iter(item.items()))
+    for ok, op, info in bulk_items(es, actions, f"copying {len(actions)} documents into {index}"):
         if ok or (op == "delete" and info.get("status") == 404):
             done += 1
             continue
