@@ -152,19 +152,20 @@ def shingle_hashes(folded: str, salt: int = 0) -> np.ndarray:
 
 
 @cache
-def _probe_table() -> tuple[tuple[int, ...], ...]:
+def _probe_table() -> np.ndarray:
     # For each bin, a fixed pseudo-random sequence of other bins to borrow from when it is empty
     # (optimal densification, Shrivastava 2017). Fixed for all texts, so equal sets densify equally.
-    return tuple(
-        tuple(_hash64(f"probe:{b}:{t}".encode()) % NUM_BINS for t in range(_PROBES)) for b in range(NUM_BINS)
-    )
+    return np.array([[_hash64(f"probe:{b}:{t}".encode()) % NUM_BINS for t in range(_PROBES)]
+                     for b in range(NUM_BINS)], dtype=np.intp)
 
 
 _BIN_SHIFT = _U64(64 - _BIN_BITS)
 _VALUE_SHIFT = _U64(64 - _BIN_BITS - 32)
 _VALUE_MASK_U64 = _U64(_VALUE_MASK)
+_EMPTY_U64 = _U64(_EMPTY)
 _BIN_NUMBERS = np.arange(NUM_BINS, dtype=np.uint64)
 _BIN_STARTS = _BIN_NUMBERS << _BIN_SHIFT
+_BIN_ROWS = np.arange(NUM_BINS)
 
 
 def minhash(hashes: np.ndarray) -> np.ndarray:
@@ -176,20 +177,20 @@ def minhash(hashes: np.ndarray) -> np.ndarray:
         return np.empty(0, dtype=np.uint64)
     first = np.searchsorted(hashes, _BIN_STARTS)
     found = hashes[np.minimum(first, len(hashes) - 1)]
-    bins = (found >> _VALUE_SHIFT) & _VALUE_MASK_U64
     empty = (found >> _BIN_SHIFT) != _BIN_NUMBERS
-    if empty.any():  # an article long enough fills every bin
-        mins: list[int] = np.where(empty, _U64(_EMPTY), bins).tolist()
-        table, filled = _probe_table(), list(mins)
-        for b in np.flatnonzero(empty).tolist():
-            for p in table[b]:
-                if mins[p] != _EMPTY:
-                    filled[b] = mins[p]
-                    break
-            else:  # 64 probes all empty: only for a handful of shingles, far below the length floor
-                filled[b] = next(x for x in mins[b:] + mins[:b] if x != _EMPTY)
-        return np.array(filled, dtype=np.uint64)
-    return bins
+    mins = np.where(empty, _EMPTY_U64, (found >> _VALUE_SHIFT) & _VALUE_MASK_U64)
+    if not empty.any():  # an article long enough fills every bin
+        return mins
+    # Each empty bin takes the value of the first filled bin its probe sequence names, all bins at once.
+    probed = mins[_probe_table()]
+    filled = probed != _EMPTY_U64
+    out = np.where(empty, probed[_BIN_ROWS, filled.argmax(axis=1)], mins)
+    lost = np.flatnonzero(empty & ~filled.any(axis=1))
+    if len(lost):  # 64 probes all empty: only for a handful of shingles, far below the length floor
+        values = mins.tolist()
+        for b in lost.tolist():
+            out[b] = next(x for x in values[b:] + values[:b] if x != _EMPTY)
+    return out
 
 
 def _packed(values: tuple[int, ...]) -> bytes:
