@@ -35,27 +35,27 @@ _WIDE = re.compile("[" + "".join(map(chr, sorted(_WIDE_TO_NARROW))) + "．]")
 
 # The passes of a page-text parse ask the same forms of the same lines and blocks again and again (3 to 6
 # times each on a real page): the pure string forms below are memoized per process, a few pages' worth.
-_memo = lru_cache(maxsize=1024)
+memo = lru_cache(maxsize=1024)
 
 _SPACE_NEAR_CJK = re.compile(f"(?<=[{CJK}{CJK_PUNCT}])[ \t]+|[ \t]+(?=[{CJK}{CJK_PUNCT}])")
 _WIDE_DOT_IN_NUMBER = re.compile(r"(?<=\d)．(?=\d)")
 _SPACE_RUN = re.compile(r"\s+")
 
 
-@_memo
+@memo
 def count_cjk(text: str) -> int:
     # The runs joined, not each character listed: Chinese text is long runs between punctuation (a third
     # faster than cutting the rest out, which the page-text parse paid on 17,000 characters a page).
     return len("".join(_CJK_RUN.findall(text)))
 
 
-@_memo
+@memo
 def no_space(text: str) -> str:
     """The text without any white space (the form the parser's patterns match lines and blocks in)."""
     return _SPACE_RUN.sub("", text)
 
 
-@_memo
+@memo
 def narrow(text: str) -> str:
     """Full-width digits, Latin letters, % and @ as ASCII (PDF extraction mixes both widths)."""
     if not _WIDE.search(text):
@@ -83,25 +83,25 @@ def is_spaced_out(text: str) -> bool:
     return len(parts) >= 3 and sum(1 for p in parts if len(p) == 1) >= 0.6 * len(parts)
 
 
-@_memo
+@memo
 def spaced_form(text: str) -> str:
     """Single-spaced, full-width digits narrowed, spaced-out display type closed up; otherwise as printed."""
     t = re.sub(r"\s+", " ", narrow(text)).strip()
     return squash_spaces(t) if is_spaced_out(t) else t
 
 
-@_memo
+@memo
 def simplified(text: str) -> str:
     return to_simplified(text)
 
 
-@_memo
+@memo
 def key(text: str) -> str:
     """The matching form: NFKC (half-width), simplified, without any white space."""
     return no_space(simplified(nfkc(text)))
 
 
-@_memo
+@memo
 def key_spaced(text: str) -> str:
     """Like `key` but keeps single spaces between tokens (bylines are delimited by them)."""
     text = simplified(nfkc(text))
@@ -152,7 +152,7 @@ def half_width(text: str) -> str:
     return pattern.sub(lambda m: table[m.group()], text)
 
 
-@_memo
+@memo
 def match_form(text: str) -> str:
     """Half-width (per character NFKC) and simplified, position for position with `text`, so that a
     span found in the match form can be cut out of the text as printed."""

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ingest.parse.chars import count_cjk, key, match_form, no_space
+from ingest.parse.chars import count_cjk, key, match_form, memo, no_space
 from ingest.parse.conventions import JUMP_RE, jump_label_of, jump_of, parse_credit
 from ingest.parse.page_text.blocks import NOTICE_HEAD_RE, Block
 from ingest.parse.page_text.bylines import Byline, parse_byline, split_trailing_credit
@@ -165,6 +165,7 @@ def _whole(byline: Byline, b: Block) -> Byline:
     return byline
 
 
+@memo
 def is_prose(text: str) -> bool:
     """Running text: sentence punctuation, or commas in a line too long for a headline."""
     flat = no_space(text)

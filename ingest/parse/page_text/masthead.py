@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from ingest.parse.chars import count_cjk, key, key_spaced, narrow, simplified, tidy_heading
+from ingest.parse.chars import count_cjk, key, key_spaced, memo, narrow, simplified, tidy_heading
 from ingest.parse.conventions import CN_DATE_RE, DATE_RE, cn_number, parse_date
 
 WEEKDAY_RE = re.compile(r"(?:星期|礼拜|周)([一二三四五六日天])")
@@ -70,7 +70,8 @@ _DIGITLESS_FIELD_PATTERNS = tuple((name, rx) for name, rx in _FIELD_PATTERNS if 
 _DIGIT = re.compile(r"\d")
 
 
-def field_names(line: str) -> list[str]:
+@memo
+def field_names(line: str) -> tuple[str, ...]:
     """The masthead fields a line carries (empty for any other line)."""
     k = key(line)
     found = []
@@ -88,7 +89,7 @@ def field_names(line: str) -> list[str]:
         found.append("staff")
     if PAPER_NAME_RE.fullmatch(k):
         found.append("paper_name")
-    return found
+    return tuple(found)
 
 
 def is_promo(line: str) -> bool:
