@@ -39,7 +39,6 @@ memo = lru_cache(maxsize=1024)
 
 _SPACE_NEAR_CJK = re.compile(f"(?<=[{CJK}{CJK_PUNCT}])[ \t]+|[ \t]+(?=[{CJK}{CJK_PUNCT}])")
 _WIDE_DOT_IN_NUMBER = re.compile(r"(?<=\d)．(?=\d)")
-_SPACE_RUN = re.compile(r"\s+")
 
 
 @memo
@@ -52,7 +51,9 @@ def count_cjk(text: str) -> int:
 @memo
 def no_space(text: str) -> str:
     """The text without any white space (the form the parser's patterns match lines and blocks in)."""
-    return _SPACE_RUN.sub("", text)
+    # str.split() cuts at exactly the characters regular expressions call \s (a test checks), four times as
+    # fast as substituting them.
+    return "".join(text.split())
 
 
 @memo
@@ -65,6 +66,8 @@ def narrow(text: str) -> str:
 
 def squash_spaces(text: str) -> str:
     """Running text without the spaces PDF extraction puts between Chinese characters."""
+    if " " not in text and "\t" not in text:  # most paragraphs of a page's text: nothing to look around
+        return text.strip()
     return _SPACE_NEAR_CJK.sub("", text).strip()
 
 
@@ -83,10 +86,15 @@ def is_spaced_out(text: str) -> bool:
     return len(parts) >= 3 and sum(1 for p in parts if len(p) == 1) >= 0.6 * len(parts)
 
 
+def single_spaced(text: str) -> str:
+    """Every run of white space one space, none at the ends."""
+    return " ".join(text.split())
+
+
 @memo
 def spaced_form(text: str) -> str:
     """Single-spaced, full-width digits narrowed, spaced-out display type closed up; otherwise as printed."""
-    t = re.sub(r"\s+", " ", narrow(text)).strip()
+    t = single_spaced(narrow(text))
     return squash_spaces(t) if is_spaced_out(t) else t
 
 
@@ -105,7 +113,7 @@ def key(text: str) -> str:
 def key_spaced(text: str) -> str:
     """Like `key` but keeps single spaces between tokens (bylines are delimited by them)."""
     text = simplified(nfkc(text))
-    text = re.sub(r"\s+", " ", text).strip()
+    text = single_spaced(text)
     return squash_spaces(text) if is_spaced_out(text) else text
 
 

@@ -19,7 +19,7 @@ from ingest.errors import InputError
 from ingest.model import Edition, Page
 from ingest.papers import Paper, all_papers, paper_by_name
 from ingest.parse import ParseHints, register
-from ingest.parse.chars import count_cjk, key, simplified
+from ingest.parse.chars import CJK_RE, count_cjk, key, simplified
 from ingest.parse.page_text.assemble import assemble
 from ingest.parse.page_text.blocks import Block, split_blocks
 from ingest.parse.page_text.classify import Classified, classify_blocks
@@ -72,7 +72,7 @@ def page_text(text: str, name: str) -> str:
     if len(text) > MAX_PAGE_CHARS:
         raise InputError(f"{name}: {len(text)} characters is far more than one printed page holds "
                          f"(at most {MAX_PAGE_CHARS}); pass one page's text per file")
-    if count_cjk(text) == 0:
+    if not CJK_RE.search(text):
         raise InputError(f"{name}: no Chinese characters; expected the text of a Chinese newspaper page")
     return text
 

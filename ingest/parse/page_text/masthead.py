@@ -105,7 +105,7 @@ def read_page_header(line: str, known_names: set[str]) -> tuple[int | None, str]
         return None, ""
     number: int | None = None
     name = ""
-    for token in re.sub(r"\s+", " ", simplified(narrow(line))).split(" "):
+    for token in simplified(narrow(line)).split():
         if (p := PAGE_TOKEN_RE.match(token)) and number is None:
             number, name = int(p.group(1)), p.group(2) or name
         elif re.fullmatch(r"[\u4e00-\u9fff]{2,6}", token) and not name and token not in known_names \
