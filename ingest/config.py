@@ -223,11 +223,23 @@ def mask_url(value: str) -> str:
 def settings() -> Settings:
     """The settings of this process's environment as it is now (tests and the CLI change it): read once per
     distinct set of INGEST_* variables, since validating them is milliseconds that every task paid."""
-    return _settings_of(tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith(PREFIX))))
+    return _settings_of(_ingest_variables())
+
+
+# os.environ decodes every name and value it iterates over: 55 µs for 35 variables, paid by each of the few
+# settings() calls a parse makes. CPython keeps them encoded in `_data`, which every change through os.environ
+# updates; it is read as it is where present (a tenth of the time), the mapping otherwise.
+_RAW_ENVIRON: dict[Any, Any] | None = getattr(os.environ, "_data", None)
+_RAW_PREFIX: Any = os.environ.encodekey(PREFIX) if _RAW_ENVIRON is not None else PREFIX
+
+
+def _ingest_variables() -> tuple[tuple[Any, Any], ...]:
+    env = _RAW_ENVIRON if _RAW_ENVIRON is not None else os.environ
+    return tuple(sorted((k, v) for k, v in env.items() if k.startswith(_RAW_PREFIX)))
 
 
 @lru_cache(maxsize=8)
-def _settings_of(env: tuple[tuple[str, str], ...]) -> Settings:
+def _settings_of(env: tuple[tuple[Any, Any], ...]) -> Settings:
     return Settings.from_env()
 
 

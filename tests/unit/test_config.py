@@ -1,6 +1,7 @@
 """The settings model: one place for every INGEST_* variable, documented in the README, shown masked."""
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -8,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ingest.cli import app
-from ingest.config import Settings, settings_table
+from ingest.config import Settings, settings, settings_table
 from ingest.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -78,3 +79,14 @@ def test_ingest_config_refuses_a_bad_value_with_a_config_error(monkeypatch):
     result = CliRunner().invoke(app, ["config"])
     assert result.exit_code == 2
     assert "INGEST_IMAP_TLS='none'" in result.output and "plain-text IMAP" in result.output
+
+
+def test_settings_follow_every_change_of_the_process_environment(monkeypatch):
+    monkeypatch.delenv("INGEST_INDEX", raising=False)
+    assert settings().index == "articles"
+    monkeypatch.setenv("INGEST_INDEX", "changed")
+    assert settings().index == "changed"
+    os.environ["INGEST_INDEX"] = "assigned"
+    assert settings().index == "assigned"
+    del os.environ["INGEST_INDEX"]
+    assert settings().index == "articles"

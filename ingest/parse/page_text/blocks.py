@@ -9,7 +9,7 @@ box) keep their lines. PDF extraction can hand over blocks directly, with font s
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ingest.parse.chars import count_cjk, ends_sentence
 
@@ -29,9 +29,11 @@ class Block:
     y: float | None = None
     page: int | None = None
 
-    @property
-    def lines(self) -> list[str]:
-        return [ln.strip() for ln in self.text.split("\n") if ln.strip()]
+    # The non-blank lines, stripped: asked of every block by several passes, so cut once.
+    lines: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lines", tuple(s for s in (ln.strip() for ln in self.text.split("\n")) if s))
 
 
 def split_blocks(text: str) -> list[Block]:
@@ -45,7 +47,7 @@ def split_blocks(text: str) -> list[Block]:
         blocks.extend(_run_to_blocks(run, len(blocks)))
         run = []
     blocks.extend(_run_to_blocks(run, len(blocks)))
-    return [Block(text=b.text, index=i, line=b.line) for i, b in enumerate(blocks)]
+    return blocks
 
 
 def _run_to_blocks(run: list[tuple[int, str]], start: int) -> list[Block]:

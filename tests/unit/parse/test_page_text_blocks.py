@@ -6,7 +6,7 @@ from ingest.parse.page_text.blocks import is_wrapped_prose, split_blocks
 
 def test_blank_lines_separate_blocks_and_grouped_lines_stay_one_block():
     blocks = split_blocks("\n\n庚子年五月初五\n2020年6月25日\n\n浙江工人日报\n")
-    assert [b.lines for b in blocks] == [["庚子年五月初五", "2020年6月25日"], ["浙江工人日报"]]
+    assert [b.lines for b in blocks] == [("庚子年五月初五", "2020年6月25日"), ("浙江工人日报",)]
     assert [(b.index, b.line) for b in blocks] == [(0, 3), (1, 6)]
 
 
