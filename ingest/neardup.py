@@ -186,10 +186,9 @@ def minhash(hashes: np.ndarray) -> np.ndarray:
     filled = probed != _EMPTY_U64
     out = np.where(empty, probed[_BIN_ROWS, filled.argmax(axis=1)], mins)
     lost = np.flatnonzero(empty & ~filled.any(axis=1))
-    if len(lost):  # 64 probes all empty: only for a handful of shingles, far below the length floor
-        values = mins.tolist()
-        for b in lost.tolist():
-            out[b] = next(x for x in values[b:] + values[:b] if x != _EMPTY)
+    if len(lost):  # 64 probes all empty (a handful of shingles, below the length floor): the next filled bin
+        held = np.flatnonzero(~empty)
+        out[lost] = mins[held[np.searchsorted(held, lost) % len(held)]]
     return out
 
 
