@@ -94,7 +94,8 @@ def _analyse(blocks: Sequence[Block], hints: ParseHints) -> _Analysis:
         [ln for c in classified if c.cls == "masthead" for ln in c.block.lines]
     m = read_masthead(masthead_lines, names)
     warnings: list[str] = []
-    if count_cjk("".join(b.text for b in blocks)) * 5 < sum(len(b.text.replace(" ", "")) for b in blocks):
+    # Block by block: the classification counted each block's characters already (count_cjk is memoized).
+    if sum(count_cjk(b.text) for b in blocks) * 5 < sum(len(b.text.replace(" ", "")) for b in blocks):
         warnings.append(f"{hints.name}: less than a fifth of the text is Chinese; is this a Chinese newspaper page?")
     paper, paper_name = _paper(hints, m, warnings)
     edition_date = _date(hints, m, warnings)
