@@ -45,16 +45,16 @@ def word_across_break(left: str, right: str) -> str | None:
         return None
     # What jb.cut(a + b, HMM=False) does, for the one run of the characters it segments (jieba's
     # re_han_default) that holds the break: the dictionary's graph of words, then the likeliest route through
-    # it. Most breaks have no dictionary word across them, and the graph says so before any route is
-    # computed; cut() took about twice as long, and the parse asks this of every open paragraph and block.
+    # it. Most breaks have no dictionary word across them, which the dictionary's prefixes tell before the
+    # graph is built; cut() took about twice as long, and the parse asks this of every open paragraph and block.
     text, at = a + b, len(a)
     run = next((m for m in jb.re_han_default.finditer(text) if m.start() < at < m.end()), None)
     if run is None:
         return None
     block, k = run.group(), at - run.start()
-    dag = jb.dt.get_DAG(block)
-    if all(end < k for start in range(k) for end in dag[start]):
+    if not _word_spans(jb.dt.FREQ, block, k):
         return None
+    dag = jb.dt.get_DAG(block)
     route: dict[int, tuple[float, int]] = {}
     jb.dt.calc(block, dag, route)
     x = 0
@@ -64,6 +64,21 @@ def word_across_break(left: str, right: str) -> str | None:
             return block[x:y]
         x = y
     return None
+
+
+def _word_spans(freq: dict[str, int], block: str, k: int) -> bool:
+    """Whether a dictionary word starts before position k of `block` and reaches past it: the rows of jieba's
+    word graph (get_DAG: its dictionary holds every prefix of a word, a prefix alone with frequency 0) for
+    the starts before the break only, stopping at the first such word, where most breaks have none."""
+    for start in range(k):
+        end = start + 1
+        frag = block[start]
+        while end <= len(block) and frag in freq:
+            if end > k and freq[frag]:
+                return True
+            end += 1
+            frag = block[start:end]
+    return False
 
 
 def opens_with_continuation_mark(right: str) -> bool:
