@@ -84,7 +84,8 @@ def _client(url: str, request_timeout: float, options: tuple[tuple[str, Any], ..
 def _orjson_serializers() -> dict[str, Any]:
     """The client's orjson serializer for JSON bodies and answers, and the same for the NDJSON of _bulk and
     _msearch (the client has none of its own for that): the standard json module took a fifth of a worker's
-    CPU per request, encoding an edition's articles and decoding the lookups' hits."""
+    CPU per request, encoding an edition's articles and decoding the lookups' hits. Defined when a client is
+    built, as the client's classes are imported only then (the module docstring)."""
     import orjson
     from elasticsearch.serializer import NdjsonSerializer, OrjsonSerializer
 
