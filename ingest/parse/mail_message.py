@@ -20,6 +20,7 @@ from pathlib import PurePosixPath
 
 from ingest.encoding import Decoded, canonical, decode_chinese
 from ingest.errors import InputError
+from ingest.parse.chars import single_spaced
 from ingest.parse.unzip import ZipLimits, expand_zip
 
 PartKind = str  # "pdf", "html", "text", "other"
@@ -162,7 +163,7 @@ def decode_header_value(value: object) -> str:
             out.append(decode_text(chunk, charset))
         else:
             out.append(decode_text(chunk, None))
-    text = re.sub(r"\s+", " ", "".join(out)).strip()
+    text = single_spaced("".join(out))
     # An encoded word whose payload decodes to nothing is damage; the raw header says more than "".
     return text if text or not str(value).strip() else str(value).strip()
 
